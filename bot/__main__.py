@@ -1,0 +1,150 @@
+"""The command line: python -m bot {run,console,ask,migrate,...}.
+
+Heavy imports happen inside each command so that `--help` answers at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+EXIT_CONFIG = 2
+
+logger = logging.getLogger("bot")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in the form YYYY-MM-DD: {text!r}") from None
+
+
+def _add_today(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--today",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="behave as if today were this date (rehearse the program on any day)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Telegram assistant for Kaohsiung's gifted-education teacher communities.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    run = commands.add_parser("run", help="run the bot against Telegram (long polling)")
+    _add_today(run)
+    run.set_defaults(handler=_cmd_run)
+
+    console = commands.add_parser(
+        "console", help="chat with the bot in this terminal (no token, no network)"
+    )
+    _add_today(console)
+    console.add_argument("--user-id", type=int, default=10001, help="your Telegram user id")
+    console.add_argument("--name", default="王老師", help="your Telegram first name")
+    console.add_argument("--language", default="zh-hant", help="your Telegram language code")
+    console.add_argument("--admin", action="store_true", help="be bureau staff")
+    console.set_defaults(handler=_cmd_console)
+
+    ask = commands.add_parser("ask", help="answer program questions from the command line")
+    _add_today(ask)
+    ask.add_argument("question", nargs="*", help="the question (omit with --batch)")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per answer")
+    ask.add_argument("--batch", metavar="FILE", help="read one question per line from FILE")
+    ask.set_defaults(handler=_cmd_ask)
+
+    migrate = commands.add_parser("migrate", help="create or upgrade the database schema")
+    migrate.set_defaults(handler=_cmd_migrate)
+    return parser
+
+
+def _settings() -> Settings:
+    from bot.settings import load_settings
+
+    return load_settings()
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from bot.runner import run_polling
+
+    return run_polling(_settings(), args.today)
+
+
+def _cmd_console(args: argparse.Namespace) -> int:
+    from bot.console import run_console
+
+    return run_console(
+        _settings(),
+        today=args.today,
+        user_id=args.user_id,
+        name=args.name,
+        language_code=args.language,
+        admin=args.admin,
+    )
+
+
+def _cmd_ask(args: argparse.Namespace) -> int:
+    from bot.ask import run_ask
+
+    if args.batch is None and not args.question:
+        print("ask: give a question, or --batch FILE", file=sys.stderr)
+        return EXIT_CONFIG
+    return run_ask(
+        _settings(),
+        questions=[" ".join(args.question)] if args.question else None,
+        batch_file=args.batch,
+        as_json=args.json,
+        today=args.today,
+    )
+
+
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    from db.engine import migrate_blocking
+
+    migrate_blocking(_settings().database_url)
+    print("database is up to date")
+    return 0
+
+
+def _default_level(command: str) -> int:
+    # The console and ask print for a person; only `run` narrates its work by default.
+    return logging.INFO if command == "run" else logging.WARNING
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and run the chosen command; return the exit code."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else _default_level(args.command),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("httpx", "httpcore", "apscheduler", "aiosqlite", "alembic"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    from bot.program import ProgramFileError
+    from bot.settings import SettingsError
+
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except (SettingsError, ProgramFileError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,153 @@
+"""Wires the Application together: services, persistence, handlers (in order), lifecycle."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeDefault
+from telegram.ext import Application, ApplicationBuilder
+from telegram.request import BaseRequest
+
+from bot.clock import Clock
+from bot.i18n import LANGUAGES, t
+from bot.persistence import DatabasePersistence
+from bot.program import load_program
+from bot.services import Services
+from bot.settings import Settings
+from db.engine import Database
+
+logger = logging.getLogger(__name__)
+
+CONVERSATION_TIMEOUT = dt.timedelta(minutes=30)
+# Commands shown in Telegram's menu, in this order; texts come from the catalogue.
+MENU_COMMANDS = (
+    "start", "help", "faq", "register", "log", "progress", "mycommunity", "reminders",
+    "language", "cancel",
+)  # fmt: skip
+
+# Each feature module registers its handlers in one group; lower groups run first and the
+# first matching handler of a group wins, so the order of these lists matters.
+TRACKING_GROUP = -10
+FEATURE_GROUP = 0
+
+
+def _register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    from handlers import errors, other_input, start, tracking
+
+    for handler in tracking.build():
+        application.add_handler(handler, group=TRACKING_GROUP)
+    # Conversations first (they own the user's next message), then commands, then free text.
+    for module in (start,):
+        for handler in module.build():
+            application.add_handler(handler, group=FEATURE_GROUP)
+    # Last: whatever no feature took (unknown commands, stickers, edits, groups).
+    for handler in other_input.build():
+        application.add_handler(handler, group=FEATURE_GROUP)
+    application.add_error_handler(errors.on_error)
+
+
+def build_application(
+    settings: Settings,
+    clock: Clock,
+    *,
+    token: str | None = None,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The Application with every handler registered; nothing is connected yet."""
+    from handlers.common import CONTEXT_TYPES, SERVICES_KEY
+
+    program = load_program(settings.PROGRAM_FILE)
+    database = Database(settings.database_url)
+    services = Services(settings=settings, clock=clock, database=database, program=program)
+    builder = (
+        ApplicationBuilder()
+        .token(token or settings.token())
+        .base_url(settings.TELEGRAM_API_BASE_URL)
+        .base_file_url(settings.TELEGRAM_API_BASE_URL.removesuffix("/bot") + "/file/bot")
+        .context_types(CONTEXT_TYPES)
+        .persistence(DatabasePersistence(database, clock.now, CONVERSATION_TIMEOUT))
+        .post_init(on_startup)
+        .post_shutdown(on_shutdown)
+        .concurrent_updates(False)
+    )
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    application = builder.build()
+    application.bot_data[SERVICES_KEY] = services
+    _register_handlers(application)
+    return application
+
+
+def services_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Services:
+    """The services of a built application."""
+    from handlers.common import SERVICES_KEY
+
+    return application.bot_data[SERVICES_KEY]  # type: ignore[no-any-return]
+
+
+async def on_startup(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Connect the services: program dates, Q&A engine, command menu, scheduler."""
+    services = services_of(application)
+    services.bot_username = application.bot.username or ""
+    await _set_command_menu(application)
+
+
+async def on_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Stop what on_startup started and close the database."""
+    services = services_of(application)
+    await services.database.dispose()
+
+
+async def _set_command_menu(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    registered = _registered_commands(application)
+    for language in LANGUAGES:
+        commands = [
+            BotCommand(name, t(language, f"commands.{name}"))
+            for name in MENU_COMMANDS
+            if name in registered
+        ]
+        await application.bot.set_my_commands(
+            commands,
+            scope=BotCommandScopeDefault(),
+            language_code=None if language == "zh-TW" else language,
+        )
+
+
+def _registered_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> set[str]:
+    from telegram.ext import CommandHandler, ConversationHandler
+
+    names: set[str] = set()
+
+    def collect(handler: object) -> None:
+        if isinstance(handler, CommandHandler):
+            names.update(handler.commands)
+        elif isinstance(handler, ConversationHandler):
+            for inner in handler.entry_points:
+                collect(inner)
+
+    for group in application.handlers.values():
+        for handler in group:
+            collect(handler)
+    return names
+
+
+async def start_embedded(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Start without polling (console and tests feed updates with process_update)."""
+    await services_of(application).database.migrate()
+    await application.initialize()
+    await on_startup(application)
+    await application.start()
+
+
+async def stop_embedded(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Stop what start_embedded started, saving the persistence."""
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+    await on_shutdown(application)

@@ -1,0 +1,188 @@
+"""The local console: the real bot, the real database, Telegram played by an in-process stand-in.
+
+Bot messages print as text, inline keyboards as numbered buttons; typing a number presses the
+button. Lines starting with ':' are console commands (:photo, :sticker, :help, :quit). Works
+with piped stdin, so a script can drive it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import html
+import re
+import sys
+from typing import TextIO
+
+from bot.app import build_application, services_of, start_embedded, stop_embedded
+from bot.clock import Clock
+from bot.settings import CONSOLE_TOKEN, Settings
+from bot.standin.core import BotApiStandin, SentMessage
+from bot.standin.driver import ChatDriver, Reply
+from bot.standin.inprocess import InProcessRequest
+
+_TAG = re.compile(r"<[^>]+>")
+CONSOLE_HELP = """Console commands:
+  <number>        press that button of the last keyboard
+  :photo [text]   send a photo (with an optional caption)
+  :sticker        send a sticker
+  :voice          send a voice message
+  :help           this help
+  :quit           leave (Ctrl-D works too)
+Anything else is sent to the bot as a text message."""
+
+
+def plain(text: str) -> str:
+    """Telegram HTML as terminal text."""
+    return html.unescape(_TAG.sub("", text))
+
+
+class Console:
+    """One user chatting with the bot through the terminal."""
+
+    def __init__(self, driver: ChatDriver, user_id: int, out: TextIO) -> None:
+        self.driver = driver
+        self.standin = driver.standin
+        self.user_id = user_id
+        self.out = out
+        self._shown = 0
+        self._buttons: list[tuple[int, str]] = []
+
+    def _print_message(self, message: SentMessage, *, edited: bool = False) -> None:
+        marker = "bot (edited)" if edited else "bot"
+        body = plain(message.text or message.caption or "")
+        if message.document:
+            body = f"[file: {message.document.get('file_name', 'document')}] {body}".strip()
+        elif message.photo:
+            body = f"[photo] {body}".strip()
+        print(f"{marker}> {body}", file=self.out)
+        if message.buttons:
+            self._buttons = []
+            for row in message.buttons:
+                labels = []
+                for label, data in row:
+                    self._buttons.append((message.message_id, data or ""))
+                    labels.append(f"[{len(self._buttons)}] {label}")
+                print("      " + "  ".join(labels), file=self.out)
+
+    def show(self, reply: Reply) -> None:
+        """Print what the bot did in reply, and anything it sent on its own meanwhile."""
+        for toast in reply.toasts:
+            print(f"bot (notice)> {toast}", file=self.out)
+        known = {(m.chat_id, m.message_id) for m in reply.messages}
+        for message in reply.messages:
+            self._print_message(message, edited=bool(message.edits))
+        self.show_unsolicited(known)
+
+    def show_unsolicited(self, already: set[tuple[int, int]] | None = None) -> None:
+        """Print messages the bot sent by itself (reminders, broadcasts)."""
+        messages = self.standin.sent_messages(self.user_id)
+        for message in messages[self._shown :]:
+            if already is None or (message.chat_id, message.message_id) not in already:
+                self._print_message(message)
+        self._shown = len(messages)
+
+    async def handle_line(self, line: str) -> bool:
+        """Act on one input line; False when the user wants to leave."""
+        text = line.rstrip("\n")
+        if not text.strip():
+            return True
+        command = text.strip()
+        if command in (":quit", ":q", ":exit"):
+            return False
+        if command == ":help":
+            print(CONSOLE_HELP, file=self.out)
+            return True
+        if command.startswith(":photo"):
+            caption = command.removeprefix(":photo").strip() or None
+            update = self.standin.user_sends_photo(self.user_id, caption=caption)
+        elif command == ":sticker":
+            update = self.standin.user_sends_sticker(self.user_id)
+        elif command == ":voice":
+            update = self.standin.user_sends_voice(self.user_id)
+        elif command.isdigit() and self._buttons:
+            index = int(command) - 1
+            if not 0 <= index < len(self._buttons):
+                print(f"(no button {command}; choose 1-{len(self._buttons)})", file=self.out)
+                return True
+            message_id, data = self._buttons[index]
+            update = self.standin.user_presses_button(self.user_id, message_id, data)
+        else:
+            update = self.standin.user_sends_text(self.user_id, text)
+        self.show(await self.driver.process(update))
+        return True
+
+
+async def _console(
+    settings: Settings,
+    *,
+    today: dt.date | None,
+    user_id: int,
+    name: str,
+    language_code: str,
+    admin: bool,
+    stdin: TextIO,
+    out: TextIO,
+) -> int:
+    if admin:
+        settings = settings.model_copy(
+            update={"BOT_ADMIN_IDS": settings.BOT_ADMIN_IDS | {user_id}}
+        )
+    standin = BotApiStandin()
+    standin.add_user(user_id, name, language_code=language_code)
+    request = InProcessRequest(standin)
+    application = build_application(
+        settings,
+        Clock(settings.timezone, today=today),
+        token=CONSOLE_TOKEN,
+        request=request,
+        get_updates_request=InProcessRequest(standin),
+    )
+    await start_embedded(application)
+    console = Console(ChatDriver(application, standin), user_id, out)
+    interactive = stdin.isatty()
+    if interactive:
+        clock = services_of(application).clock
+        print(
+            f"Local console as {name} (id {user_id}{', staff' if admin else ''}), "
+            f"today {clock.today().isoformat()}. Try /start; :help for console commands.",
+            file=out,
+        )
+    try:
+        while True:
+            if interactive:
+                print("you> ", end="", file=out, flush=True)
+            line = await asyncio.to_thread(stdin.readline)
+            if not line:
+                break
+            if not interactive:
+                print(f"you> {line.rstrip()}", file=out)
+            if not await console.handle_line(line):
+                break
+    finally:
+        await stop_embedded(application)
+    return 0
+
+
+def run_console(
+    settings: Settings,
+    *,
+    today: dt.date | None = None,
+    user_id: int = 10001,
+    name: str = "王老師",
+    language_code: str = "zh-hant",
+    admin: bool = False,
+) -> int:
+    """Chat with the bot in the terminal until end of input; return the exit code."""
+    return asyncio.run(
+        _console(
+            settings,
+            today=today,
+            user_id=user_id,
+            name=name,
+            language_code=language_code,
+            admin=admin,
+            stdin=sys.stdin,
+            out=sys.stdout,
+        )
+    )

@@ -1,0 +1,72 @@
+"""The message catalogue: every user-facing text, in Traditional Chinese and English.
+
+Texts live in ``bot/locales/<language>/<namespace>.toml``; a key ``qa.fallback`` is the entry
+``fallback`` of ``qa.toml``. Texts are ``str.format`` templates. Texts meant for HTML messages
+must escape whatever the user typed before it is put into them (see :func:`html_escape`).
+"""
+
+from __future__ import annotations
+
+import html
+import tomllib
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+LOCALES_DIR = Path(__file__).parent / "locales"
+DEFAULT_LANGUAGE = "zh-TW"
+LANGUAGES = ("zh-TW", "en")
+
+
+class CatalogueError(Exception):
+    """A key is missing or a catalogue file is broken."""
+
+
+def normalise_language(code: str | None) -> str:
+    """Map a Telegram language_code (or a stored preference) to one of LANGUAGES."""
+    if code and code.lower().startswith("en"):
+        return "en"
+    return DEFAULT_LANGUAGE
+
+
+def _flatten(prefix: str, table: Mapping[str, Any], into: dict[str, str]) -> None:
+    for key, value in table.items():
+        full = f"{prefix}.{key}"
+        if isinstance(value, Mapping):
+            _flatten(full, value, into)
+        elif isinstance(value, str):
+            into[full] = value
+        else:
+            raise CatalogueError(f"{full}: texts must be strings")
+
+
+@lru_cache(maxsize=None)
+def load_catalogue(language: str) -> Mapping[str, str]:
+    """All texts of one language, keyed ``namespace.key``."""
+    texts: dict[str, str] = {}
+    folder = LOCALES_DIR / language
+    for file in sorted(folder.glob("*.toml")):
+        with file.open("rb") as handle:
+            _flatten(file.stem, tomllib.load(handle), texts)
+    return texts
+
+
+def t(language: str, key: str, /, **values: object) -> str:
+    """The text for ``key`` in ``language``, formatted with ``values``."""
+    catalogue = load_catalogue(normalise_language(language))
+    try:
+        template = catalogue[key]
+    except KeyError:
+        raise CatalogueError(f"no text {key!r} for {language}") from None
+    return template.format(**values) if values else template
+
+
+def has(language: str, key: str) -> bool:
+    """Whether the catalogue of ``language`` has ``key``."""
+    return key in load_catalogue(normalise_language(language))
+
+
+def html_escape(text: str) -> str:
+    """Escape user text for Telegram's HTML parse mode."""
+    return html.escape(text, quote=False)

@@ -1,0 +1,111 @@
+"""PTB persistence backed by the project's database.
+
+PTB's PicklePersistence rewrites a whole file non-atomically; here each conversation state and
+each user's data is its own row, written in a transaction. Data must be JSON-serialisable:
+nothing live is ever pickled. Conversations carry an expiry so an abandoned one can be timed
+out even across restarts (PTB does not persist its own timeout jobs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+
+from telegram.ext import BasePersistence, PersistenceInput
+from telegram.ext._utils.types import ConversationDict, ConversationKey
+
+from db import persistence_store as store
+from db.engine import Database
+
+JsonDict = dict[str, Any]
+
+
+class DatabasePersistence(BasePersistence[JsonDict, JsonDict, JsonDict]):
+    """Stores conversations, user_data and chat_data in the database (bot_data is not used)."""
+
+    def __init__(
+        self,
+        database: Database,
+        now: Callable[[], dt.datetime],
+        conversation_timeout: dt.timedelta,
+    ) -> None:
+        super().__init__(
+            store_data=PersistenceInput(bot_data=False, callback_data=False),
+            update_interval=60,
+        )
+        self._database = database
+        self._now = now
+        self._timeout = conversation_timeout
+
+    async def get_user_data(self) -> dict[int, JsonDict]:
+        async with self._database.session() as session:
+            return await store.load_data(session, "user")
+
+    async def get_chat_data(self) -> dict[int, JsonDict]:
+        async with self._database.session() as session:
+            return await store.load_data(session, "chat")
+
+    async def get_bot_data(self) -> JsonDict:
+        return {}
+
+    async def get_callback_data(self) -> None:
+        return None
+
+    async def get_conversations(self, name: str) -> ConversationDict:
+        async with self._database.session() as session:
+            return await store.load_conversations(session, name)  # type: ignore[return-value]
+
+    async def update_conversation(
+        self, name: str, key: ConversationKey, new_state: object | None
+    ) -> None:
+        async with self._database.session() as session:
+            await store.save_conversation(
+                session, name, key, new_state, self._now() + self._timeout
+            )
+
+    async def update_user_data(self, user_id: int, data: JsonDict) -> None:
+        async with self._database.session() as session:
+            await store.save_data(session, "user", user_id, _json_safe(data))
+
+    async def update_chat_data(self, chat_id: int, data: JsonDict) -> None:
+        async with self._database.session() as session:
+            await store.save_data(session, "chat", chat_id, _json_safe(data))
+
+    async def update_bot_data(self, data: JsonDict) -> None:
+        return None
+
+    async def update_callback_data(self, data: object) -> None:
+        return None
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        async with self._database.session() as session:
+            await store.drop_data(session, "chat", chat_id)
+
+    async def drop_user_data(self, user_id: int) -> None:
+        async with self._database.session() as session:
+            await store.drop_data(session, "user", user_id)
+
+    async def refresh_user_data(self, user_id: int, user_data: JsonDict) -> None:
+        return None
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: JsonDict) -> None:
+        return None
+
+    async def refresh_bot_data(self, bot_data: JsonDict) -> None:
+        return None
+
+    async def flush(self) -> None:
+        return None
+
+
+def _json_safe(data: JsonDict) -> JsonDict:
+    # Round-trip so a non-JSON value fails loudly here, not silently on the next start.
+    return json.loads(json.dumps(data, default=_reject))
+
+
+def _reject(value: object) -> object:
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} cannot be persisted; store plain JSON values")

@@ -1,0 +1,127 @@
+"""Settings, read once at start-up and passed in.
+
+Priority, highest first: process environment, then the `.env` file in the working directory,
+then the defaults below.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.program import DEFAULT_PROGRAM_FILE
+
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+# The token the local console and tests use; the stand-in accepts it, Telegram would not.
+CONSOLE_TOKEN = "1000001:local-console-token"  # noqa: S105
+
+
+def default_data_dir() -> Path:
+    """Where the bot keeps its SQLite file unless told otherwise."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "gifted-community-bot"
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    """Every setting of the bot, one field per environment variable."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=True
+    )
+
+    TELEGRAM_BOT_TOKEN: SecretStr | None = None
+    TELEGRAM_API_BASE_URL: str = DEFAULT_API_BASE_URL
+    DATABASE_URL: str | None = None
+    BOT_ADMIN_IDS: Annotated[frozenset[int], NoDecode] = frozenset()
+    PROGRAM_FILE: Path = DEFAULT_PROGRAM_FILE
+    BOT_TIMEZONE: str = "Asia/Taipei"
+    BOT_DATA_DIR: Path = Field(default_factory=default_data_dir)
+    BROADCAST_RATE_PER_SECOND: float = Field(default=25.0, gt=0, le=30)
+    WEBHOOK_SECRET_TOKEN: SecretStr | None = None
+
+    @field_validator("BOT_ADMIN_IDS", mode="before")
+    @classmethod
+    def _parse_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.replace(";", ",").split(",")]
+            try:
+                return frozenset(int(part) for part in parts if part)
+            except ValueError:
+                raise ValueError("must be comma-separated Telegram user ids (numbers)") from None
+        return value
+
+    @field_validator("BOT_TIMEZONE")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("TELEGRAM_API_BASE_URL")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("DATABASE_URL")
+    @classmethod
+    def _async_driver(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        return to_async_url(value)
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        """The zone all program dates and reminders are in."""
+        return ZoneInfo(self.BOT_TIMEZONE)
+
+    @property
+    def database_url(self) -> str:
+        """The async SQLAlchemy URL; a SQLite file in the data directory by default."""
+        if self.DATABASE_URL:
+            return self.DATABASE_URL
+        return f"sqlite+aiosqlite:///{self.BOT_DATA_DIR / 'bot.sqlite3'}"
+
+    def token(self) -> str:
+        """The bot token; raises SettingsError when it is needed and not set."""
+        if self.TELEGRAM_BOT_TOKEN is None or not self.TELEGRAM_BOT_TOKEN.get_secret_value():
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and set it "
+                "(or try the bot without one: python -m bot console)"
+            )
+        return self.TELEGRAM_BOT_TOKEN.get_secret_value()
+
+
+def to_async_url(url: str) -> str:
+    """Give plain database URLs the async driver SQLAlchemy needs."""
+    for plain, driver in (
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("postgres://", "postgresql+asyncpg://"),
+        ("sqlite://", "sqlite+aiosqlite://"),
+    ):
+        if url.startswith(plain):
+            return driver + url[len(plain) :]
+    return url
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; raise SettingsError naming the variable at fault."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ".".join(str(part) for part in first["loc"]) or "settings"
+        reason = first["msg"].removeprefix("Value error, ")
+        raise SettingsError(f"{name}: {reason}") from None

@@ -1,0 +1,93 @@
+"""Storage for conversation states and per-user data, used by the bot's persistence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import ConversationState, StoredData
+
+
+def encode_key(key: tuple[int | str, ...]) -> str:
+    """A conversation key as text (JSON keeps ints and strings apart)."""
+    return json.dumps(list(key))
+
+
+def decode_key(text: str) -> tuple[int | str, ...]:
+    """The conversation key stored by encode_key."""
+    return tuple(json.loads(text))
+
+
+async def load_conversations(
+    session: AsyncSession, name: str
+) -> dict[tuple[int | str, ...], str]:
+    """All live states of one conversation."""
+    rows = await session.scalars(select(ConversationState).where(ConversationState.name == name))
+    return {decode_key(row.key): json.loads(row.state) for row in rows}
+
+
+async def save_conversation(
+    session: AsyncSession,
+    name: str,
+    key: tuple[int | str, ...],
+    state: object | None,
+    expires_at: dt.datetime | None,
+) -> None:
+    """Store (or, for None, delete) where one chat is in one conversation."""
+    encoded = encode_key(key)
+    row = await session.get(ConversationState, (name, encoded))
+    if state is None:
+        if row is not None:
+            await session.delete(row)
+        return
+    if row is None:
+        session.add(
+            ConversationState(
+                name=name, key=encoded, state=json.dumps(state), expires_at=expires_at
+            )
+        )
+    else:
+        row.state = json.dumps(state)
+        row.expires_at = expires_at
+
+
+async def expired_conversations(
+    session: AsyncSession, now: dt.datetime
+) -> list[tuple[str, tuple[int | str, ...]]]:
+    """Conversations whose user went quiet past the timeout."""
+    rows = await session.scalars(
+        select(ConversationState).where(
+            ConversationState.expires_at.is_not(None), ConversationState.expires_at <= now
+        )
+    )
+    return [(row.name, decode_key(row.key)) for row in rows]
+
+
+async def load_data(session: AsyncSession, scope: str) -> dict[int, dict[str, Any]]:
+    """All stored dictionaries of one scope ("user", "chat" or "bot")."""
+    rows = await session.scalars(select(StoredData).where(StoredData.scope == scope))
+    return {row.owner_id: dict(row.data) for row in rows}
+
+
+async def save_data(session: AsyncSession, scope: str, owner_id: int, data: dict[str, Any]) -> None:
+    """Store one dictionary; an empty one is removed."""
+    row = await session.get(StoredData, (scope, owner_id))
+    if not data:
+        if row is not None:
+            await session.delete(row)
+        return
+    if row is None:
+        session.add(StoredData(scope=scope, owner_id=owner_id, data=data))
+    else:
+        row.data = data
+
+
+async def drop_data(session: AsyncSession, scope: str, owner_id: int) -> None:
+    """Forget one stored dictionary."""
+    await session.execute(
+        delete(StoredData).where(StoredData.scope == scope, StoredData.owner_id == owner_id)
+    )

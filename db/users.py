@@ -1,0 +1,56 @@
+"""Data access for users: who talked to the bot, their language, role and preferences."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import User, utcnow
+
+
+async def upsert_user(
+    session: AsyncSession,
+    user_id: int,
+    *,
+    display_name: str,
+    username: str | None,
+) -> User:
+    """Record that this user talked to the bot (and that they have not blocked it)."""
+    user = await session.get(User, user_id)
+    if user is None:
+        user = User(id=user_id, display_name=display_name[:128], username=username)
+        session.add(user)
+        await session.flush()
+        return user
+    user.display_name = display_name[:128]
+    user.username = username
+    if not user.active:
+        user.active = True
+        user.blocked_at = None
+    return user
+
+
+async def get_user(session: AsyncSession, user_id: int) -> User | None:
+    """The user, if they ever talked to the bot."""
+    return await session.get(User, user_id)
+
+
+async def set_language(session: AsyncSession, user_id: int, language: str) -> None:
+    """Remember the language the user chose."""
+    await session.execute(update(User).where(User.id == user_id).values(language=language))
+
+
+async def mark_blocked(session: AsyncSession, user_id: int, when: dt.datetime | None = None) -> None:
+    """The user blocked the bot: stop sending to them until they write again."""
+    await session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(active=False, blocked_at=when or utcnow())
+    )
+
+
+async def staff_ids(session: AsyncSession) -> set[int]:
+    """Users staff added with /staff add."""
+    return set(await session.scalars(select(User.id).where(User.is_staff.is_(True))))

@@ -1,0 +1,101 @@
+"""Small helpers every handler module shares: services, language, replies, keyboards."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import CallbackContext, ContextTypes, ExtBot
+
+from bot.i18n import normalise_language, t
+from bot.services import Services
+from db import users
+
+SERVICES_KEY = "services"
+LANGUAGE_KEY = "lang"
+
+JsonDict = dict[str, object]
+
+
+class BotContext(CallbackContext[ExtBot[None], JsonDict, JsonDict, JsonDict]):
+    """The callback context, with typed access to the bot's services."""
+
+    @property
+    def services(self) -> Services:
+        """The services of the running bot."""
+        return self.application.bot_data[SERVICES_KEY]  # type: ignore[no-any-return]
+
+
+CONTEXT_TYPES = ContextTypes(context=BotContext, user_data=dict, chat_data=dict, bot_data=dict)
+
+Button = tuple[str, str]
+
+
+def language_of(update: Update, context: BotContext) -> str:
+    """The language to talk to this user in: their choice, else their Telegram setting."""
+    if context.user_data is not None and isinstance(context.user_data.get(LANGUAGE_KEY), str):
+        return normalise_language(str(context.user_data[LANGUAGE_KEY]))
+    user = update.effective_user
+    return normalise_language(user.language_code if user else None)
+
+
+def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
+    """An inline keyboard from rows of (label, callback_data)."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+async def reply_html(
+    update: Update,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> Message | None:
+    """Reply in the chat of the update with an HTML text (user text must be escaped)."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    return await chat.send_message(
+        text, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True
+    )
+
+
+async def say(
+    update: Update,
+    context: BotContext,
+    key: str,
+    markup: InlineKeyboardMarkup | None = None,
+    **values: object,
+) -> Message | None:
+    """Reply with a catalogue text in the user's language."""
+    return await reply_html(update, t(language_of(update, context), key, **values), markup)
+
+
+async def edit_or_send(
+    update: Update, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Show the next step in place of the pressed menu, or as a new message if that fails."""
+    query = update.callback_query
+    if query is not None and query.message is not None:
+        try:
+            await query.edit_message_text(
+                text, parse_mode=ParseMode.HTML, reply_markup=markup,
+                disable_web_page_preview=True,
+            )
+            return
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return
+    await reply_html(update, text, markup)
+
+
+async def is_staff(context: BotContext, user_id: int) -> bool:
+    """Whether the user is bureau staff (BOT_ADMIN_IDS or added with /staff add)."""
+    services = context.services
+    if services.is_admin(user_id):
+        return True
+    async with services.database.session() as session:
+        user = await users.get_user(session, user_id)
+        return bool(user and user.is_staff and user.active)

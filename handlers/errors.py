@@ -1,0 +1,37 @@
+"""The one global error handler."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot.i18n import html_escape, t
+from handlers.common import BotContext, language_of, reply_html
+
+logger = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Log the failure and tell the user; their conversation state is left as it was."""
+    error = context.error
+    if isinstance(error, Forbidden):
+        logger.info("A user blocked the bot; nothing to tell them")
+        return
+    if isinstance(error, RetryAfter | TimedOut | NetworkError):
+        logger.warning("Transient Telegram error: %s", type(error).__name__)
+    else:
+        logger.error("Unhandled error while handling an update", exc_info=error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    language = language_of(update, context)
+    contact = context.services.program.help_contact
+    name = contact.name_en if language == "en" else contact.name
+    try:
+        await reply_html(
+            update,
+            t(language, "common.error", contact=html_escape(f"{name} {contact.phone_with_extension}")),
+        )
+    except Exception:  # noqa: BLE001 - telling the user is best effort; the cause is logged above
+        logger.warning("Could not tell the user about the error")
