@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeDefault
@@ -18,6 +17,7 @@ from bot.program import load_program
 from bot.services import Services
 from bot.settings import Settings
 from db.engine import Database
+from reminders import runtime as reminders_runtime
 
 logger = logging.getLogger(__name__)
 
@@ -31,16 +31,40 @@ MENU_COMMANDS = (
 # Each feature module registers its handlers in one group; lower groups run first and the
 # first matching handler of a group wins, so the order of these lists matters.
 TRACKING_GROUP = -10
+GATE_GROUP = -5
 FEATURE_GROUP = 0
 
 
 def _register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    from handlers import errors, other_input, start, tracking
+    from handlers import (
+        activity_log,
+        broadcast,
+        community,
+        errors,
+        export,
+        other_input,
+        progress,
+        qa,
+        register,
+        reminders,
+        review,
+        staff,
+        start,
+        stats,
+        tracking,
+    )
 
     for handler in tracking.build():
         application.add_handler(handler, group=TRACKING_GROUP)
+    for handler in other_input.build_gate():
+        application.add_handler(handler, group=GATE_GROUP)
     # Conversations first (they own the user's next message), then commands, then free text.
-    for module in (start,):
+    feature_modules = (
+        register, activity_log, community, broadcast,  # conversations
+        start, progress, reminders, review, stats, export, staff,  # commands and menus
+        qa,  # free text: whatever no conversation took is a question
+    )  # fmt: skip
+    for module in feature_modules:
         for handler in module.build():
             application.add_handler(handler, group=FEATURE_GROUP)
     # Last: whatever no feature took (unknown commands, stickers, edits, groups).
@@ -95,12 +119,27 @@ async def on_startup(application: Application[Any, Any, Any, Any, Any, Any]) -> 
     """Connect the services: program dates, Q&A engine, command menu, scheduler."""
     services = services_of(application)
     services.bot_username = application.bot.username or ""
+    await _load_knowledge(services)
+    await reminders_runtime.start(application, services)
     await _set_command_menu(application)
+
+
+async def _load_knowledge(services: Services) -> None:
+    """Apply the dates staff set, then build the Q&A engine with the staff's FAQ entries."""
+    from db import faq_entries, program_dates
+
+    async with services.database.session() as session:
+        dates = await program_dates.get_dates(session, services.program.program.year)
+        extra = await faq_entries.all_entries(session)
+    if dates is not None:
+        services.apply_program_dates(dates.showcase_date, dates.workshop_date)
+    services.rebuild_qa(extra)
 
 
 async def on_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Stop what on_startup started and close the database."""
     services = services_of(application)
+    await reminders_runtime.stop(application, services)
     await services.database.dispose()
 
 

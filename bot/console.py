@@ -125,9 +125,7 @@ async def _console(
     out: TextIO,
 ) -> int:
     if admin:
-        settings = settings.model_copy(
-            update={"BOT_ADMIN_IDS": settings.BOT_ADMIN_IDS | {user_id}}
-        )
+        settings = settings.model_copy(update={"BOT_ADMIN_IDS": settings.BOT_ADMIN_IDS | {user_id}})
     standin = BotApiStandin()
     standin.add_user(user_id, name, language_code=language_code)
     request = InProcessRequest(standin)

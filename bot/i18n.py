@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import tomllib
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,7 @@ def _flatten(prefix: str, table: Mapping[str, Any], into: dict[str, str]) -> Non
             raise CatalogueError(f"{full}: texts must be strings")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_catalogue(language: str) -> Mapping[str, str]:
     """All texts of one language, keyed ``namespace.key``."""
     texts: dict[str, str] = {}

@@ -6,8 +6,8 @@ so that next year's program is run by editing that file, not the code.
 
 from __future__ import annotations
 
-import tomllib
 import datetime as dt
+import tomllib
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.clock import Clock
-from bot.program import Program
+from bot.program import Program, with_dates
 from bot.settings import Settings
 from db.engine import Database
 
 if TYPE_CHECKING:
-    from bot.qa import QaEngine
+    from bot.qa import FaqEntry, QaEngine
 
 
 @dataclass
@@ -23,8 +24,23 @@ class Services:
     database: Database
     program: Program
     qa: QaEngine | None = None
+    staff_faq: list[FaqEntry] = field(default_factory=list)
     bot_username: str = ""
     extras: dict[str, Any] = field(default_factory=dict)
+
+    def apply_program_dates(self, showcase: dt.date | None, workshop: dt.date | None) -> None:
+        """Use the dates staff set; the Q&A engine is rebuilt so answers mention them."""
+        self.program = with_dates(self.program, showcase=showcase, workshop=workshop)
+        if self.qa is not None:
+            self.rebuild_qa()
+
+    def rebuild_qa(self, staff_faq: list[FaqEntry] | None = None) -> None:
+        """Build the Q&A engine from the program and the staff's FAQ entries."""
+        from bot.qa import QaEngine
+
+        if staff_faq is not None:
+            self.staff_faq = staff_faq
+        self.qa = QaEngine.build(self.program, extra_entries=self.staff_faq)
 
     def is_admin(self, user_id: int) -> bool:
         """Whether the user is bureau staff named in BOT_ADMIN_IDS."""

@@ -18,7 +18,7 @@ from bot.program import DEFAULT_PROGRAM_FILE
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 # The token the local console and tests use; the stand-in accepts it, Telegram would not.
-CONSOLE_TOKEN = "1000001:local-console-token"  # noqa: S105
+CONSOLE_TOKEN = "1000001:local-console-token"
 
 
 def default_data_dir() -> Path:

@@ -22,9 +22,7 @@ def decode_key(text: str) -> tuple[int | str, ...]:
     return tuple(json.loads(text))
 
 
-async def load_conversations(
-    session: AsyncSession, name: str
-) -> dict[tuple[int | str, ...], str]:
+async def load_conversations(session: AsyncSession, name: str) -> dict[tuple[int | str, ...], str]:
     """All live states of one conversation."""
     rows = await session.scalars(select(ConversationState).where(ConversationState.name == name))
     return {decode_key(row.key): json.loads(row.state) for row in rows}

@@ -42,12 +42,12 @@ async def set_language(session: AsyncSession, user_id: int, language: str) -> No
     await session.execute(update(User).where(User.id == user_id).values(language=language))
 
 
-async def mark_blocked(session: AsyncSession, user_id: int, when: dt.datetime | None = None) -> None:
+async def mark_blocked(
+    session: AsyncSession, user_id: int, when: dt.datetime | None = None
+) -> None:
     """The user blocked the bot: stop sending to them until they write again."""
     await session.execute(
-        update(User)
-        .where(User.id == user_id)
-        .values(active=False, blocked_at=when or utcnow())
+        update(User).where(User.id == user_id).values(active=False, blocked_at=when or utcnow())
     )
 
 

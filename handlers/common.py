@@ -81,7 +81,9 @@ async def edit_or_send(
     if query is not None and query.message is not None:
         try:
             await query.edit_message_text(
-                text, parse_mode=ParseMode.HTML, reply_markup=markup,
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
                 disable_web_page_preview=True,
             )
             return

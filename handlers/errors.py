@@ -31,7 +31,11 @@ async def on_error(update: object, context: BotContext) -> None:
     try:
         await reply_html(
             update,
-            t(language, "common.error", contact=html_escape(f"{name} {contact.phone_with_extension}")),
+            t(
+                language,
+                "common.error",
+                contact=html_escape(f"{name} {contact.phone_with_extension}"),
+            ),
         )
-    except Exception:  # noqa: BLE001 - telling the user is best effort; the cause is logged above
+    except Exception:
         logger.warning("Could not tell the user about the error")

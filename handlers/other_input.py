@@ -1,9 +1,9 @@
-"""What is left after every feature had its turn: unknown commands, non-text, edits, groups."""
+"""Input no feature handles: edits and groups (stopped early), unknown commands, non-text."""
 
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, MessageHandler, filters
+from telegram.ext import ApplicationHandlerStop, BaseHandler, MessageHandler, filters
 
 from handlers.common import BotContext, say
 
@@ -21,20 +21,33 @@ async def non_text(update: Update, context: BotContext) -> None:
 async def edited(update: Update, context: BotContext) -> None:
     """Edits are not processed again; say so, so the user does not wait for an answer."""
     await say(update, context, "common.edited_ignored")
+    raise ApplicationHandlerStop
 
 
-async def group_message(update: Update, context: BotContext) -> None:
+async def group_command(update: Update, context: BotContext) -> None:
     """In groups the bot only answers commands, and asks to be messaged privately."""
     await say(update, context, "common.group_only_private")
+    raise ApplicationHandlerStop
+
+
+async def group_chatter(update: Update, context: BotContext) -> None:
+    """Plain chatter in groups is ignored on purpose: the bot is not part of the conversation."""
+    raise ApplicationHandlerStop
+
+
+def build_gate() -> list[BaseHandler[Update, BotContext, object]]:
+    """Handlers that run before the features and stop updates no feature should see."""
+    return [
+        MessageHandler(filters.UpdateType.EDITED & filters.ChatType.PRIVATE, edited),
+        MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, group_command),
+        MessageHandler(filters.ChatType.GROUPS | filters.UpdateType.EDITED, group_chatter),
+    ]
 
 
 def build() -> list[BaseHandler[Update, BotContext, object]]:
-    """The handlers of this module, in order."""
+    """Handlers that run after every feature had its turn."""
     private = filters.ChatType.PRIVATE
-    # In groups, plain chatter is ignored on purpose: the bot is not part of the conversation.
     return [
-        MessageHandler(filters.COMMAND & filters.ChatType.GROUPS, group_message),
-        MessageHandler(filters.UpdateType.EDITED_MESSAGE & private, edited),
         MessageHandler(filters.COMMAND & private, unknown_command),
         MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, non_text),
     ]

@@ -1,0 +1,15 @@
+"""The database schema as typed SQLAlchemy 2 models, one module per area."""
+
+from db.models.base import Base, UTCDateTime, utcnow
+from db.models.communities import Activity, Community, CommunityStatus, Member, ProgramDates
+from db.models.knowledge import FaqEntryRow, QuestionAsked
+from db.models.messaging import Broadcast, BroadcastStatus, Delivery, DeliveryStatus, Reminder
+from db.models.people import School, User
+from db.models.runtime import ConversationState, ProcessedUpdate, StoredData
+
+__all__ = [
+    "Activity", "Base", "Broadcast", "BroadcastStatus", "Community", "CommunityStatus",
+    "ConversationState", "Delivery", "DeliveryStatus", "FaqEntryRow", "Member",
+    "ProcessedUpdate", "ProgramDates", "QuestionAsked", "Reminder", "School", "StoredData",
+    "UTCDateTime", "User", "utcnow",
+]  # fmt: skip

@@ -1,0 +1,97 @@
+"""Reminders, broadcasts and the deliveries that carry them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.models.base import Base, Timestamped, enum_column, utcnow
+
+
+class DeliveryStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    BLOCKED = "blocked"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class BroadcastStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SENDING = "sending"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Reminder(Timestamped, Base):
+    """One reminder: derived from the program (stable key) or added by staff."""
+
+    __tablename__ = "reminders"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), unique=True)
+    category: Mapped[str] = mapped_column(String(32))
+    program_year: Mapped[int] = mapped_column(Integer)
+    fire_at: Mapped[dt.datetime]
+    event_at: Mapped[dt.datetime | None]
+    audience: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    text_zh: Mapped[str | None] = mapped_column(Text)
+    text_en: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    cancelled_at: Mapped[dt.datetime | None]
+    done_at: Mapped[dt.datetime | None]
+
+
+class Broadcast(Timestamped, Base):
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    text_html: Mapped[str] = mapped_column(Text)
+    audience: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[BroadcastStatus] = mapped_column(
+        enum_column(BroadcastStatus), default=BroadcastStatus.DRAFT
+    )
+    progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    started_at: Mapped[dt.datetime | None]
+    finished_at: Mapped[dt.datetime | None]
+
+
+class Delivery(Base):
+    """One message to one user, for a reminder or a broadcast; written before it is sent."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("reminder_id", "user_id"),
+        UniqueConstraint("broadcast_id", "user_id"),
+        Index("ix_deliveries_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reminder_id: Mapped[int | None] = mapped_column(ForeignKey("reminders.id", ondelete="CASCADE"))
+    broadcast_id: Mapped[int | None] = mapped_column(
+        ForeignKey("broadcasts.id", ondelete="CASCADE")
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[DeliveryStatus] = mapped_column(
+        enum_column(DeliveryStatus), default=DeliveryStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(String(256))
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[dt.datetime | None]

@@ -1,0 +1,39 @@
+"""Users of the bot and the schools they teach at."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Integer,
+    String,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.models.base import Base, Timestamped
+
+
+class User(Timestamped, Base):
+    """Someone who talked to the bot (a teacher, a convener, a member or staff)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    display_name: Mapped[str] = mapped_column(String(128), default="")
+    username: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(8))
+    is_staff: Mapped[bool] = mapped_column(Boolean, default=False)
+    reminder_opt_outs: Mapped[list[Any]] = mapped_column(default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    blocked_at: Mapped[dt.datetime | None]
+
+
+class School(Base):
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    in_letter: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,0 +1,87 @@
+"""Shared fixtures: a database per test, the Bot API stand-in over HTTP, the bot under test.
+
+Set TEST_DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test) to run every database
+test on PostgreSQL instead of a SQLite file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+from support import BotUnderTest, MakeBot, make_settings
+from telegram.ext import Application
+
+from bot.app import build_application, start_embedded, stop_embedded
+from bot.clock import Clock
+from bot.settings import CONSOLE_TOKEN, to_async_url
+from bot.standin.core import BotApiStandin
+from bot.standin.driver import ChatDriver
+from bot.standin.http import StandinHttpServer
+
+
+async def _reset_postgres(url: str) -> None:
+    engine = create_async_engine(url)
+    async with engine.begin() as connection:
+        await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+
+
+@pytest.fixture
+async def database_url(tmp_path: Path) -> str:
+    """An empty database for one test."""
+    shared = os.environ.get("TEST_DATABASE_URL")
+    if shared:
+        url = to_async_url(shared)
+        await _reset_postgres(url)
+        return url
+    return f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[BotApiStandin]:
+    """The stand-in of Telegram, served over HTTP on 127.0.0.1."""
+    fake = BotApiStandin()
+    server = StandinHttpServer(fake)
+    await server.start()
+    fake.http_server = server  # type: ignore[attr-defined]
+    try:
+        yield fake
+    finally:
+        await server.stop()
+
+
+@pytest.fixture
+async def make_bot(standin: BotApiStandin, database_url: str) -> AsyncIterator[MakeBot]:
+    """Build and start bots (several, to simulate restarts); all are stopped afterwards."""
+    started: list[Application[Any, Any, Any, Any, Any, Any]] = []
+    server: StandinHttpServer = standin.http_server  # type: ignore[attr-defined]
+
+    async def factory(today: dt.date | None = None, **overrides: Any) -> BotUnderTest:
+        settings = make_settings(server.base_url, database_url, **overrides)
+        application = build_application(
+            settings, Clock(settings.timezone, today=today), token=CONSOLE_TOKEN
+        )
+        await start_embedded(application)
+        started.append(application)
+        return BotUnderTest(application, standin, ChatDriver(application, standin))
+
+    try:
+        yield factory
+    finally:
+        for application in started:
+            if application.running or application._initialized:
+                await stop_embedded(application)
+
+
+@pytest.fixture
+async def bot(make_bot: MakeBot) -> BotUnderTest:
+    """One bot, today being the day the letter was sent (111-09-02)."""
+    return await make_bot(today=dt.date(2022, 9, 2))

@@ -1,0 +1,62 @@
+"""Helpers the tests share (importable: pytest puts tests/ on the path)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from telegram.ext import Application
+
+from bot.app import services_of
+from bot.services import Services
+from bot.settings import Settings
+from bot.standin.core import BotApiStandin
+from bot.standin.driver import ChatDriver, Reply
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED = REPO_ROOT.parent / "shared"
+ADMIN_ID = 90001
+TEACHER_ID = 10001
+
+
+def make_settings(base_url: str, database_url: str, **overrides: Any) -> Settings:
+    """Settings for a test, ignoring any .env file of the developer."""
+    values: dict[str, Any] = {
+        "TELEGRAM_API_BASE_URL": base_url,
+        "DATABASE_URL": database_url,
+        "BOT_ADMIN_IDS": frozenset({ADMIN_ID}),
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@dataclass
+class BotUnderTest:
+    """The real application, started against the stand-in, with a driver for the user side."""
+
+    application: Application[Any, Any, Any, Any, Any, Any]
+    standin: BotApiStandin
+    driver: ChatDriver
+
+    @property
+    def services(self) -> Services:
+        return services_of(self.application)
+
+    def user(self, user_id: int, name: str = "王老師", language_code: str = "zh-hant") -> int:
+        """Make a Telegram user known to the stand-in; return the id."""
+        self.standin.add_user(user_id, name, language_code=language_code)
+        return user_id
+
+    async def send(self, user_id: int, text: str) -> Reply:
+        return await self.driver.send(user_id, text)
+
+    async def press(self, user_id: int, label: str, *, message_id: int | None = None) -> Reply:
+        return await self.driver.press(user_id, label, message_id=message_id)
+
+    async def process(self, update: dict[str, Any]) -> Reply:
+        return await self.driver.process(update)
+
+
+MakeBot = Callable[..., Awaitable[BotUnderTest]]
