@@ -1,0 +1,670 @@
+"""The question-answering engine: match a question to program facts and answer from them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import logging
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot import i18n
+from bot.program import CommunityType, Program
+from bot.qa import facts
+from bot.qa.matcher import Coverage, GramIndex, Hit, Lexicon, phases_in
+from bot.qa.normalise import (
+    Replacer,
+    clean,
+    detect_language,
+    has_content,
+    normalise,
+    normalise_many,
+)
+
+logger = logging.getLogger(__name__)
+
+FAQ_FILE = Path(__file__).resolve().parent.parent / "data" / "faq.toml"
+MAX_TEXT = 4096
+MAX_RELATED = 3
+MAX_SUGGESTIONS = 3
+# Below this confidence the engine does not guess (tuned on the paraphrase set).
+THRESHOLD = 0.55
+_CONCEPT_WEIGHT = 0.75
+_SIM_WEIGHT = 0.25
+_EXTRA_PENALTY = 0.25
+_TOPIC_ORDER = ("apply", "types", "members", "activities", "funding", "schedule", "contact")
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    """A plain FAQ entry, as staff add them from chat (static answer text)."""
+
+    id: str
+    topic: str
+    questions: list[str]
+    answer_zh: str
+    answer_en: str | None = None
+    source: str | None = None
+    related: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A browse topic."""
+
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the bot replies, and why."""
+
+    question: str
+    text: str
+    answered: bool
+    source: str | None
+    score: float
+    suggestions: list[str]
+    language: str
+    kind: str
+    entry_id: str | None
+    related: list[tuple[str, str]]
+    suggestion_ids: list[str]
+
+
+# A requirement is satisfied by any of its alternatives; an alternative needs all its concepts.
+Requirement = tuple[frozenset[str], ...]
+
+
+@dataclass(frozen=True)
+class _Entry:
+    id: str
+    topic: str
+    label_zh: str
+    label_en: str
+    questions: tuple[str, ...]
+    requires: tuple[Requirement, ...]
+    explains: frozenset[str]
+    avoid: frozenset[str]
+    answer_zh: str
+    answer_en: str | None
+    per_type_zh: str | None
+    per_type_en: str | None
+    per_phase_zh: str | None
+    per_phase_en: str | None
+    source: str | None
+    type_source: str | None
+    related: tuple[str, ...]
+    browse: bool
+    staff: bool
+
+    def label(self, language: str) -> str:
+        return self.label_en if facts.is_en(language) and self.label_en else self.label_zh
+
+
+@dataclass(frozen=True)
+class _Query:
+    norm: str
+    language: str
+    concepts: frozenset[str]
+    types: tuple[str, ...]
+    phases: tuple[int, ...]
+    offtopic: bool
+    social: str | None
+    unknown_run: int
+    unknown_words: int
+    anchored: bool
+
+
+def _parse_requirements(items: Sequence[str]) -> tuple[Requirement, ...]:
+    out = []
+    for item in items:
+        alternatives = tuple(
+            frozenset(part.strip() for part in alt.split("+") if part.strip())
+            for alt in item.split("|")
+            if alt.strip()
+        )
+        if alternatives:
+            out.append(alternatives)
+    return tuple(out)
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]
+
+
+def load_faq(path: Path = FAQ_FILE) -> dict[str, Any]:
+    """Read the shipped FAQ data file (parsed once per version of the file)."""
+    return _parse_faq(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _parse_faq(path: Path, _mtime_ns: int) -> dict[str, Any]:
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+class QaEngine:
+    """Answers teachers' questions from the program facts and the FAQ; immutable once built."""
+
+    def __init__(
+        self,
+        program: Program,
+        entries: list[_Entry],
+        lexicon: Lexicon,
+        replacer: Replacer,
+        index: GramIndex,
+        exact: dict[str, int],
+        coverage: Coverage,
+        neutral: frozenset[str],
+        anchors: frozenset[str],
+        defaults: tuple[str, ...],
+    ) -> None:
+        self._program = program
+        self._entries = entries
+        self._by_id = {e.id: i for i, e in enumerate(entries)}
+        self._lexicon = lexicon
+        self._replacer = replacer
+        self._index = index
+        self._exact = exact
+        self._coverage = coverage
+        self._neutral = neutral
+        self._anchors = anchors
+        self._defaults = tuple(d for d in defaults if d in self._by_id)
+        # Facts only change with the day and language; lru_cache is thread-safe.
+        self._context = functools.lru_cache(maxsize=32)(self._make_context)
+
+    def _make_context(self, today: dt.date, language: str) -> Mapping[str, str]:
+        return facts.global_context(self._program, today, language)
+
+    # ----------------------------------------------------------------- building
+    @classmethod
+    def build(cls, program: Program, extra_entries: Sequence[FaqEntry] = ()) -> QaEngine:
+        """Build the index from the program, the shipped FAQ and staff entries (which override)."""
+        data = load_faq()
+        typos = {str(k): str(v) for k, v in data.get("typos", {}).items()}
+        plain = normalise_many([*typos, *typos.values()])
+        keys, values = plain[: len(typos)], plain[len(typos) :]
+        replacer = Replacer.build(dict(zip(keys, values, strict=True)))
+        # Normalise the whole vocabulary in one batch before the index asks term by term.
+        normalise_many(cls._vocabulary_texts(program, data, extra_entries), replacer)
+
+        def norm(text: str) -> str:
+            return normalise_many([text], replacer)[0]
+
+        terms: dict[str, list[Hit]] = {}
+
+        def add(term: str, hit: Hit) -> None:
+            key = norm(term)
+            if key and hit not in terms.setdefault(key, []):
+                terms[key].append(hit)
+
+        for concept, words in data.get("concepts", {}).items():
+            for word in _as_list(words):
+                add(word, Hit("concept", concept))
+        for ctype in program.community_types:
+            for alias in [ctype.name, ctype.name_en, *ctype.aliases, *ctype.aliases_en]:
+                add(alias, Hit("type", ctype.key))
+        for contact in program.contacts:
+            concept = "contact" if contact.key == program.help_contact.key else "bureau"
+            for name in (contact.name, contact.name_en):
+                add(name, Hit("concept", concept))
+                # "劉書伶教師" / "teacher Liu Shu-ling": people type the bare name too.
+                for title in ("教師", "老師", "teacher "):
+                    if title in name:
+                        add(name.replace(title, "").strip(), Hit("concept", concept))
+        address = program.application.address
+        for text in (address, address.split("區", 1)[-1], program.application.deliver_to):
+            add(text, Hit("concept", "deliver"))
+        for word in _as_list(data.get("offtopic", {}).get("terms")):
+            add(word, Hit("offtopic", "offtopic"))
+        for kind, words in data.get("social", {}).items():
+            for word in _as_list(words):
+                add(word, Hit("social", kind))
+        lexicon = Lexicon(terms)
+
+        entries = [cls._shipped_entry(raw) for raw in data.get("entries", [])]
+        positions = {e.id: i for i, e in enumerate(entries)}
+        for extra in extra_entries:
+            if not extra.id or not extra.answer_zh:
+                logger.warning("skipping staff FAQ entry without id or answer: %r", extra.id)
+                continue
+            shipped = entries[positions[extra.id]] if extra.id in positions else None
+            entry = cls._staff_entry(extra, shipped)
+            if shipped is not None:
+                entries[positions[extra.id]] = entry
+            else:
+                positions[extra.id] = len(entries)
+                entries.append(entry)
+
+        documents: list[tuple[int, str]] = []
+        exact: dict[str, int] = {}
+        for i, entry in enumerate(entries):
+            for question in {*entry.questions, entry.label_zh, entry.label_en}:
+                text = norm(question)
+                if text:
+                    documents.append((i, text))
+                    exact.setdefault(text, i)
+        index = GramIndex(documents)
+
+        vocabulary = [text for _, text in documents]
+        vocabulary += list(terms)
+        vocabulary += [norm(w) for w in _as_list(data.get("fillers", {}).get("terms"))]
+        vocabulary += [norm(s) for s in program.recipients.schools]
+        vocabulary += [
+            norm(program.program.title),
+            norm(program.application.address),
+            norm(program.letter.subject),
+            *(norm(b) for b in program.program.basis),
+            *(norm(c.organisation + c.name) for c in program.contacts),
+        ]
+        coverage = Coverage(vocabulary)
+        settings = data.get("settings", {})
+        engine = cls(
+            program=program,
+            entries=entries,
+            lexicon=lexicon,
+            replacer=replacer,
+            index=index,
+            exact=exact,
+            coverage=coverage,
+            neutral=frozenset(_as_list(settings.get("neutral"))),
+            anchors=frozenset(_as_list(settings.get("anchors"))),
+            defaults=tuple(_as_list(settings.get("default_suggestions"))),
+        )
+        logger.debug("qa index built: %d entries, %d variants", len(entries), len(documents))
+        return engine
+
+    @staticmethod
+    def _vocabulary_texts(
+        program: Program, data: Mapping[str, Any], extra_entries: Sequence[FaqEntry]
+    ) -> list[str]:
+        texts: list[str] = []
+        for words in data.get("concepts", {}).values():
+            texts += _as_list(words)
+        for words in data.get("social", {}).values():
+            texts += _as_list(words)
+        texts += _as_list(data.get("offtopic", {}).get("terms"))
+        texts += _as_list(data.get("fillers", {}).get("terms"))
+        for raw in data.get("entries", []):
+            texts += _as_list(raw.get("questions"))
+            texts += [str(raw.get("label_zh", "")), str(raw.get("label_en", ""))]
+        for extra in extra_entries:
+            texts += list(extra.questions)
+        for ctype in program.community_types:
+            texts += [ctype.name, ctype.name_en, *ctype.aliases, *ctype.aliases_en]
+        texts += list(program.recipients.schools)
+        return texts
+
+    @staticmethod
+    def _shipped_entry(raw: Mapping[str, Any]) -> _Entry:
+        requires = _parse_requirements(_as_list(raw.get("requires")))
+        explains = {c for req in requires for alt in req for c in alt}
+        explains.update(_as_list(raw.get("optional")))
+        questions = tuple(_as_list(raw.get("questions")))
+        return _Entry(
+            id=str(raw["id"]),
+            topic=str(raw.get("topic", "")),
+            label_zh=str(raw.get("label_zh") or (questions[0] if questions else raw["id"])),
+            label_en=str(raw.get("label_en", "")),
+            questions=questions,
+            requires=requires,
+            explains=frozenset(explains),
+            avoid=frozenset(_as_list(raw.get("avoid"))),
+            answer_zh=str(raw["answer_zh"]),
+            answer_en=raw.get("answer_en"),
+            per_type_zh=raw.get("per_type_zh"),
+            per_type_en=raw.get("per_type_en"),
+            per_phase_zh=raw.get("per_phase_zh"),
+            per_phase_en=raw.get("per_phase_en"),
+            source=raw.get("source"),
+            type_source=raw.get("type_source"),
+            related=tuple(_as_list(raw.get("related"))),
+            browse=bool(raw.get("browse", True)),
+            staff=False,
+        )
+
+    @staticmethod
+    def _staff_entry(extra: FaqEntry, shipped: _Entry | None) -> _Entry:
+        questions = [q for q in extra.questions if q and q.strip()]
+        label_zh = next((q for q in questions if detect_language(q) != "en"), "")
+        label_en = next((q for q in questions if detect_language(q) == "en"), "")
+        if shipped is not None:
+            label_zh = label_zh or shipped.label_zh
+            label_en = label_en or shipped.label_en
+            questions = [*questions, *shipped.questions]
+        return _Entry(
+            id=extra.id,
+            topic=extra.topic or (shipped.topic if shipped else ""),
+            label_zh=label_zh or label_en or extra.id,
+            label_en=label_en,
+            questions=tuple(questions),
+            # Overriding keeps the shipped matching rules: staff change the answer, not the intent.
+            requires=shipped.requires if shipped else (),
+            explains=shipped.explains if shipped else frozenset(),
+            avoid=shipped.avoid if shipped else frozenset(),
+            answer_zh=extra.answer_zh,
+            answer_en=extra.answer_en,
+            per_type_zh=None,
+            per_type_en=None,
+            per_phase_zh=None,
+            per_phase_en=None,
+            source=extra.source,
+            type_source=None,
+            related=tuple(extra.related),
+            browse=True,
+            staff=True,
+        )
+
+    # ----------------------------------------------------------------- analysis
+    def _analyse(self, text: str, language: str) -> _Query:
+        norm = normalise(text, self._replacer)
+        concepts: set[str] = set()
+        types: list[str] = []
+        offtopic = False
+        socials: list[str] = []
+        for _, _, hit in self._lexicon.scan(norm):
+            if hit.kind == "concept":
+                concepts.add(hit.value)
+            elif hit.kind == "type":
+                if hit.value not in types:
+                    types.append(hit.value)
+            elif hit.kind == "offtopic":
+                offtopic = True
+            elif hit.kind == "social":
+                socials.append(hit.value)
+        phases = phases_in(norm)
+        if phases:
+            concepts.add("phase")
+        if types:
+            concepts.add("type_named")
+        order = [t.key for t in self._program.community_types]
+        types.sort(key=order.index)
+        anchored = bool(types) or bool(concepts & self._anchors)
+        substantive = concepts - self._neutral
+        social = None
+        if socials and not substantive and not types:
+            social = socials[0]
+        return _Query(
+            norm=norm,
+            language=language,
+            concepts=frozenset(concepts),
+            types=tuple(types),
+            phases=tuple(phases),
+            offtopic=offtopic,
+            social=social,
+            unknown_run=self._coverage.unknown_run(norm),
+            unknown_words=self._coverage.unknown_words(norm),
+            anchored=anchored,
+        )
+
+    def _concept_score(self, entry: _Entry, concepts: frozenset[str]) -> float:
+        if not entry.requires:
+            return 0.0
+        satisfied = sum(1 for req in entry.requires if any(alt <= concepts for alt in req))
+        if not satisfied:
+            return 0.0
+        extra = sum(
+            1
+            for c in concepts
+            if c in entry.avoid or (c not in entry.explains and c not in self._neutral)
+        )
+        return max(0.0, satisfied / len(entry.requires) - _EXTRA_PENALTY * extra)
+
+    def _score_all(self, query: _Query) -> list[tuple[float, int]]:
+        sims = self._index.best_per_owner(query.norm)
+        exact = self._exact.get(query.norm)
+        scored = []
+        for i, entry in enumerate(self._entries):
+            sim = min(sims.get(i, 0.0), 1.0)
+            cs = self._concept_score(entry, query.concepts)
+            if cs > 0:
+                score = _CONCEPT_WEIGHT * cs + _SIM_WEIGHT * sim
+            elif entry.staff and not entry.requires:
+                # Staff entries have no concept rules: trust close wording.
+                score = 0.6 + 0.4 * sim if sim >= 0.6 else sim * 0.9
+            else:
+                score = sim * 0.8
+            if exact == i:
+                score = max(score, 1.0)
+            scored.append((min(score, 1.0), i))
+        scored.sort(key=lambda pair: (-pair[0], pair[1]))
+        return scored
+
+    # ----------------------------------------------------------------- answering
+    def answer(self, question: str, today: dt.date) -> Answer:
+        """Answer a free-text question as of ``today``."""
+        raw = question if isinstance(question, str) else str(question)
+        cleaned = clean(raw)
+        language = detect_language(cleaned)
+        if not cleaned or not has_content(cleaned):
+            return self._plain(raw, language, "empty", i18n.t(language, "qa.empty"))
+        query = self._analyse(cleaned, language)
+        if query.social is not None:
+            kind = "thanks" if query.social == "thanks" else "greeting"
+            key = {"thanks": "qa.thanks", "identity": "qa.identity"}.get(
+                query.social, "qa.greeting"
+            )
+            text = i18n.t(language, key, title=self._title(language))
+            return self._plain(raw, language, kind, text)
+        if not query.norm:
+            return self._plain(raw, language, "empty", i18n.t(language, "qa.empty"))
+        scored = self._score_all(query)
+        best_score, best = scored[0] if scored else (0.0, -1)
+        staff_match = best >= 0 and self._entries[best].staff and best_score >= 0.8
+        if query.offtopic and not staff_match:
+            # Staff may answer what we call off-topic (e.g. parking); their wording wins.
+            return self._fallback(raw, query, scored, offtopic=True)
+        if (
+            not staff_match
+            and not query.anchored
+            and (query.unknown_run >= 2 or query.unknown_words >= 2)
+        ):
+            # Foreign content (another program, another city) sharing generic words with ours.
+            best_score *= 0.5
+        if best < 0 or best_score < THRESHOLD:
+            return self._fallback(raw, query, scored, offtopic=False)
+        entry = self._entries[best]
+        text, source = self._render(entry, query.types, query.phases, today, language)
+        return Answer(
+            question=raw,
+            text=text,
+            answered=True,
+            source=source,
+            score=round(best_score, 3),
+            suggestions=[],
+            language=language,
+            kind="fact",
+            entry_id=entry.id,
+            related=self._related(entry, language),
+            suggestion_ids=[],
+        )
+
+    def answer_entry(self, entry_id: str, today: dt.date, language: str) -> Answer:
+        """Answer one FAQ entry directly (browse buttons, follow-ups)."""
+        language = i18n.normalise_language(language)
+        index = self._by_id.get(entry_id)
+        if index is None:
+            text = i18n.t(language, "qa.unknown_entry", contact=self._contact_line(language))
+            return self._plain(entry_id, language, "fallback", text)
+        entry = self._entries[index]
+        text, source = self._render(entry, (), (), today, language)
+        return Answer(
+            question=entry.label(language),
+            text=text,
+            answered=True,
+            source=source,
+            score=1.0,
+            suggestions=[],
+            language=language,
+            kind="fact",
+            entry_id=entry.id,
+            related=self._related(entry, language),
+            suggestion_ids=[],
+        )
+
+    def topics(self, language: str) -> list[Topic]:
+        """Browse topics in display order (shipped ones first, then any staff-added ones)."""
+        language = i18n.normalise_language(language)
+        present = {e.topic for e in self._entries if e.browse and e.topic}
+        keys = [k for k in _TOPIC_ORDER if k in present]
+        keys += sorted(present - set(_TOPIC_ORDER))
+        out = []
+        for key in keys:
+            label_key = f"qa.topic.{key}"
+            label = i18n.t(language, label_key) if i18n.has(language, label_key) else key
+            out.append(Topic(key, label))
+        return out
+
+    def entries_for_topic(self, topic_key: str, language: str) -> list[tuple[str, str]]:
+        """(entry id, question label) of the entries under a topic, in file order."""
+        language = i18n.normalise_language(language)
+        return [
+            (e.id, e.label(language)) for e in self._entries if e.topic == topic_key and e.browse
+        ]
+
+    def entry_ids(self) -> set[str]:
+        """Ids of all entries (shipped and staff)."""
+        return set(self._by_id)
+
+    # ----------------------------------------------------------------- rendering
+    def _title(self, language: str) -> str:
+        info = self._program.program
+        return info.title_en if facts.is_en(language) else info.title
+
+    def _contact_line(self, language: str) -> str:
+        c = self._program.help_contact
+        if facts.is_en(language):
+            extension = f" ext. {c.extension}" if c.extension else ""
+            return f"{c.name_en}, {c.organisation_en} (phone {c.phone}{extension})"
+        return f"{c.organisation}{c.name}（電話：{c.phone_with_extension}）"
+
+    def _render(
+        self,
+        entry: _Entry,
+        type_keys: Sequence[str],
+        phase_numbers: Sequence[int],
+        today: dt.date,
+        language: str,
+    ) -> tuple[str, str | None]:
+        en = facts.is_en(language)
+        program = self._program
+        template = entry.answer_en if en and entry.answer_en else entry.answer_zh
+        text_language = language if (not en or entry.answer_en) else "zh-TW"
+        values = dict(self._context(today, text_language))
+        types: list[CommunityType] = [program.community_type(k) for k in type_keys] or list(
+            program.community_types
+        )
+        per_type = entry.per_type_en if en and entry.answer_en else entry.per_type_zh
+        if per_type:
+            lines = [
+                facts.fill(per_type, facts.type_context(program, t, values, text_language))
+                for t in types
+            ]
+            values["types_text"] = "\n".join(lines)
+        per_phase = entry.per_phase_en if en and entry.answer_en else entry.per_phase_zh
+        if per_phase:
+            phases = [p for p in program.funding.phases if p.number in phase_numbers]
+            phases = phases or list(program.funding.phases)
+            lines = [
+                facts.fill(
+                    per_phase,
+                    {**values, **facts.phase_context(program, p, types, today, text_language)},
+                )
+                for p in phases
+            ]
+            values["phases_text"] = "\n".join(lines)
+            if len(phases) == 1:
+                values["src_phase"] = phases[0].source
+            else:
+                values["src_phase"] = program.funding.source
+        values["src_type"] = (
+            facts.type_sources(types, entry.type_source) if entry.type_source else ""
+        )
+        text = facts.fill(template, values).strip()
+        source = facts.fill(entry.source, values).strip() if entry.source else None
+        if source and "{" in source:
+            source = None
+        if source:
+            shown = facts.source_text(source, text_language)
+            text += "\n" + i18n.t(text_language, "qa.source", source=shown)
+        elif entry.staff:
+            source = entry.id
+        return text[:MAX_TEXT], source
+
+    def _related(self, entry: _Entry, language: str) -> list[tuple[str, str]]:
+        out = []
+        for rid in entry.related:
+            index = self._by_id.get(rid)
+            if index is None or rid == entry.id:
+                continue
+            out.append((rid, self._entries[index].label(language)))
+            if len(out) == MAX_RELATED:
+                break
+        return out
+
+    def _plain(self, question: str, language: str, kind: str, text: str) -> Answer:
+        return Answer(
+            question=question,
+            text=text[:MAX_TEXT],
+            answered=False,
+            source=None,
+            score=0.0,
+            suggestions=[],
+            language=language,
+            kind=kind,
+            entry_id=None,
+            related=[],
+            suggestion_ids=[],
+        )
+
+    def _fallback(
+        self,
+        question: str,
+        query: _Query,
+        scored: list[tuple[float, int]],
+        *,
+        offtopic: bool,
+    ) -> Answer:
+        language = query.language
+        ids: list[str] = []
+        if not offtopic:
+            for score, i in scored:
+                if score < 0.2 or len(ids) == MAX_SUGGESTIONS:
+                    break
+                if self._entries[i].browse:
+                    ids.append(self._entries[i].id)
+        for default in self._defaults:
+            if len(ids) == MAX_SUGGESTIONS:
+                break
+            if default not in ids:
+                ids.append(default)
+        labels = [self._entries[self._by_id[i]].label(language) for i in ids]
+        intro = "qa.offtopic" if offtopic else "qa.unsure"
+        parts = [i18n.t(language, intro, title=self._title(language))]
+        if labels:
+            parts.append(i18n.t(language, "qa.suggest_intro"))
+            parts.extend(i18n.t(language, "qa.suggest_item", label=label) for label in labels)
+        parts.append(i18n.t(language, "qa.contact", contact=self._contact_line(language)))
+        best_score = scored[0][0] if scored else 0.0
+        return Answer(
+            question=question,
+            text="\n".join(parts)[:MAX_TEXT],
+            answered=False,
+            source=None,
+            score=round(min(best_score, THRESHOLD - 0.01) if not offtopic else 0.0, 3),
+            suggestions=labels,
+            language=language,
+            kind="fallback",
+            entry_id=None,
+            related=[],
+            suggestion_ids=ids,
+        )
