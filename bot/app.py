@@ -6,8 +6,8 @@ import datetime as dt
 import logging
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeDefault
-from telegram.ext import Application, ApplicationBuilder
+from telegram import BotCommand, BotCommandScopeDefault, Update
+from telegram.ext import Application, ApplicationBuilder, TypeHandler
 from telegram.request import BaseRequest
 
 from bot.clock import Clock
@@ -32,6 +32,7 @@ MENU_COMMANDS = (
 # first matching handler of a group wins, so the order of these lists matters.
 TRACKING_GROUP = -10
 GATE_GROUP = -5
+PERSIST_GROUP = 100
 FEATURE_GROUP = 0
 
 
@@ -70,7 +71,14 @@ def _register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -
     # Last: whatever no feature took (unknown commands, stickers, edits, groups).
     for handler in other_input.build():
         application.add_handler(handler, group=FEATURE_GROUP)
+    # After everything: save conversation states and user data now rather than once a minute,
+    # so a restart right after this update resumes exactly where the user was.
+    application.add_handler(TypeHandler(Update, _persist_now), group=PERSIST_GROUP)
     application.add_error_handler(errors.on_error)
+
+
+async def _persist_now(update: Update, context: Any) -> None:
+    await context.application.update_persistence()
 
 
 def build_application(

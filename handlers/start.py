@@ -24,7 +24,6 @@ logger = logging.getLogger(__name__)
 
 LANGUAGE_CALLBACK = "lang:"
 LANGUAGE_LABELS = {"zh-TW": "繁體中文", "en": "English"}
-JOIN_PREFIX = "join_"
 
 
 def _language_keyboard() -> InlineKeyboardMarkup:
@@ -38,12 +37,7 @@ def _contact(context: BotContext, language: str) -> str:
 
 
 async def start(update: Update, context: BotContext) -> None:
-    """Welcome the user, or link them to their community when they came by an invite."""
-    if context.args and context.args[0].startswith(JOIN_PREFIX):
-        join = context.services.extras.get("join_handler")
-        if join is not None:
-            await join(update, context, context.args[0].removeprefix(JOIN_PREFIX))
-            return
+    """Welcome the user and offer the languages."""
     user = update.effective_user
     name = html_escape(user.first_name) if user else ""
     await say(
