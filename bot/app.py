@@ -6,8 +6,8 @@ import datetime as dt
 import logging
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeDefault, Update
-from telegram.ext import Application, ApplicationBuilder, TypeHandler
+from telegram import BotCommand, BotCommandScopeDefault
+from telegram.ext import Application, ApplicationBuilder
 from telegram.request import BaseRequest
 
 from bot.clock import Clock
@@ -30,9 +30,10 @@ MENU_COMMANDS = (
 
 # Each feature module registers its handlers in one group; lower groups run first and the
 # first matching handler of a group wins, so the order of these lists matters.
+DEDUPE_GROUP = -20
 TRACKING_GROUP = -10
 GATE_GROUP = -5
-PERSIST_GROUP = 100
+FINISH_GROUP = 100
 FEATURE_GROUP = 0
 
 
@@ -55,8 +56,8 @@ def _register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -
         tracking,
     )
 
-    for handler in tracking.build():
-        application.add_handler(handler, group=TRACKING_GROUP)
+    for group, handler in zip((DEDUPE_GROUP, TRACKING_GROUP), tracking.build_before(), strict=True):
+        application.add_handler(handler, group=group)
     for handler in other_input.build_gate():
         application.add_handler(handler, group=GATE_GROUP)
     # Conversations first (they own the user's next message), then commands, then free text.
@@ -71,14 +72,11 @@ def _register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -
     # Last: whatever no feature took (unknown commands, stickers, edits, groups).
     for handler in other_input.build():
         application.add_handler(handler, group=FEATURE_GROUP)
-    # After everything: save conversation states and user data now rather than once a minute,
-    # so a restart right after this update resumes exactly where the user was.
-    application.add_handler(TypeHandler(Update, _persist_now), group=PERSIST_GROUP)
+    # After everything: save conversation states now rather than once a minute, so a restart
+    # right after this update resumes exactly where the user was.
+    for handler in tracking.build_after():
+        application.add_handler(handler, group=FINISH_GROUP)
     application.add_error_handler(errors.on_error)
-
-
-async def _persist_now(update: Update, context: Any) -> None:
-    await context.application.update_persistence()
 
 
 def build_application(

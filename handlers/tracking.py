@@ -1,14 +1,26 @@
-"""Runs before every other handler: records who is talking to the bot."""
+"""Bookkeeping around every update: skip redelivered ones, record users, save state after."""
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import BaseHandler, TypeHandler
+import logging
 
-from db import users
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop, BaseHandler, TypeHandler
+
+from db import updates, users
 from handlers.common import LANGUAGE_KEY, BotContext
 
+logger = logging.getLogger(__name__)
+
 SEEN_KEY = "seen_name"
+
+
+async def skip_redelivered(update: Update, context: BotContext) -> None:
+    """Stop an update that was already handled before a restart (getUpdates is at-least-once)."""
+    async with context.services.database.session() as session:
+        if await updates.was_processed(session, update.update_id):
+            logger.info("Skipping update %s: already handled", update.update_id)
+            raise ApplicationHandlerStop
 
 
 async def track_user(update: Update, context: BotContext) -> None:
@@ -16,7 +28,7 @@ async def track_user(update: Update, context: BotContext) -> None:
     user = update.effective_user
     if user is None or user.is_bot or context.user_data is None:
         return
-    if context.user_data.get(SEEN_KEY) == user.full_name and not context.user_data.get("blocked"):
+    if context.user_data.get(SEEN_KEY) == user.full_name:
         return
     async with context.services.database.session() as session:
         stored = await users.upsert_user(
@@ -25,9 +37,20 @@ async def track_user(update: Update, context: BotContext) -> None:
         if stored.language and LANGUAGE_KEY not in context.user_data:
             context.user_data[LANGUAGE_KEY] = stored.language
     context.user_data[SEEN_KEY] = user.full_name
-    context.user_data.pop("blocked", None)
 
 
-def build() -> list[BaseHandler[Update, BotContext, object]]:
-    """The handlers of this module."""
-    return [TypeHandler(Update, track_user)]
+async def finish_update(update: Update, context: BotContext) -> None:
+    """Save conversation states now (not once a minute) and mark the update handled."""
+    await context.application.update_persistence()
+    async with context.services.database.session() as session:
+        await updates.mark_processed(session, update.update_id, context.services.clock.now())
+
+
+def build_before() -> list[BaseHandler[Update, BotContext, object]]:
+    """Handlers that run before any feature, in order of their groups."""
+    return [TypeHandler(Update, skip_redelivered), TypeHandler(Update, track_user)]
+
+
+def build_after() -> list[BaseHandler[Update, BotContext, object]]:
+    """The handler that runs after every feature."""
+    return [TypeHandler(Update, finish_update)]

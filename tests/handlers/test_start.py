@@ -93,3 +93,26 @@ async def test_a_user_who_blocked_the_bot_causes_no_crash(bot: BotUnderTest):
     bot.standin.block_user(TEACHER_ID)
     reply = await bot.send(TEACHER_ID, "/help")
     assert reply.messages == []
+
+
+async def test_an_update_delivered_twice_is_handled_once(bot: BotUnderTest):
+    bot.user(TEACHER_ID)
+    update = bot.standin.user_sends_text(TEACHER_ID, "/help")
+    first = await bot.process(update)
+    again = await bot.process(update)
+    assert len(first.messages) == 1
+    assert again.messages == []
+
+
+async def test_a_redelivered_update_is_skipped_after_a_restart(make_bot):
+    import datetime as dt
+
+    from bot.app import stop_embedded
+
+    first_bot = await make_bot(today=dt.date(2022, 9, 2))
+    first_bot.user(TEACHER_ID)
+    update = first_bot.standin.user_sends_text(TEACHER_ID, "/help")
+    await first_bot.process(update)
+    await stop_embedded(first_bot.application)
+    second_bot = await make_bot(today=dt.date(2022, 9, 2))
+    assert (await second_bot.process(update)).messages == []

@@ -1,0 +1,120 @@
+"""Exporting the program's records as files the Education Bureau accepts (ODF first, Excel too).
+
+Pure functions: plain dataclasses in, file bytes out; no Telegram and no database.
+
+- :func:`export_workbook` gives the summary workbook with the sheets 社群, 成員, 活動 and 進度
+  (.ods or .xlsx), or the 活動 table alone as .csv. CSV holds one table by nature, and the
+  activities are the one table clerks paste into their own templates; whoever wants every sheet
+  takes the .ods or .xlsx.
+- :func:`export_record_document` gives one community's 社群運作紀錄 (.odt or .docx).
+- :func:`export_filename` names either file.
+
+Dates are written as ROC text (111/10/05（三）), never as spreadsheet dates, because a Gregorian
+date cell confuses clerks who file in the ROC calendar. The 進度 sheet has one cell per
+requirement (done/required) so that clerks can filter: activity counts come from
+:mod:`bot.progress`, as in chat, and member counts from the member list; its "still lacking"
+column repeats the caller's verdict (``CommunityRecord.lacking``).
+
+Communities appear in the order given; activities in date order. Texts in ``progress_lines`` and
+``lacking`` must be plain text (no HTML markup). Big exports take a second or more of CPU, so
+async handlers should call these through ``asyncio.to_thread``; a record with many downloaded
+photos can outgrow what a bot may upload (50 MB), so callers may pass ``data=None`` beyond a few.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.exports.csv_file import write_csv
+from bot.exports.document import record_blocks
+from bot.exports.docx_file import write_docx
+from bot.exports.labels import Labels
+from bot.exports.ods_file import write_ods
+from bot.exports.odt_file import write_odt
+from bot.exports.records import (
+    ActivityRow,
+    CommunityRecord,
+    EmptyExport,
+    MemberRow,
+    PhotoRef,
+)
+from bot.exports.tables import activities_sheet, workbook_sheets
+from bot.exports.text import safe_filename
+from bot.exports.xlsx_file import write_xlsx
+from bot.program import Program
+
+__all__ = [
+    "DOCUMENT_FORMATS",
+    "MEDIA_TYPES",
+    "WORKBOOK_FORMATS",
+    "ActivityRow",
+    "CommunityRecord",
+    "EmptyExport",
+    "MemberRow",
+    "PhotoRef",
+    "export_filename",
+    "export_record_document",
+    "export_workbook",
+]
+
+WORKBOOK_FORMATS = ("ods", "xlsx", "csv")
+DOCUMENT_FORMATS = ("odt", "docx")
+MEDIA_TYPES = {
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "csv": "text/csv",
+}
+
+
+def export_workbook(
+    program: Program, records: Sequence[CommunityRecord], fmt: str, language: str = "zh-TW"
+) -> bytes:
+    """The summary of all communities as .ods, .xlsx or (activities only) .csv bytes."""
+    if fmt not in WORKBOOK_FORMATS:
+        raise ValueError(f"workbook format must be one of {WORKBOOK_FORMATS}, not {fmt!r}")
+    if not records:
+        raise EmptyExport("records")
+    labels = Labels(program, language)
+    if fmt == "csv":
+        sheet = activities_sheet(labels, records)
+        if not sheet.rows:
+            raise EmptyExport("activities")
+        return write_csv(sheet)
+    sheets = workbook_sheets(labels, records)
+    return write_ods(sheets) if fmt == "ods" else write_xlsx(sheets)
+
+
+def export_record_document(
+    program: Program, record: CommunityRecord, fmt: str, language: str = "zh-TW"
+) -> bytes:
+    """One community's 社群運作紀錄 as .odt or .docx bytes; valid even before any activity."""
+    if fmt not in DOCUMENT_FORMATS:
+        raise ValueError(f"document format must be one of {DOCUMENT_FORMATS}, not {fmt!r}")
+    blocks = record_blocks(Labels(program, language), record)
+    return write_odt(blocks) if fmt == "odt" else write_docx(blocks)
+
+
+def export_filename(
+    kind: str,
+    program: Program,
+    fmt: str,
+    record: CommunityRecord | None = None,
+    *,
+    language: str = "zh-TW",
+) -> str:
+    """The file name to send for ``kind`` "workbook" (總表, or 活動紀錄 for .csv) or "record"."""
+    labels = Labels(program, language)
+    year = program.program.year
+    if kind == "workbook":
+        key = "file.activities" if fmt == "csv" else "file.workbook"
+        stem = labels(key, year=year)
+    elif kind == "record":
+        if record is None:
+            raise ValueError("a record file name needs the record")
+        stem = labels("file.record", school=record.school, name=record.name)
+    else:
+        raise ValueError(f"kind must be 'workbook' or 'record', not {kind!r}")
+    extension = safe_filename(fmt.lower(), "bin")
+    return f"{safe_filename(stem, labels('file.fallback'))}.{extension}"

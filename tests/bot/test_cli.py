@@ -1,0 +1,69 @@
+"""The command line: help everywhere, and a console a script can drive."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_cli(*args: str, tmp_path: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "BOT_DATA_DIR": str(tmp_path / "data"),
+        "PYTHONPATH": str(REPO_ROOT),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=tmp_path, env=env, input=stdin, capture_output=True, text=True, timeout=120,
+        check=False,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("command", [[], ["run"], ["console"], ["ask"], ["migrate"]])
+def test_every_command_has_help(command: list[str], tmp_path: Path):
+    result = run_cli(*command, "--help", tmp_path=tmp_path)
+    assert result.returncode == 0
+    assert "usage:" in result.stdout
+
+
+def test_the_console_can_be_scripted_through_a_pipe(tmp_path: Path):
+    result = run_cli("console", tmp_path=tmp_path, stdin="/start\n/help\n2\n/help\n")
+    assert result.returncode == 0, result.stderr
+    assert "you> /start" in result.stdout
+    assert "王老師您好" in result.stdout
+    assert "[1] 繁體中文  [2] English" in result.stdout
+    assert "I will talk to you in English." in result.stdout
+    assert "How to use this bot" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_the_console_keeps_its_database_between_runs(tmp_path: Path):
+    run_cli("console", tmp_path=tmp_path, stdin="/language\n2\n")
+    second = run_cli("console", tmp_path=tmp_path, stdin="/help\n")
+    assert "How to use this bot" in second.stdout
+    assert (tmp_path / "data" / "bot.sqlite3").exists()
+
+
+def test_the_console_can_play_staff_and_rehearse_a_date(tmp_path: Path):
+    result = run_cli(
+        "console", "--admin", "--today", "2022-09-15", tmp_path=tmp_path, stdin="/help\n"
+    )
+    assert "/broadcast" in result.stdout
+
+
+def test_a_bad_date_is_refused_with_usage(tmp_path: Path):
+    result = run_cli("console", "--today", "2022-13-01", tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert "YYYY-MM-DD" in result.stderr
+
+
+def test_migrate_creates_the_database(tmp_path: Path):
+    result = run_cli("migrate", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "data" / "bot.sqlite3").exists()

@@ -1,0 +1,473 @@
+"""Exported workbooks and 社群運作紀錄 open in the readers clerks use and say the right things."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import struct
+import tomllib
+import zipfile
+import zlib
+from dataclasses import replace
+
+import pytest
+from docx import Document
+from odf import teletype
+from odf.draw import Image as DrawImage
+from odf.opendocument import load as load_odf
+from odf.table import Table, TableCell, TableRow
+from odf.text import P
+from openpyxl import load_workbook
+
+from bot.exports import (
+    ActivityRow,
+    CommunityRecord,
+    EmptyExport,
+    MemberRow,
+    PhotoRef,
+    export_filename,
+    export_record_document,
+    export_workbook,
+)
+from bot.exports.images import fit, read_image
+from bot.i18n import LOCALES_DIR
+from bot.program import Program, load_program
+
+# --- test data ------------------------------------------------------------------------------
+
+
+def png(width: int, height: int) -> bytes:
+    """A valid grey PNG of the given size."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + body))
+        return struct.pack(">I", len(body)) + kind + body + crc
+
+    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def jpeg_header(width: int, height: int) -> bytes:
+    """The first segments of a JFIF JPEG, enough to read its size."""
+    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    sof0 = b"\xff\xc0" + struct.pack(">HBHHB", 17, 8, height, width, 3) + b"\x01\x22\x00" * 3
+    return b"\xff\xd8" + app0 + sof0 + b"\xff\xd9"
+
+
+@pytest.fixture(scope="module")
+def program() -> Program:
+    return load_program()
+
+
+MEMBERS = (
+    MemberRow("王小明", gifted_teacher=True, subject="數學", is_convener=True, linked=True),
+    MemberRow("李大華", gifted_teacher=False, subject=None, is_convener=False, linked=False),
+    MemberRow("陳美玲", gifted_teacher=True, subject="自然", is_convener=False, linked=True),
+)
+
+
+@pytest.fixture
+def record() -> CommunityRecord:
+    return CommunityRecord(
+        id=7,
+        name="數理資優/共備社群",
+        school="高雄市三民區正興國民小學",
+        type_key="co_planning",
+        status="approved",
+        convener="王小明",
+        program_year=111,
+        members=MEMBERS,
+        activities=(
+            ActivityRow(
+                day=dt.date(2022, 10, 5),
+                kind_key="dialogue",
+                topic="=SUM(A1) 差異化教學\x0b討論",
+                attendees=("王小明", "李大華"),
+                duration_minutes=90,
+                notes="第一次聚會\n  下次續談\t好",
+                photos=(PhotoRef("f1", png(40, 30)), PhotoRef("f2", None)),
+            ),
+            ActivityRow(
+                day=dt.date(2022, 9, 20),
+                kind_key="public_lesson",
+                topic="公開授課：數學遊戲",
+                attendees=(),
+                duration_minutes=None,
+                notes=None,
+                photos=(PhotoRef("f3", None),),
+            ),
+        ),
+        progress_lines=("專業對話 1/1 ✔", "公開授課 1/1 ✔", "社群運作活動 2/4"),
+        lacking="還差 2 次社群運作活動、成果分享會尚未辦理",
+    )
+
+
+@pytest.fixture
+def curriculum(record: CommunityRecord) -> CommunityRecord:
+    return replace(
+        record,
+        id=8,
+        name="課程研創社群",
+        school="高雄市立中山國民中學",
+        type_key="curriculum",
+        status="draft",
+        activities=(
+            ActivityRow(dt.date(2023, 7, 4), "showcase", "成果發表", ("王小明",), 120, None),
+        ),
+        lacking="",
+    )
+
+
+# --- readers --------------------------------------------------------------------------------
+
+
+def ods_tables(data: bytes) -> dict[str, list[list[str]]]:
+    """Every sheet of an .ods as rows of cell texts, lines joined by newlines."""
+    document = load_odf(io.BytesIO(data))
+    tables = {}
+    for table in document.spreadsheet.getElementsByType(Table):
+        rows = []
+        for row in table.getElementsByType(TableRow):
+            cells = []
+            for cell in row.getElementsByType(TableCell):
+                lines = [teletype.extractText(p) for p in cell.getElementsByType(P)]
+                cells.append("\n".join(lines))
+            rows.append(cells)
+        tables[table.getAttribute("name")] = rows
+    return tables
+
+
+def odt_text(data: bytes) -> str:
+    document = load_odf(io.BytesIO(data))
+    return teletype.extractText(document.text)
+
+
+def docx_text(data: bytes) -> str:
+    document = Document(io.BytesIO(data))
+    parts = [paragraph.text for paragraph in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return "\n".join(parts)
+
+
+def flat_keys(path: str) -> set[str]:
+    def walk(prefix: str, table: dict[str, object]) -> set[str]:
+        keys = set()
+        for key, value in table.items():
+            full = f"{prefix}.{key}" if prefix else key
+            keys |= walk(full, value) if isinstance(value, dict) else {full}
+        return keys
+
+    with open(path, "rb") as handle:
+        return walk("", tomllib.load(handle))
+
+
+# --- the workbook ---------------------------------------------------------------------------
+
+
+def test_ods_is_a_real_opendocument_spreadsheet(program, record):
+    data = export_workbook(program, [record], "ods")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        first = archive.infolist()[0]
+        assert first.filename == "mimetype"
+        assert first.compress_type == zipfile.ZIP_STORED
+        assert archive.read("mimetype") == b"application/vnd.oasis.opendocument.spreadsheet"
+        assert "content.xml" in archive.namelist()
+        manifest = archive.read("META-INF/manifest.xml").decode()
+    assert 'manifest:full-path="content.xml"' in manifest
+
+
+def test_ods_has_the_four_sheets_with_roc_dates_and_activities_in_date_order(program, record):
+    tables = ods_tables(export_workbook(program, [record], "ods"))
+    assert list(tables) == ["社群", "成員", "活動", "進度"]
+    activities = tables["活動"]
+    assert activities[0][:4] == ["社群編號", "學校", "社群名稱", "日期"]
+    assert [row[3] for row in activities[1:]] == ["111/09/20（二）", "111/10/05（三）"]
+    later = activities[2]
+    assert later[4] == "專業對話"
+    assert later[5] == "=SUM(A1) 差異化教學討論"  # the control character is dropped
+    assert later[6] == "王小明、李大華"
+    assert later[7] == "90"
+    assert later[8] == "第一次聚會\n  下次續談\t好"  # spaces and tabs survive
+    assert later[9] == "2"
+
+
+def test_ods_communities_sheet_counts_members_and_shows_status_label(program, record):
+    communities = ods_tables(export_workbook(program, [record], "ods"))["社群"]
+    assert communities[0] == [
+        "社群編號", "學校", "社群名稱", "社群類型", "狀態", "召集人",
+        "成員人數", "資優班教師人數", "已記錄活動", "尚缺",
+    ]  # fmt: skip
+    assert communities[1] == [
+        "7", "高雄市三民區正興國民小學", "數理資優/共備社群", "共備精進學習社群", "已核定",
+        "王小明", "3", "2", "2", "還差 2 次社群運作活動、成果分享會尚未辦理",
+    ]  # fmt: skip
+
+
+def test_ods_members_sheet_lists_every_member_with_their_community(program, record):
+    members = ods_tables(export_workbook(program, [record], "ods"))["成員"]
+    assert members[1] == [
+        "7", "高雄市三民區正興國民小學", "數理資優/共備社群", "王小明", "數學", "是", "是", "是",
+    ]  # fmt: skip
+    assert members[2][3:] == ["李大華", "", "否", "否", "否"]
+    assert len(members) == 1 + len(MEMBERS)
+
+
+def test_progress_sheet_counts_each_requirement_against_the_letter(program, record, curriculum):
+    progress = ods_tables(export_workbook(program, [record, curriculum], "ods"))["進度"]
+    assert progress[0][4:] == [
+        "成員（人）", "資優班教師（人）", "社群運作活動（場）", "專業對話（場）",
+        "公開授課（場）", "成果分享會（場）", "成果發表會（場）", "尚缺",
+    ]  # fmt: skip
+    co_planning, research = progress[1], progress[2]
+    assert co_planning[4:11] == ["3/4", "2/1", "2/4", "1/1", "1/1", "0/1", "免"]
+    assert research[4:11] == ["3/6", "2/2", "0/8", "0/2", "0/2", "0/1", "1/1"]
+    assert research[11] == "無"
+
+
+def test_a_community_of_unknown_type_still_exports(program, record):
+    odd = replace(record, type_key="retired_type", status="archived")
+    tables = ods_tables(export_workbook(program, [odd], "ods"))
+    assert tables["社群"][1][3:5] == ["retired_type", "archived"]
+    assert tables["進度"][1][4:11] == [""] * 7
+
+
+def test_ods_header_is_bold_and_frozen(program, record):
+    data = export_workbook(program, [record], "ods")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        content = archive.read("content.xml").decode()
+        settings = archive.read("settings.xml").decode()
+    bold_style = re.search(
+        r'style:name="(\w+)" style:family="table-cell"[^>]*>[^/]*'
+        r'<style:text-properties fo:font-weight="bold"',
+        content,
+    )
+    assert bold_style
+    header_cell = f'<table:table-cell table:style-name="{bold_style.group(1)}" '
+    assert header_cell + 'office:value-type="string"><text:p>社群編號' in content
+    assert 'config:name="VerticalSplitPosition" config:type="int">1<' in settings
+    assert "style:column-width=" in content
+
+
+def test_same_records_give_the_same_ods_bytes(program, record):
+    assert export_workbook(program, [record], "ods") == export_workbook(program, [record], "ods")
+
+
+def test_xlsx_opens_with_bold_frozen_header_and_text_dates(program, record, curriculum):
+    data = export_workbook(program, [record, curriculum], "xlsx")
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["社群", "成員", "活動", "進度"]
+    sheet = book["活動"]
+    assert sheet["A1"].value == "社群編號"
+    assert sheet["A1"].font.bold
+    assert sheet.freeze_panes == "A2"
+    assert sheet["D2"].value == "111/09/20（二）"
+    assert sheet["D2"].data_type == "s"
+    assert sheet.column_dimensions["B"].width >= 20
+    dialogue = sheet["F3"]
+    assert dialogue.value == "=SUM(A1) 差異化教學討論"
+    assert dialogue.data_type == "s"  # stored as text, never as a formula
+    assert sheet["I3"].value == "第一次聚會\n  下次續談\t好"
+    assert sheet["I3"].alignment.wrap_text
+    assert sheet["H3"].value == 90
+    assert book["社群"]["E3"].value == "草稿"
+    assert book["進度"]["K2"].value == "免"
+
+
+def test_csv_is_the_activities_table_with_a_byte_order_mark(program, record):
+    data = export_workbook(program, [record], "csv")
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][3] == "日期"
+    assert [row[3] for row in rows[1:]] == ["111/09/20（二）", "111/10/05（三）"]
+    assert rows[2][5] == "'=SUM(A1) 差異化教學討論"  # Excel must not run it
+
+
+def test_nothing_to_export_raises_empty_export(program, record):
+    with pytest.raises(EmptyExport) as raised:
+        export_workbook(program, [], "ods")
+    assert raised.value.reason == "records"
+    with pytest.raises(EmptyExport) as raised:
+        export_workbook(program, [replace(record, activities=())], "csv")
+    assert raised.value.reason == "activities"
+
+
+def test_a_community_without_activities_still_fills_the_workbook(program, record):
+    tables = ods_tables(export_workbook(program, [replace(record, activities=())], "ods"))
+    assert tables["社群"][1][8] == "0"
+    assert len(tables["活動"]) == 1
+
+
+def test_unknown_formats_are_refused(program, record):
+    with pytest.raises(ValueError):
+        export_workbook(program, [record], "pdf")
+    with pytest.raises(ValueError):
+        export_record_document(program, record, "ods")
+
+
+def test_workbook_in_english_uses_english_labels(program, record):
+    book = load_workbook(io.BytesIO(export_workbook(program, [record], "xlsx", "en")))
+    assert book.sheetnames == ["Communities", "Members", "Activities", "Progress"]
+    sheet = book["Activities"]
+    assert sheet["D2"].value == "2022-09-20 (Tue)"
+    assert sheet["E3"].value == "professional dialogue"
+    assert book["Communities"]["E2"].value == "approved"
+
+
+# --- the record document --------------------------------------------------------------------
+
+
+def test_odt_record_holds_header_members_activities_in_order_and_progress(program, record):
+    data = export_record_document(program, record, "odt")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.read("mimetype") == b"application/vnd.oasis.opendocument.text"
+        pictures = [name for name in archive.namelist() if name.startswith("Pictures/")]
+    assert len(pictures) == 1
+    text = odt_text(data)
+    assert f"{program.program.title} 社群運作紀錄" in text
+    for expected in (
+        "高雄市三民區正興國民小學",
+        "數理資優/共備社群",
+        "共備精進學習社群",
+        "王小明",
+        "李大華",
+        "陳美玲",
+        "111年9月1日至112年7月31日",
+        "已核定",
+    ):
+        assert expected in text
+    first = text.index("1. 111年9月20日（二）　公開授課")
+    second = text.index("2. 111年10月5日（三）　專業對話")
+    assert first < second
+    assert "王小明、李大華（共 2 人）" in text
+    assert "90 分鐘" in text
+    assert "照片 1 張（Telegram 檔案）" in text
+    assert "另有照片 1 張未能附上（Telegram 檔案）" in text
+    assert "第一次聚會\n  下次續談\t好" in text
+    assert text.index("進度摘要") > second
+    assert "社群運作活動 2/4" in text
+    assert "尚缺：還差 2 次社群運作活動、成果分享會尚未辦理" in text
+    document = load_odf(io.BytesIO(data))
+    assert len(document.text.getElementsByType(DrawImage)) == 1
+
+
+def test_docx_record_holds_the_same_and_embeds_the_photo(program, record):
+    data = export_record_document(program, record, "docx")
+    document = Document(io.BytesIO(data))
+    assert len(document.inline_shapes) == 1
+    assert document.paragraphs[0].text == f"{program.program.title} 社群運作紀錄"
+    text = docx_text(data)
+    for expected in (
+        "高雄市三民區正興國民小學",
+        "共備精進學習社群",
+        "陳美玲",
+        "✔",
+        "1. 111年9月20日（二）　公開授課",
+        "2. 111年10月5日（三）　專業對話",
+        "王小明、李大華（共 2 人）",
+        "照片 1 張（Telegram 檔案）",
+        "社群運作活動 2/4",
+        "尚缺：還差 2 次社群運作活動、成果分享會尚未辦理",
+    ):
+        assert expected in text
+    members = document.tables[1]
+    assert [cell.text for cell in members.rows[0].cells] == [
+        "序號", "姓名", "任教科目", "資優班教師", "召集人",
+    ]  # fmt: skip
+    assert [cell.text for cell in members.rows[1].cells] == ["1", "王小明", "數學", "✔", "✔"]
+    section = document.sections[0]
+    assert round(section.page_width.cm, 1) == 21.0
+
+
+@pytest.mark.parametrize("fmt", ["odt", "docx"])
+def test_a_record_without_activities_says_so(program, record, fmt):
+    data = export_record_document(program, replace(record, activities=()), fmt)
+    text = odt_text(data) if fmt == "odt" else docx_text(data)
+    assert "社群運作活動（共 0 場）" in text
+    assert "尚未記錄任何社群運作活動。" in text
+    assert "進度摘要" in text
+
+
+@pytest.mark.parametrize("fmt", ["odt", "docx"])
+def test_photos_that_are_not_images_are_listed_not_embedded(program, record, fmt):
+    broken = ActivityRow(
+        dt.date(2022, 11, 1), "other", "讀書會", (), 60, None, (PhotoRef("x", b"not a photo"),)
+    )
+    data = export_record_document(program, replace(record, activities=(broken,)), fmt)
+    text = odt_text(data) if fmt == "odt" else docx_text(data)
+    assert "照片 1 張（Telegram 檔案）" in text
+
+
+def test_record_in_english(program, record):
+    text = docx_text(export_record_document(program, record, "docx", "en"))
+    assert f"{program.program.title_en}: Community Operation Record" in text
+    assert "Tue 20 September 2022, public lesson" in text
+    assert "Still lacking: " in text
+
+
+def test_record_document_of_500_activities_is_built(program, record):
+    many = tuple(
+        ActivityRow(
+            dt.date(2022, 9, 1) + dt.timedelta(days=i % 300),
+            "dialogue",
+            f"主題{i}",
+            ("王小明",),
+            60,
+            None,
+            (PhotoRef(str(i), png(8, 6)),),
+        )
+        for i in range(500)
+    )
+    data = export_record_document(program, replace(record, activities=many), "docx")
+    assert len(Document(io.BytesIO(data)).inline_shapes) == 500
+
+
+# --- file names, catalogue, images ----------------------------------------------------------
+
+
+def test_file_names_follow_the_bureau_style_and_drop_forbidden_characters(program, record):
+    assert export_filename("workbook", program, "ods") == "111學年度資優社群_總表.ods"
+    assert export_filename("workbook", program, "xlsx") == "111學年度資優社群_總表.xlsx"
+    assert export_filename("workbook", program, "csv") == "111學年度資優社群_活動紀錄.csv"
+    name = export_filename("record", program, "odt", record)
+    assert name == "社群運作紀錄_高雄市三民區正興國民小學_數理資優共備社群.odt"
+    odd = replace(record, school='a:b*?"<>|\\', name="  ..  ")
+    assert export_filename("record", program, "docx", odd) == "社群運作紀錄_ab_.docx"
+    long = replace(record, name="長" * 200)
+    assert len(export_filename("record", program, "odt", long).encode()) < 255
+    with pytest.raises(ValueError):
+        export_filename("record", program, "odt")
+
+
+def test_both_catalogues_have_the_same_export_keys():
+    chinese = flat_keys(str(LOCALES_DIR / "zh-TW" / "exports.toml"))
+    english = flat_keys(str(LOCALES_DIR / "en" / "exports.toml"))
+    assert chinese == english
+    assert {"status.draft", "status.submitted", "status.approved", "status.rejected"} <= chinese
+
+
+def test_images_are_sized_from_their_headers():
+    image = read_image(png(40, 30))
+    assert image is not None and (image.mime, image.width, image.height) == ("image/png", 40, 30)
+    jpeg = read_image(jpeg_header(1280, 960))
+    assert jpeg is not None and (jpeg.extension, jpeg.width, jpeg.height) == ("jpg", 1280, 960)
+    assert read_image(b"GIF89a....") is None
+    assert read_image(b"\xff\xd8\xff\xda") is None
+    assert fit(jpeg, 12.0, 9.0) == (12.0, 9.0)
+    tall = read_image(png(10, 40))
+    assert tall is not None and fit(tall, 12.0, 9.0) == (2.25, 9.0)
+
+
+def test_a_jpeg_photo_embeds_in_word(program, record):
+    activity = replace(record.activities[0], photos=(PhotoRef("j", jpeg_header(800, 600)),))
+    data = export_record_document(program, replace(record, activities=(activity,)), "docx")
+    shape = Document(io.BytesIO(data)).inline_shapes[0]
+    assert round(shape.width.cm, 1) == 12.0

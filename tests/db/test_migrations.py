@@ -1,0 +1,58 @@
+"""The migrations build exactly the schema the models describe."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+
+from db.engine import Database
+from db.models import Base
+
+
+async def test_migrating_an_empty_database_creates_every_table(database_url: str):
+    database = Database(database_url)
+    try:
+        await database.migrate()
+        async with database.engine.connect() as connection:
+            tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+        assert set(Base.metadata.tables) <= tables
+    finally:
+        await database.dispose()
+
+
+async def test_migrating_twice_changes_nothing(database_url: str):
+    database = Database(database_url)
+    try:
+        await database.migrate()
+        await database.migrate()
+    finally:
+        await database.dispose()
+
+
+async def test_the_models_and_the_migrations_agree(database_url: str):
+    database = Database(database_url)
+    try:
+        await database.migrate()
+        async with database.engine.connect() as connection:
+            differences = await connection.run_sync(
+                lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata)
+            )
+        assert differences == []
+    finally:
+        await database.dispose()
+
+
+async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(database_url: str):
+    database = Database(database_url)
+    if not database.is_sqlite:
+        await database.dispose()
+        return
+    try:
+        async with database.engine.connect() as connection:
+            mode = (await connection.exec_driver_sql("PRAGMA journal_mode")).scalar()
+            timeout = (await connection.exec_driver_sql("PRAGMA busy_timeout")).scalar()
+        assert mode == "wal"
+        assert timeout == 5000
+    finally:
+        await database.dispose()
