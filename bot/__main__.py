@@ -45,8 +45,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    run = commands.add_parser("run", help="run the bot against Telegram (long polling)")
+    run = commands.add_parser(
+        "run", help="run the bot against Telegram (long polling, or a webhook with --webhook)"
+    )
     _add_today(run)
+    run.add_argument(
+        "--webhook",
+        metavar="URL",
+        help="serve a webhook at this public https URL instead of polling (see README)",
+    )
+    run.add_argument("--listen", default="127.0.0.1", help="webhook: address to listen on")
+    run.add_argument("--port", type=int, default=8443, help="webhook: port to listen on")
     run.set_defaults(handler=_cmd_run)
 
     console = commands.add_parser(
@@ -78,8 +87,12 @@ def _settings() -> Settings:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from bot.runner import run_polling
+    from bot.runner import run_polling, run_webhook
 
+    if args.webhook:
+        return run_webhook(
+            _settings(), args.webhook, listen=args.listen, port=args.port, today=args.today
+        )
     return run_polling(_settings(), args.today)
 
 

@@ -86,6 +86,7 @@ def build_application(
     token: str | None = None,
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
+    updater: bool = True,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The Application with every handler registered; nothing is connected yet."""
     from handlers.common import CONTEXT_TYPES, SERVICES_KEY
@@ -108,6 +109,8 @@ def build_application(
         builder = builder.request(request)
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
+    if not updater:
+        builder = builder.updater(None)
     application = builder.build()
     application.bot_data[SERVICES_KEY] = services
     _register_handlers(application)

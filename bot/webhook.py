@@ -1,0 +1,129 @@
+"""Webhook mode: Telegram posts updates to our HTTPS endpoint (behind a reverse proxy).
+
+PTB's own webhook server offers no extra routes, so this small tornado server (tornado comes
+with python-telegram-bot[webhooks]) serves both the webhook and `/health`. Every webhook
+request must carry Telegram's secret token header; anything else gets 403.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import signal
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import text
+from telegram import Update
+from telegram.ext import Application
+from tornado.httpserver import HTTPServer
+from tornado.web import Application as WebApplication
+from tornado.web import RequestHandler
+
+from bot.app import services_of
+
+logger = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MAX_BODY_BYTES = 1_000_000
+
+
+class WebhookHandler(RequestHandler):
+    """Receives one update from Telegram and queues it for the application."""
+
+    def initialize(
+        self, bot_application: Application[Any, Any, Any, Any, Any, Any], secret: str
+    ) -> None:
+        self.bot_application = bot_application
+        self.secret = secret
+
+    async def post(self) -> None:
+        given = self.request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.secret.encode()):
+            logger.warning("Webhook request without the right secret token refused")
+            self.set_status(403)
+            return
+        try:
+            payload = json.loads(self.request.body)
+            update = Update.de_json(payload, self.bot_application.bot)
+        except (ValueError, TypeError, KeyError):
+            logger.warning("Webhook request with a malformed update refused")
+            self.set_status(400)
+            return
+        await self.bot_application.update_queue.put(update)
+        self.set_status(200)
+
+
+class HealthHandler(RequestHandler):
+    """Says whether the bot is running and its database answers."""
+
+    def initialize(self, bot_application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        self.bot_application = bot_application
+
+    async def get(self) -> None:
+        database_ok = True
+        try:
+            database = services_of(self.bot_application).database
+            async with database.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception:
+            logger.exception("Health check: the database does not answer")
+            database_ok = False
+        running = self.bot_application.running
+        healthy = database_ok and running
+        self.set_status(200 if healthy else 503)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps({"ok": healthy, "running": running, "database": database_ok}))
+
+
+def web_application(
+    application: Application[Any, Any, Any, Any, Any, Any], url_path: str, secret: str
+) -> WebApplication:
+    """The tornado routes: the webhook at ``url_path`` and ``/health``."""
+    return WebApplication(
+        [
+            (url_path, WebhookHandler, {"bot_application": application, "secret": secret}),
+            ("/health", HealthHandler, {"bot_application": application}),
+        ]
+    )
+
+
+async def serve_webhook(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    *,
+    public_url: str,
+    secret: str,
+    listen: str,
+    port: int,
+) -> None:
+    """Register the webhook with Telegram and serve until SIGINT/SIGTERM."""
+    url_path = urlsplit(public_url).path or "/"
+    server = HTTPServer(
+        web_application(application, url_path, secret), max_body_size=MAX_BODY_BYTES
+    )
+    server.listen(port, address=listen)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await application.initialize()
+    try:
+        if application.post_init is not None:
+            await application.post_init(application)
+        await application.bot.set_webhook(
+            public_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
+        )
+        await application.start()
+        logger.info("Serving the webhook on %s:%s%s", listen, port, url_path)
+        await stop.wait()
+        logger.info("Stopping")
+    finally:
+        server.stop()
+        if application.running:
+            await application.stop()
+        # Shutdown saves the persistence, so the database is closed only after it.
+        await application.shutdown()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
