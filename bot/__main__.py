@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -77,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     migrate = commands.add_parser("migrate", help="create or upgrade the database schema")
     migrate.set_defaults(handler=_cmd_migrate)
+
+    backup = commands.add_parser("backup", help="copy the database consistently while it runs")
+    backup.add_argument("--output", metavar="FILE", help="where to write the copy")
+    backup.set_defaults(handler=_cmd_backup)
     return parser
 
 
@@ -132,6 +137,14 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from bot.backup import run_backup
+
+    code, message = run_backup(_settings(), args.output)
+    print(message, file=sys.stdout if code == 0 else sys.stderr)
+    return code
+
+
 def _default_level(command: str) -> int:
     # The console and ask print for a person; only `run` narrates its work by default.
     return logging.INFO if command == "run" else logging.WARNING
@@ -140,12 +153,12 @@ def _default_level(command: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line and run the chosen command; return the exit code."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else _default_level(args.command),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    from bot.logs import configure_logging
+
+    configure_logging(
+        logging.DEBUG if args.verbose else _default_level(args.command),
+        json_lines=os.environ.get("LOG_FORMAT", "").lower() == "json",
     )
-    for noisy in ("httpx", "httpcore", "apscheduler", "aiosqlite", "alembic"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
     from bot.program import ProgramFileError
     from bot.settings import SettingsError
 

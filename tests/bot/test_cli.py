@@ -67,3 +67,21 @@ def test_migrate_creates_the_database(tmp_path: Path):
     result = run_cli("migrate", tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "data" / "bot.sqlite3").exists()
+
+
+def test_backup_copies_a_live_sqlite_database(tmp_path: Path):
+    import sqlite3
+
+    run_cli("migrate", tmp_path=tmp_path)
+    target = tmp_path / "copy.sqlite3"
+    result = run_cli("backup", "--output", str(target), tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(target) as copy:
+        tables = {row[0] for row in copy.execute("SELECT name FROM sqlite_master")}
+    assert {"users", "communities", "activities"} <= tables
+
+
+def test_backup_without_a_database_says_so(tmp_path: Path):
+    result = run_cli("backup", tmp_path=tmp_path)
+    assert result.returncode == 2
+    assert "no database" in result.stderr
