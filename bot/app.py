@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import warnings
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeDefault
 from telegram.ext import Application, ApplicationBuilder
+from telegram.warnings import PTBUserWarning
 from telegram.request import BaseRequest
 
 from bot.clock import Clock
@@ -20,6 +22,10 @@ from db.engine import Database
 from reminders import runtime as reminders_runtime
 
 logger = logging.getLogger(__name__)
+
+# Our conversations track one state per user (per_message=False) on purpose: stale buttons are
+# caught by a per-draft nonce in the callback data instead.
+warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBUserWarning)
 
 CONVERSATION_TIMEOUT = dt.timedelta(minutes=30)
 # Commands shown in Telegram's menu, in this order; texts come from the catalogue.
@@ -44,6 +50,7 @@ def _register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -
         community,
         errors,
         export,
+        faq_admin,
         other_input,
         progress,
         qa,
@@ -62,7 +69,7 @@ def _register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -
         application.add_handler(handler, group=GATE_GROUP)
     # Conversations first (they own the user's next message), then commands, then free text.
     feature_modules = (
-        register, activity_log, community, broadcast,  # conversations
+        register, activity_log, community, broadcast, faq_admin,  # conversations
         start, progress, reminders, review, stats, export, staff,  # commands and menus
         qa,  # free text: whatever no conversation took is a question
     )  # fmt: skip

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -67,12 +70,38 @@ class Database:
 
     async def migrate(self) -> None:
         """Bring the schema up to the newest migration."""
+        if await self.current_revision() == head_revision():
+            return
         async with self.engine.begin() as connection:
             await connection.run_sync(_upgrade)
+
+    async def current_revision(self) -> str | None:
+        """The migration the database is at, or None for an empty database."""
+        try:
+            async with self.engine.connect() as connection:
+                result = await connection.execute(text("SELECT version_num FROM alembic_version"))
+                return result.scalar_one_or_none()
+        except DBAPIError:
+            return None
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()
+
+
+_REVISION = re.compile(r"^(down_revision|revision)\s*=\s*['\"]?([\w]+)['\"]?", re.MULTILINE)
+
+
+@cache
+def head_revision() -> str | None:
+    """The newest migration, read from the scripts without importing Alembic (it is slow)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        for kind, value in _REVISION.findall(script.read_text(encoding="utf-8")):
+            (revisions if kind == "revision" else parents).add(value)
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
 
 
 def alembic_config(connection: Connection | None = None) -> Any:
