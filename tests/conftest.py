@@ -56,6 +56,8 @@ async def standin() -> AsyncIterator[BotApiStandin]:
         yield fake
     finally:
         await server.stop()
+    # Whatever a test did, the bot must never have made a call Telegram would refuse.
+    assert fake.rejected == [], [(method, error.description) for method, _, error in fake.rejected]
 
 
 @pytest.fixture

@@ -252,6 +252,8 @@ class BotApiStandin:
         self._delays: list[list[Any]] = []
 
         self.calls: list[tuple[str, JSONDict]] = []
+        # Calls Telegram itself would have refused as malformed (not injected faults).
+        self.rejected: list[tuple[str, JSONDict, ApiError]] = []
         self._activity = _LoopEvent()
 
     # ================================================================ API entry point
@@ -272,8 +274,9 @@ class BotApiStandin:
         files = files or {}
         try:
             normalised = self.spec.validate_call(name, params, files)
-        except ApiError:
+        except ApiError as exc:
             self._record(name, dict(params))
+            self.rejected.append((name, dict(params), exc))
             raise
         self._record(name, normalised)
         await self._apply_delay(name)
