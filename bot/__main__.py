@@ -76,6 +76,11 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--batch", metavar="FILE", help="read one question per line from FILE")
     ask.set_defaults(handler=_cmd_ask)
 
+    reminders = commands.add_parser("reminders", help="list the reminder plan: when, to whom, what")
+    _add_today(reminders)
+    reminders.add_argument("--language", default="zh-TW", help="zh-TW (default) or en")
+    reminders.set_defaults(handler=_cmd_reminders)
+
     migrate = commands.add_parser("migrate", help="create or upgrade the database schema")
     migrate.set_defaults(handler=_cmd_migrate)
 
@@ -127,6 +132,12 @@ def _cmd_ask(args: argparse.Namespace) -> int:
         as_json=args.json,
         today=args.today,
     )
+
+
+def _cmd_reminders(args: argparse.Namespace) -> int:
+    from reminders.cli import run_reminders_cli
+
+    return run_reminders_cli(_settings(), args.today, args.language)
 
 
 def _cmd_migrate(args: argparse.Namespace) -> int:

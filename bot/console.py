@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import re
 import sys
+import time
 from typing import TextIO
 
 from bot.app import build_application, services_of, start_embedded, stop_embedded
@@ -126,7 +127,9 @@ async def _console(
 ) -> int:
     if admin:
         settings = settings.model_copy(update={"BOT_ADMIN_IDS": settings.BOT_ADMIN_IDS | {user_id}})
-    standin = BotApiStandin()
+    # Update ids never repeat on Telegram; starting from the clock keeps that true across runs
+    # of the console on one database (the bot skips ids it has already handled).
+    standin = BotApiStandin(first_update_id=time.time_ns() // 1_000_000)
     standin.add_user(user_id, name, language_code=language_code)
     request = InProcessRequest(standin)
     application = build_application(

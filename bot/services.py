@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.clock import Clock
 from bot.program import Program, with_dates
@@ -26,6 +26,8 @@ class Services:
     qa: QaEngine | None = None
     staff_faq: list[FaqEntry] = field(default_factory=list)
     bot_username: str = ""
+    # The reminders' ReminderScheduler (reminders/runtime.py); None until start-up.
+    scheduler: Any = None
 
     def apply_program_dates(self, showcase: dt.date | None, workshop: dt.date | None) -> None:
         """Use the dates staff set; the Q&A engine is rebuilt so answers mention them."""

@@ -204,6 +204,7 @@ class BotApiStandin:
         clock: Callable[[], float] = time.monotonic,
         callback_query_ttl: float = 900.0,
         spec: BotApiSpec | None = None,
+        first_update_id: int = 1,
     ):
         self.spec = spec or BotApiSpec.load()
         self.bot_id = bot_id
@@ -241,7 +242,7 @@ class BotApiStandin:
         self._file_counter = itertools.count(1)
 
         self._updates: list[JSONDict] = []
-        self._next_update_id = 1
+        self._next_update_id = first_update_id
         self._update_event = _LoopEvent()
         self._allowed_updates: list[str] = []
         self._poll_generation = 0

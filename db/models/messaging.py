@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -22,6 +23,8 @@ from db.models.base import Base, Timestamped, enum_column, utcnow
 
 class DeliveryStatus(enum.StrEnum):
     PENDING = "pending"
+    # Claimed by a sender: the Telegram call is under way (or the process died during it).
+    SENDING = "sending"
     SENT = "sent"
     BLOCKED = "blocked"
     FAILED = "failed"
@@ -35,21 +38,44 @@ class BroadcastStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+class ReminderStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    # Its deliveries are written; they are being sent.
+    SENDING = "sending"
+    DONE = "done"
+    # Fired too late to be useful (its event had passed) or superseded by a later one.
+    SKIPPED = "skipped"
+    CANCELLED = "cancelled"
+
+
 class Reminder(Timestamped, Base):
-    """One reminder: derived from the program (stable key) or added by staff."""
+    """One reminder: derived from the program (stable key) or added by staff (key staff:…).
+
+    Times are program time (the clock's `now`), aware. `fire_at` is already moved out of the
+    quiet hours; `useful_until` is the moment after which sending it makes no sense.
+    """
 
     __tablename__ = "reminders"
+    __table_args__ = (Index("ix_reminders_status_fire_at", "status", "fire_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(128), unique=True)
     category: Mapped[str] = mapped_column(String(32))
+    # Reminders of one series (7, 3 and 1 day before the same deadline) are coalesced.
+    series: Mapped[str] = mapped_column(String(96), default="")
     program_year: Mapped[int] = mapped_column(Integer)
     fire_at: Mapped[dt.datetime]
-    event_at: Mapped[dt.datetime | None]
+    useful_until: Mapped[dt.datetime | None]
     audience: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    text_zh: Mapped[str | None] = mapped_column(Text)
-    text_en: Mapped[str | None] = mapped_column(Text)
+    # Catalogue text (reminders.<message_key>) about `event_day`, or the staff's own words.
+    message_key: Mapped[str | None] = mapped_column(String(64))
+    event_day: Mapped[dt.date | None] = mapped_column(Date)
+    text: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[ReminderStatus] = mapped_column(
+        enum_column(ReminderStatus), default=ReminderStatus.SCHEDULED
+    )
     created_by: Mapped[int | None] = mapped_column(BigInteger)
+    materialised_at: Mapped[dt.datetime | None]
     cancelled_at: Mapped[dt.datetime | None]
     done_at: Mapped[dt.datetime | None]
 
@@ -95,3 +121,13 @@ class Delivery(Base):
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[dt.datetime | None]
+
+
+class SchedulerLease(Base):
+    """Which process runs the scheduler: one row per lease, taken while expired or own."""
+
+    __tablename__ = "scheduler_leases"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[dt.datetime]

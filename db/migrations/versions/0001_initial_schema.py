@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 04:55:54.749766
+Create Date: 2026-11-27 05:20:07.671525
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import db.models
+
 
 revision = "0001"
 down_revision = None
@@ -108,19 +109,46 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("key", sa.String(length=128), nullable=False),
         sa.Column("category", sa.String(length=32), nullable=False),
+        sa.Column("series", sa.String(length=96), nullable=False),
         sa.Column("program_year", sa.Integer(), nullable=False),
         sa.Column("fire_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("event_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("useful_until", db.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("audience", sa.JSON(), nullable=False),
-        sa.Column("text_zh", sa.Text(), nullable=True),
-        sa.Column("text_en", sa.Text(), nullable=True),
+        sa.Column("message_key", sa.String(length=64), nullable=True),
+        sa.Column("event_day", sa.Date(), nullable=True),
+        sa.Column("text", sa.Text(), nullable=True),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "scheduled",
+                "sending",
+                "done",
+                "skipped",
+                "cancelled",
+                name="reminderstatus",
+                native_enum=False,
+                length=16,
+            ),
+            nullable=False,
+        ),
         sa.Column("created_by", sa.BigInteger(), nullable=True),
+        sa.Column("materialised_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("cancelled_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("done_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_reminders")),
         sa.UniqueConstraint("key", name=op.f("uq_reminders_key")),
+    )
+    with op.batch_alter_table("reminders", schema=None) as batch_op:
+        batch_op.create_index("ix_reminders_status_fire_at", ["status", "fire_at"], unique=False)
+
+    op.create_table(
+        "scheduler_leases",
+        sa.Column("name", sa.String(length=32), nullable=False),
+        sa.Column("holder", sa.String(length=64), nullable=False),
+        sa.Column("expires_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_scheduler_leases")),
     )
     op.create_table(
         "schools",
@@ -210,6 +238,7 @@ def upgrade() -> None:
             "status",
             sa.Enum(
                 "pending",
+                "sending",
                 "sent",
                 "blocked",
                 "failed",
@@ -287,6 +316,7 @@ def upgrade() -> None:
         sa.Column("subject", sa.String(length=64), nullable=True),
         sa.Column("is_convener", sa.Boolean(), nullable=False),
         sa.Column("user_id", sa.BigInteger(), nullable=True),
+        sa.Column("invite_code", sa.String(length=32), nullable=True),
         sa.ForeignKeyConstraint(
             ["community_id"],
             ["communities.id"],
@@ -300,6 +330,7 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             "community_id", "user_id", name=op.f("uq_members_community_id_user_id")
         ),
+        sa.UniqueConstraint("invite_code", name=op.f("uq_members_invite_code")),
     )
     # ### end Alembic commands ###
 
@@ -322,6 +353,10 @@ def downgrade() -> None:
     op.drop_table("users")
     op.drop_table("stored_data")
     op.drop_table("schools")
+    op.drop_table("scheduler_leases")
+    with op.batch_alter_table("reminders", schema=None) as batch_op:
+        batch_op.drop_index("ix_reminders_status_fire_at")
+
     op.drop_table("reminders")
     with op.batch_alter_table("questions_asked", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_questions_asked_normalised"))

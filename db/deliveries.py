@@ -1,0 +1,158 @@
+"""Data access for deliveries: one row per message to one user, for a reminder or a broadcast.
+
+A row is written (pending) before its message is sent and claimed (pending → sending) with a
+compare-and-set just before the Telegram call, so two senders never send the same row. The
+functions take the session first and never commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Insert, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Delivery, DeliveryStatus
+
+# What the error column keeps when a process died (or a call timed out) during the Telegram
+# call: the message may or may not have arrived, and it is not sent again.
+OUTCOME_UNKNOWN = "interrupted during the Telegram call; outcome unknown"
+
+
+def insert_ignoring_duplicates(
+    session: AsyncSession, model: type[Any], index_elements: list[str]
+) -> Insert:
+    """INSERT … ON CONFLICT DO NOTHING, on SQLite and PostgreSQL."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return pg_insert(model).on_conflict_do_nothing(index_elements=index_elements)
+    if dialect == "sqlite":
+        return sqlite_insert(model).on_conflict_do_nothing(index_elements=index_elements)
+    return insert(model)
+
+
+@dataclass(frozen=True)
+class PendingDelivery:
+    """A message waiting to be sent."""
+
+    id: int
+    user_id: int
+    text: str
+
+
+def _owner(reminder_id: int | None, broadcast_id: int | None) -> Any:
+    if (reminder_id is None) == (broadcast_id is None):
+        raise ValueError("give exactly one of reminder_id and broadcast_id")
+    if reminder_id is not None:
+        return Delivery.reminder_id == reminder_id
+    return Delivery.broadcast_id == broadcast_id
+
+
+async def add_pending(
+    session: AsyncSession,
+    items: Iterable[tuple[int, str]],
+    *,
+    reminder_id: int | None = None,
+    broadcast_id: int | None = None,
+) -> None:
+    """Write a pending delivery per (user_id, text); users who already have one are left."""
+    _owner(reminder_id, broadcast_id)
+    column = "reminder_id" if reminder_id is not None else "broadcast_id"
+    rows = [
+        {
+            "reminder_id": reminder_id,
+            "broadcast_id": broadcast_id,
+            "user_id": user_id,
+            "text": text,
+            "status": DeliveryStatus.PENDING,
+            "attempts": 0,
+        }
+        for user_id, text in items
+    ]
+    statement = insert_ignoring_duplicates(session, Delivery, [column, "user_id"])
+    for start in range(0, len(rows), 1000):
+        await session.execute(statement, rows[start : start + 1000])
+
+
+async def pending(
+    session: AsyncSession,
+    *,
+    reminder_id: int | None = None,
+    broadcast_id: int | None = None,
+    after_id: int = 0,
+    limit: int = 500,
+) -> list[PendingDelivery]:
+    """The next pending deliveries, in the order they were written."""
+    rows = await session.execute(
+        select(Delivery.id, Delivery.user_id, Delivery.text)
+        .where(
+            _owner(reminder_id, broadcast_id),
+            Delivery.status == DeliveryStatus.PENDING,
+            Delivery.id > after_id,
+        )
+        .order_by(Delivery.id)
+        .limit(limit)
+    )
+    return [PendingDelivery(*row) for row in rows]
+
+
+async def claim(session: AsyncSession, delivery_id: int) -> bool:
+    """Pending → sending, if nobody else claimed it; True when this caller may send it."""
+    result = await session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.PENDING)
+        .values(status=DeliveryStatus.SENDING, attempts=Delivery.attempts + 1)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def finish(
+    session: AsyncSession,
+    delivery_id: int,
+    status: DeliveryStatus,
+    *,
+    when: dt.datetime,
+    message_id: int | None = None,
+    error: str | None = None,
+) -> None:
+    """Record the outcome of a claimed delivery (sent, blocked, failed, or back to pending)."""
+    values: dict[str, Any] = {"status": status, "error": error[:256] if error else None}
+    if status == DeliveryStatus.SENT:
+        values.update(sent_at=when, message_id=message_id)
+    await session.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
+
+
+async def counts(
+    session: AsyncSession, *, reminder_id: int | None = None, broadcast_id: int | None = None
+) -> dict[DeliveryStatus, int]:
+    """How many deliveries are in each status."""
+    rows = await session.execute(
+        select(Delivery.status, func.count())
+        .where(_owner(reminder_id, broadcast_id))
+        .group_by(Delivery.status)
+    )
+    return {DeliveryStatus(status): count for status, count in rows}
+
+
+async def give_up_interrupted(session: AsyncSession) -> int:
+    """Deliveries a dead process left in 'sending' become failed (at most once); the count."""
+    result = await session.execute(
+        update(Delivery)
+        .where(Delivery.status == DeliveryStatus.SENDING)
+        .values(status=DeliveryStatus.FAILED, error=OUTCOME_UNKNOWN)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def for_reminder(session: AsyncSession, reminder_id: int) -> list[Delivery]:
+    """Every delivery of a reminder (for staff and tests)."""
+    return list(
+        await session.scalars(
+            select(Delivery).where(Delivery.reminder_id == reminder_id).order_by(Delivery.id)
+        )
+    )

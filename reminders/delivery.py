@@ -1,0 +1,232 @@
+"""Sending pending deliveries to Telegram, at Telegram's pace; shared by reminders and broadcasts.
+
+The one place below handlers/ that touches Telegram types. Every message is a Delivery row
+written beforehand; a row is claimed (pending → sending, compare-and-set) and committed before
+the call and its outcome committed after it, so no row is ever sent twice. A process that dies
+during the call leaves the row in 'sending'; the next start marks it failed with
+OUTCOME_UNKNOWN instead of sending again (at most once for that one message per worker).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from telegram import Bot, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from db import deliveries, users
+from db.deliveries import OUTCOME_UNKNOWN, PendingDelivery
+from db.engine import Database
+from db.models import DeliveryStatus, utcnow
+
+logger = logging.getLogger(__name__)
+
+PER_CHAT_RATE_PER_SECOND = 1.0
+# Connection failures (the request never left) are retried this often, then left pending.
+NETWORK_RETRIES = 3
+NETWORK_BACKOFF_SECONDS = 1.0
+# A 429 is obeyed this often for one message; after that it is left pending for the next run.
+RATE_LIMIT_RETRIES = 5
+BATCH_SIZE = 200
+WORKERS = 6
+PROGRESS_EVERY = 50
+
+
+class RateLimiter:
+    """Spaces sends evenly: at most ``per_second`` in all and ``per_chat`` to one chat.
+
+    Even spacing (not bursts) keeps Telegram's sliding one-second windows below their limit
+    even when requests arrive with some jitter. A 429 pauses everyone for its retry_after.
+    """
+
+    def __init__(
+        self,
+        per_second: float,
+        per_chat: float = PER_CHAT_RATE_PER_SECOND,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.interval = 1.0 / per_second
+        self.chat_interval = 1.0 / per_chat
+        self._clock = clock
+        self._next = 0.0
+        self._chat_next: dict[int, float] = {}
+        self._lock = asyncio.Lock()
+
+    async def acquire(self, chat_id: int) -> None:
+        """Wait until a message to ``chat_id`` may be sent, and count it as sent now.
+
+        The next slot is measured from the moment the wait ends, not from when it was asked
+        for, so a late wake-up (a busy event loop) never lets messages bunch up.
+        """
+        async with self._lock:
+            # A deadline, not an event: pause() may move it while we sleep, so look again.
+            while (wait := self._wait(chat_id)) > 0:  # noqa: ASYNC110
+                await asyncio.sleep(wait)
+            now = self._clock()
+            self._next = now + self.interval
+            self._chat_next[chat_id] = now + self.chat_interval
+            if len(self._chat_next) > 10_000:
+                self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
+
+    def _wait(self, chat_id: int) -> float:
+        return max(self._next, self._chat_next.get(chat_id, 0.0)) - self._clock()
+
+    def pause(self, seconds: float) -> None:
+        """Send nothing for ``seconds`` (Telegram said retry_after)."""
+        self._next = max(self._next, self._clock() + seconds)
+
+
+@dataclass
+class DeliveryReport:
+    """What one run of deliver_pending did, and how much is left."""
+
+    sent: int = 0
+    blocked: int = 0
+    failed: int = 0
+    retried_429: int = 0
+    left_pending: int = 0
+
+    @property
+    def handled(self) -> int:
+        """Messages with a final outcome in this run."""
+        return self.sent + self.blocked + self.failed
+
+
+ProgressCallback = Callable[[DeliveryReport], Awaitable[None]]
+
+
+def _seconds(value: object) -> float:
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    return float(value)  # type: ignore[arg-type]
+
+
+async def _finish(
+    database: Database,
+    item: PendingDelivery,
+    status: DeliveryStatus,
+    *,
+    message_id: int | None = None,
+    error: str | None = None,
+) -> None:
+    async with database.session() as session:
+        await deliveries.finish(
+            session, item.id, status, when=utcnow(), message_id=message_id, error=error
+        )
+        if status == DeliveryStatus.BLOCKED:
+            await users.mark_blocked(session, item.user_id)
+
+
+async def _send_one(
+    database: Database,
+    bot: Bot,
+    limiter: RateLimiter,
+    item: PendingDelivery,
+    report: DeliveryReport,
+) -> None:
+    async with database.session() as session:
+        if not await deliveries.claim(session, item.id):
+            return  # another sender has it
+    rate_limited = network_failures = 0
+    while True:
+        await limiter.acquire(item.user_id)
+        try:
+            message = await bot.send_message(
+                item.user_id,
+                item.text,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        except RetryAfter as exc:
+            rate_limited += 1
+            report.retried_429 += 1
+            limiter.pause(_seconds(exc.retry_after))
+            if rate_limited > RATE_LIMIT_RETRIES:
+                await _finish(database, item, DeliveryStatus.PENDING, error="rate limited")
+                report.left_pending += 1
+                return
+            continue
+        except Forbidden as exc:
+            await _finish(database, item, DeliveryStatus.BLOCKED, error=exc.message)
+            report.blocked += 1
+            return
+        except BadRequest as exc:
+            await _finish(database, item, DeliveryStatus.FAILED, error=exc.message)
+            report.failed += 1
+            return
+        except TimedOut:
+            # The request may have reached Telegram: do not send it again.
+            await _finish(database, item, DeliveryStatus.FAILED, error=OUTCOME_UNKNOWN)
+            report.failed += 1
+            return
+        except NetworkError as exc:
+            network_failures += 1
+            if network_failures > NETWORK_RETRIES:
+                await _finish(database, item, DeliveryStatus.PENDING, error=exc.message)
+                report.left_pending += 1
+                return
+            await asyncio.sleep(NETWORK_BACKOFF_SECONDS * network_failures)
+            continue
+        await _finish(database, item, DeliveryStatus.SENT, message_id=message.message_id)
+        report.sent += 1
+        return
+
+
+async def deliver_pending(
+    database: Database,
+    bot: Bot,
+    limiter: RateLimiter,
+    *,
+    reminder_id: int | None = None,
+    broadcast_id: int | None = None,
+    progress: ProgressCallback | None = None,
+    keep_going: Callable[[], bool] | None = None,
+    workers: int = WORKERS,
+) -> DeliveryReport:
+    """Send every pending delivery of one reminder or one broadcast; return what happened.
+
+    ``progress`` is awaited every PROGRESS_EVERY messages and once at the end;
+    ``keep_going`` is asked before each message (False stops early, the rest stay pending).
+    """
+    report = DeliveryReport()
+    last_id = 0
+    reported = 0
+    stopped = False
+    while not stopped:
+        async with database.session() as session:
+            batch = await deliveries.pending(
+                session,
+                reminder_id=reminder_id,
+                broadcast_id=broadcast_id,
+                after_id=last_id,
+                limit=BATCH_SIZE,
+            )
+        if not batch:
+            break
+        last_id = batch[-1].id
+        queue: asyncio.Queue[PendingDelivery] = asyncio.Queue()
+        for item in batch:
+            queue.put_nowait(item)
+
+        async def worker(queue: asyncio.Queue[PendingDelivery]) -> None:
+            nonlocal reported, stopped
+            while not queue.empty():
+                if keep_going is not None and not keep_going():
+                    stopped = True
+                    return
+                await _send_one(database, bot, limiter, queue.get_nowait(), report)
+                if progress is not None and report.handled - reported >= PROGRESS_EVERY:
+                    reported = report.handled
+                    await progress(report)
+
+        await asyncio.gather(*(worker(queue) for _ in range(max(1, workers))))
+    if progress is not None:
+        await progress(report)
+    return report
