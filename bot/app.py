@@ -9,8 +9,8 @@ from typing import Any
 
 from telegram import BotCommand, BotCommandScopeDefault
 from telegram.ext import Application, ApplicationBuilder
-from telegram.warnings import PTBUserWarning
 from telegram.request import BaseRequest
+from telegram.warnings import PTBUserWarning
 
 from bot.clock import Clock
 from bot.i18n import LANGUAGES, t

@@ -1,13 +1,165 @@
-"""(placeholder: filled in by its feature)"""
+"""Questions in free text, /faq browsing by topic, and the buttons under every answer."""
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import BaseHandler
+import logging
 
-from handlers.common import BotContext
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.i18n import html_escape, normalise_language, t
+from bot.qa import Answer, QaEngine
+from bot.qa.normalise import normalise
+from db import questions
+from handlers.common import BotContext, Button, edit_or_send, keyboard, language_of, reply_html
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "qa:"
+TOPICS = "qa:t"  # the topics, as a new message (from the button under a greeting)
+BACK = "qa:b"  # the topics, in place of the list of one topic's questions
+# An entry's answer in Chinese or in English: "qa:e:<entry id>" / "qa:en:<entry id>".
+ENTRY = {"zh-TW": "qa:e:", "en": "qa:en:"}
+MAX_CALLBACK_BYTES = 64
+MAX_LABEL = 60
+
+
+def entry_data(entry_id: str, language: str) -> str | None:
+    """Callback data of a button that opens an entry, or None if it would be too long."""
+    data = ENTRY[normalise_language(language)] + entry_id
+    return data if len(data.encode()) <= MAX_CALLBACK_BYTES else None
+
+
+def _label(text: str) -> str:
+    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+
+
+def _entry_rows(items: list[tuple[str, str]], language: str) -> list[list[Button]]:
+    rows = []
+    for entry_id, label in items:
+        data = entry_data(entry_id, language)
+        if data is not None:
+            rows.append([(_label(label), data)])
+    return rows
+
+
+def answer_markup(answer: Answer) -> InlineKeyboardMarkup | None:
+    """The buttons under an answer: likely questions, related follow-ups, or browsing."""
+    if answer.kind == "fallback":
+        items = list(zip(answer.suggestion_ids, answer.suggestions, strict=False))
+        rows = _entry_rows(items, answer.language)
+    elif answer.kind == "fact":
+        rows = _entry_rows(answer.related, answer.language)
+    else:
+        rows = [[(t(answer.language, "qa.browse.open"), TOPICS)]]
+    return keyboard(rows) if rows else None
+
+
+def answer_html(answer: Answer) -> str:
+    """The chat message of an answer: the engine's plain text, escaped (the same as `ask`)."""
+    return html_escape(answer.text)
+
+
+def _engine(context: BotContext) -> QaEngine:
+    engine = context.services.qa
+    if engine is None:  # on_startup builds it before the first update
+        raise RuntimeError("the question-answering engine is not built")
+    return engine
+
+
+async def answer_question(update: Update, context: BotContext) -> None:
+    """Answer a question typed in a private chat, and remember it for the learning loop."""
+    message = update.effective_message
+    if message is None:
+        return
+    services = context.services
+    question = message.text or ""
+    answer = _engine(context).answer(question, services.clock.today())
+    if answer.kind != "empty":
+        user = update.effective_user
+        async with services.database.session() as session:
+            await questions.record_question(
+                session,
+                user_id=user.id if user else None,
+                text=question,
+                normalised=normalise(question),
+                language=answer.language,
+                # Greetings and thanks are handled; only a fallback is a question we missed.
+                answered=answer.kind != "fallback",
+                score=answer.score,
+                entry_id=answer.entry_id,
+                source=answer.source,
+                asked_at=services.clock.now(),
+            )
+    logger.debug("answered a question: kind=%s score=%.2f", answer.kind, answer.score)
+    await reply_html(update, answer_html(answer), answer_markup(answer))
+
+
+def _topics_view(engine: QaEngine, language: str) -> tuple[str, InlineKeyboardMarkup]:
+    topics = engine.topics(language)
+    rows = [
+        [(topic.label, f"{TOPICS}:{topic.key}") for topic in topics[i : i + 2]]
+        for i in range(0, len(topics), 2)
+    ]
+    return t(language, "qa.browse.intro"), keyboard(rows)
+
+
+async def browse(update: Update, context: BotContext) -> None:
+    """/faq: show the topics as buttons."""
+    text, markup = _topics_view(_engine(context), language_of(update, context))
+    await reply_html(update, text, markup)
+
+
+async def pressed(update: Update, context: BotContext) -> None:
+    """A button of an answer or of the browsing menu."""
+    query = update.callback_query
+    assert query is not None
+    data = query.data or ""
+    language = language_of(update, context)
+    engine = _engine(context)
+    if data in (TOPICS, BACK):
+        await query.answer()
+        text, markup = _topics_view(engine, language)
+        if data == BACK:
+            await edit_or_send(update, text, markup)
+        else:
+            await reply_html(update, text, markup)
+        return
+    if data.startswith(TOPICS + ":"):
+        await _show_topic(update, context, engine, data.removeprefix(TOPICS + ":"), language)
+        return
+    for entry_language, prefix in ENTRY.items():
+        if data.startswith(prefix):
+            await query.answer()
+            entry_id = data.removeprefix(prefix)
+            answer = engine.answer_entry(entry_id, context.services.clock.today(), entry_language)
+            await reply_html(update, answer_html(answer), answer_markup(answer))
+            return
+    await query.answer(t(language, "qa.browse.expired"))
+
+
+async def _show_topic(
+    update: Update, context: BotContext, engine: QaEngine, key: str, language: str
+) -> None:
+    query = update.callback_query
+    assert query is not None
+    topic = next((topic for topic in engine.topics(language) if topic.key == key), None)
+    if topic is None:
+        await query.answer(t(language, "qa.browse.expired"))
+        return
+    await query.answer()
+    rows = _entry_rows(engine.entries_for_topic(key, language), language)
+    text = t(language, "qa.browse.topic", topic=html_escape(topic.label))
+    if not rows:
+        text += "\n" + t(language, "qa.browse.empty")
+    rows.append([(t(language, "qa.browse.back"), BACK)])
+    await edit_or_send(update, text, keyboard(rows))
 
 
 def build() -> list[BaseHandler[Update, BotContext, object]]:
-    """The handlers of this module."""
-    return []
+    """The handlers of this module (registered last: free text nobody else took)."""
+    return [
+        CommandHandler("faq", browse),
+        CallbackQueryHandler(pressed, pattern=f"^{PREFIX}"),
+        MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE, answer_question),
+    ]
