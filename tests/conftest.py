@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ from bot.settings import CONSOLE_TOKEN, to_async_url
 from bot.standin.core import BotApiStandin
 from bot.standin.driver import ChatDriver
 from bot.standin.http import StandinHttpServer
+from db.engine import Database, migrate_blocking
+from db.models import Base
 
 
 async def _reset_postgres(url: str) -> None:
@@ -34,15 +37,47 @@ async def _reset_postgres(url: str) -> None:
     await engine.dispose()
 
 
+async def _empty_all_tables(url: str) -> None:
+    database = Database(url)
+    try:
+        await database.migrate()
+        tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+        async with database.engine.begin() as connection:
+            await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated once per run; each test gets a copy (migrating takes ~0.5 s)."""
+    template = tmp_path_factory.mktemp("template") / "bot.sqlite3"
+    migrate_blocking(f"sqlite+aiosqlite:///{template}")
+    return template
+
+
 @pytest.fixture
-async def database_url(tmp_path: Path) -> str:
-    """An empty database for one test."""
+async def database_url(tmp_path: Path, migrated_sqlite_template: Path) -> str:
+    """A migrated, empty database for one test."""
+    shared = os.environ.get("TEST_DATABASE_URL")
+    if shared:
+        url = to_async_url(shared)
+        await _empty_all_tables(url)
+        return url
+    target = tmp_path / "bot.sqlite3"
+    shutil.copyfile(migrated_sqlite_template, target)
+    return f"sqlite+aiosqlite:///{target}"
+
+
+@pytest.fixture
+async def empty_database_url(tmp_path: Path) -> str:
+    """A database with no schema at all, for migration tests."""
     shared = os.environ.get("TEST_DATABASE_URL")
     if shared:
         url = to_async_url(shared)
         await _reset_postgres(url)
         return url
-    return f"sqlite+aiosqlite:///{tmp_path / 'bot.sqlite3'}"
+    return f"sqlite+aiosqlite:///{tmp_path / 'empty.sqlite3'}"
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from db.engine import Database
 from db.models import Base
 
 
-async def test_migrating_an_empty_database_creates_every_table(database_url: str):
-    database = Database(database_url)
+async def test_migrating_an_empty_database_creates_every_table(empty_database_url: str):
+    database = Database(empty_database_url)
     try:
         await database.migrate()
         async with database.engine.connect() as connection:
@@ -21,8 +21,8 @@ async def test_migrating_an_empty_database_creates_every_table(database_url: str
         await database.dispose()
 
 
-async def test_migrating_twice_changes_nothing(database_url: str):
-    database = Database(database_url)
+async def test_migrating_twice_changes_nothing(empty_database_url: str):
+    database = Database(empty_database_url)
     try:
         await database.migrate()
         await database.migrate()
@@ -30,8 +30,8 @@ async def test_migrating_twice_changes_nothing(database_url: str):
         await database.dispose()
 
 
-async def test_the_models_and_the_migrations_agree(database_url: str):
-    database = Database(database_url)
+async def test_the_models_and_the_migrations_agree(empty_database_url: str):
+    database = Database(empty_database_url)
     try:
         await database.migrate()
         async with database.engine.connect() as connection:
@@ -43,8 +43,8 @@ async def test_the_models_and_the_migrations_agree(database_url: str):
         await database.dispose()
 
 
-async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(database_url: str):
-    database = Database(database_url)
+async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(empty_database_url: str):
+    database = Database(empty_database_url)
     if not database.is_sqlite:
         await database.dispose()
         return
