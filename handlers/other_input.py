@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ApplicationHandlerStop, BaseHandler, MessageHandler, filters
+from telegram.ext import (
+    ApplicationHandlerStop,
+    BaseHandler,
+    CallbackQueryHandler,
+    MessageHandler,
+    filters,
+)
 
-from handlers.common import BotContext, say
+from bot.i18n import t
+from handlers.common import BotContext, language_of, say
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
@@ -22,6 +29,13 @@ async def edited(update: Update, context: BotContext) -> None:
     """Edits are not processed again; say so, so the user does not wait for an answer."""
     await say(update, context, "common.edited_ignored")
     raise ApplicationHandlerStop
+
+
+async def unknown_button(update: Update, context: BotContext) -> None:
+    """A button no feature knows (an old menu, or forged data): say it has expired."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer(t(language_of(update, context), "common.menu_expired"), show_alert=True)
 
 
 async def group_command(update: Update, context: BotContext) -> None:
@@ -50,4 +64,5 @@ def build() -> list[BaseHandler[Update, BotContext, object]]:
     return [
         MessageHandler(filters.COMMAND & private, unknown_command),
         MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, non_text),
+        CallbackQueryHandler(unknown_button),
     ]
