@@ -1,13 +1,580 @@
-"""(placeholder: filled in by its feature)"""
+"""/log: the convener records one community meeting in a few taps; saved ones can be corrected.
+
+Date (typed in any common form) → kind (buttons) → topic → attendees (multi-select over the
+members, or all) → duration → notes → photos (optional, kept as Telegram file ids) → a summary
+where any field can be changed, then save. Dates outside the implementation period are refused;
+future dates need a confirmation. Saving is idempotent: the draft carries a token that becomes
+the activity's client_token, so a replayed "save" never makes a second activity.
+
+An activity saved earlier is edited through the same summary: /mycommunity's "edit" button is
+an entry point of this conversation.
+"""
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import BaseHandler
+import datetime as dt
+import enum
+import logging
+import uuid
 
-from handlers.common import BotContext
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import communities
+from bot.dateparse import (
+    DateParseError,
+    DurationParseError,
+    parse_duration_minutes,
+    parse_user_date,
+)
+from bot.dates import format_date
+from bot.i18n import html_escape, t
+from bot.program import Program
+from bot.progress import next_step, render_checklist
+from bot.rules import FUTURE, activity_date_problem, describe_date_problem
+from handlers import flows
+from handlers.common import BotContext, Button, is_staff, keyboard, language_of, say
+from handlers.flows import Draft, Pressed
+
+logger = logging.getLogger(__name__)
+
+FLOW = "log"
+EDIT_PATTERN = rf"^{flows.PREFIXES['community']}:[0-9a-f]+:aedit:[0-9]+$"
+
+
+class State(enum.StrEnum):
+    """Where the convener is in logging a meeting."""
+
+    DATE = "lg_date"
+    FUTURE_CONFIRM = "lg_future"
+    KIND = "lg_kind"
+    TOPIC = "lg_topic"
+    ATTENDEES = "lg_attendees"
+    DURATION = "lg_duration"
+    NOTES = "lg_notes"
+    PHOTOS = "lg_photos"
+    SUMMARY = "lg_summary"
+
+
+TEXT_STATES = frozenset({State.DATE, State.TOPIC, State.DURATION, State.NOTES})
+# The order of the steps the first time through; afterwards each edit returns to the summary.
+ORDER = (
+    State.DATE, State.KIND, State.TOPIC, State.ATTENDEES, State.DURATION, State.NOTES,
+    State.PHOTOS, State.SUMMARY,
+)  # fmt: skip
+EDITABLE = {
+    "date": State.DATE, "kind": State.KIND, "topic": State.TOPIC, "attendees": State.ATTENDEES,
+    "duration": State.DURATION, "notes": State.NOTES, "photos": State.PHOTOS,
+}  # fmt: skip
+
+
+def _b(draft: Draft, action: str, arg: object = "") -> str:
+    return flows.button(FLOW, draft, action, arg)
+
+
+def kind_name(program: Program, key: str, language: str) -> str:
+    """The activity kind as the reader calls it."""
+    kind = program.activity_kind(key)
+    return kind.name_en if language == "en" else kind.name
+
+
+def duration_text(minutes: int, language: str) -> str:
+    """90 → 1 小時 30 分鐘 / 1 h 30 min."""
+    hours, rest = divmod(minutes, 60)
+    if hours and rest:
+        return t(language, "log.duration_hours_minutes", hours=hours, minutes=rest)
+    if hours:
+        return t(language, "log.duration_hours", hours=hours)
+    return t(language, "log.duration_minutes", minutes=rest)
+
+
+def _next(draft: Draft, current: State) -> State:
+    if draft.get("reviewing"):
+        return State.SUMMARY
+    return ORDER[ORDER.index(current) + 1]
+
+
+def _members(draft: Draft) -> list[tuple[int, str]]:
+    return [(int(member_id), str(name)) for member_id, name in draft.get("members", [])]
+
+
+# --- prompts --------------------------------------------------------------------------------
+
+
+async def prompt(
+    update: Update,
+    context: BotContext,
+    draft: Draft,
+    state: State,
+    notice: str = "",
+    *,
+    rotate: bool = True,
+) -> State:
+    """Show the question of ``state`` (after an optional notice) and wait there."""
+    language = language_of(update, context)
+    program = context.services.program
+    if rotate:
+        flows.rotate_nonce(draft)
+    draft["state"] = state.value
+    rows: list[list[Button]] = []
+    skip = [(t(language, "log.skip"), _b(draft, "skip"))]
+    if state is State.DATE:
+        text = t(
+            language,
+            "log.ask_date",
+            start=format_date(program.period.start, language),
+            end=format_date(program.period.end, language),
+        )
+    elif state is State.FUTURE_CONFIRM:
+        day = dt.date.fromisoformat(str(draft["pending_day"]))
+        text = t(language, "log.future_confirm", day=format_date(day, language))
+        rows = [[(t(language, "log.future_yes"), _b(draft, "future_yes")),
+                 (t(language, "log.future_no"), _b(draft, "future_no"))]]  # fmt: skip
+    elif state is State.KIND:
+        text = t(language, "log.ask_kind")
+        rows = [[(kind_name(program, kind.key, language), _b(draft, "kind", kind.key))]
+                for kind in program.activity_kinds]  # fmt: skip
+    elif state is State.TOPIC:
+        text = t(language, "log.ask_topic")
+    elif state is State.ATTENDEES:
+        text, rows = _attendees(draft, language)
+    elif state is State.DURATION:
+        text = t(language, "log.ask_duration")
+        rows = [skip]
+    elif state is State.NOTES:
+        text = t(language, "log.ask_notes")
+        rows = [skip]
+    elif state is State.PHOTOS:
+        count = len(draft.get("photos", []))
+        text = t(language, "log.ask_photos", max=communities.MAX_PHOTOS)
+        if count:
+            text = t(language, "log.photos_received", count=count, max=communities.MAX_PHOTOS)
+        rows = [[(t(language, "log.photos_done" if count else "log.skip"), _b(draft, "done"))]]
+    else:
+        text, rows = _summary(program, draft, language)
+    if state is not State.SUMMARY:
+        rows.append([(t(language, "flows.cancel_button"), _b(draft, "cancel"))])
+    if notice:
+        text = notice + "\n\n" + text
+    await flows.show(update, context, text, keyboard(rows) if rows else None)
+    return state
+
+
+def _attendees(draft: Draft, language: str) -> tuple[str, list[list[Button]]]:
+    chosen = set(draft.get("attendees", []))
+    buttons = [
+        (("☑ " if member_id in chosen else "☐ ") + name[:24], _b(draft, "tog", member_id))
+        for member_id, name in _members(draft)
+    ]
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    rows.append(
+        [
+            (t(language, "log.attendees_all"), _b(draft, "all")),
+            (t(language, "log.attendees_done", count=len(chosen)), _b(draft, "done")),
+        ]
+    )
+    return t(language, "log.ask_attendees"), rows
+
+
+def _summary_text(program: Program, draft: Draft, language: str) -> str:
+    names = dict(_members(draft))
+    attendees = [names.get(int(i), "?") for i in draft.get("attendees", [])]
+    duration = draft.get("duration")
+    notes = draft.get("notes")
+    return t(
+        language,
+        "log.summary_edit" if draft.get("activity_id") else "log.summary",
+        day=format_date(dt.date.fromisoformat(str(draft["day"])), language),
+        kind=html_escape(kind_name(program, str(draft["kind"]), language)),
+        topic=html_escape(str(draft["topic"])),
+        attendees=html_escape("、".join(attendees)),
+        count=len(attendees),
+        duration=duration_text(int(duration), language) if duration else t(language, "log.none"),
+        notes=html_escape(str(notes)) if notes else t(language, "log.none"),
+        photos=len(draft.get("photos", [])),
+    )
+
+
+def _summary(program: Program, draft: Draft, language: str) -> tuple[str, list[list[Button]]]:
+    text = _summary_text(program, draft, language)
+    save = "log.save_edit" if draft.get("activity_id") else "log.save"
+    edit = [(t(language, f"log.edit_{field}"), _b(draft, "edit", field)) for field in EDITABLE]
+    rows = [[(t(language, save), _b(draft, "confirm"))]]
+    rows.extend(edit[i : i + 3] for i in range(0, len(edit), 3))
+    rows.append([(t(language, "flows.cancel_button"), _b(draft, "cancel"))])
+    return text, rows
+
+
+# --- entry ----------------------------------------------------------------------------------
+
+
+async def start_log(update: Update, context: BotContext) -> object:
+    """Start logging a meeting of the user's community (or resume the open draft)."""
+    user = update.effective_user
+    if user is None or context.user_data is None:
+        return flows.END
+    services = context.services
+    language = language_of(update, context)
+    draft = flows.get_draft(context, FLOW)
+    if draft is not None and not flows.is_expired(draft, services.clock.now()):
+        flows.touch(context, draft)
+        return await prompt(
+            update, context, draft, State(draft["state"]), t(language, "flows.resumed")
+        )
+    staff = await is_staff(context, user.id)
+    year = services.program.program.year
+    async with services.database.session() as session:
+        community = await communities.convened_by(session, year, user.id)
+        if community is None and staff and context.args and context.args[0].isdigit():
+            try:
+                community = await communities.community_for_change(
+                    session, user.id, int(context.args[0]), staff=True
+                )
+            except communities.NotAllowed:
+                community = None
+        belongs = community is None and bool(
+            await communities.communities_of(session, year, user.id)
+        )
+    if community is None:
+        await say(update, context, "log.member_only" if belongs else "log.no_community")
+        return flows.finish(context, FLOW)
+    draft = flows.begin(
+        update,
+        context,
+        FLOW,
+        community_id=community.id,
+        community_name=community.name,
+        members=[[member.id, member.name] for member in community.members],
+        token=uuid.uuid4().hex,
+        activity_id=None,
+        attendees=[],
+        photos=[],
+        reviewing=False,
+    )
+    intro = t(language, "log.intro", name=html_escape(community.name))
+    return await prompt(update, context, draft, State.DATE, intro)
+
+
+async def edit_saved(update: Update, context: BotContext) -> object:
+    """Open a saved activity in the summary (the edit button of /mycommunity)."""
+    query = update.callback_query
+    user = update.effective_user
+    assert query is not None and user is not None
+    language = language_of(update, context)
+    parsed = flows.parse_button("community", query.data)
+    if parsed is None or not flows.nonce_matches(context, "community", parsed[0]):
+        await flows.answer(update, t(language, "common.menu_expired"))
+        return flows.END
+    activity_id = parsed[1].number
+    staff = await is_staff(context, user.id)
+    try:
+        async with context.services.database.session() as session:
+            activity, community = await communities.activity_for_change(
+                session, user.id, activity_id or 0, staff=staff
+            )
+            saved = communities.draft_of(activity)
+            members = [[member.id, member.name] for member in community.members]
+    except communities.NotAllowed:
+        await flows.answer(update, t(language, "common.not_allowed"))
+        return flows.END
+    await flows.answer(update)
+    draft = flows.begin(
+        update,
+        context,
+        FLOW,
+        community_id=community.id,
+        community_name=community.name,
+        members=members,
+        token=uuid.uuid4().hex,
+        activity_id=activity.id,
+        day=saved.day.isoformat(),
+        kind=saved.kind,
+        topic=saved.topic,
+        attendees=list(saved.attendee_member_ids),
+        duration=saved.duration_minutes,
+        notes=saved.notes,
+        photos=list(saved.photo_file_ids),
+        reviewing=True,
+    )
+    return await prompt(update, context, draft, State.SUMMARY)
+
+
+# --- steps ----------------------------------------------------------------------------------
+
+
+@flows.step(FLOW)
+async def date_typed(
+    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
+) -> object:
+    """Read the meeting's date; refuse dates outside the period, confirm future ones."""
+    language = language_of(update, context)
+    program = context.services.program
+    today = context.services.clock.today()
+    assert update.message is not None and update.message.text is not None
+    try:
+        day = parse_user_date(update.message.text[:100], today)
+    except DateParseError as error:
+        return await prompt(
+            update, context, draft, State.DATE, t(language, f"dates.{error.reason}")
+        )
+    problem = activity_date_problem(program, day, today)
+    if problem == FUTURE:
+        draft["pending_day"] = day.isoformat()
+        return await prompt(update, context, draft, State.FUTURE_CONFIRM)
+    if problem is not None:
+        notice = describe_date_problem(program, problem, today, language)
+        return await prompt(update, context, draft, State.DATE, notice)
+    draft["day"] = day.isoformat()
+    return await prompt(update, context, draft, _next(draft, State.DATE))
+
+
+@flows.step(FLOW)
+async def future_answered(
+    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
+) -> object:
+    """Keep the future date, or ask for the date again."""
+    assert pressed is not None
+    pending = draft.pop("pending_day", None)
+    if pressed.action == "future_yes" and pending:
+        draft["day"] = pending
+        return await prompt(update, context, draft, _next(draft, State.DATE))
+    return await prompt(update, context, draft, State.DATE)
+
+
+@flows.step(FLOW)
+async def kind_chosen(
+    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
+) -> object:
+    """Remember what kind of activity it was."""
+    assert pressed is not None
+    keys = {kind.key for kind in context.services.program.activity_kinds}
+    if pressed.action != "kind" or pressed.arg not in keys:
+        return await prompt(update, context, draft, State.KIND)
+    draft["kind"] = pressed.arg
+    return await prompt(update, context, draft, _next(draft, State.KIND))
+
+
+@flows.step(FLOW)
+async def topic_typed(
+    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
+) -> object:
+    """Remember the topic."""
+    assert update.message is not None and update.message.text is not None
+    try:
+        draft["topic"] = communities.clean_text(update.message.text, communities.MAX_TOPIC)
+    except communities.InvalidText as error:
+        notice = t(language_of(update, context), f"log.topic_{error.reason}")
+        return await prompt(update, context, draft, State.TOPIC, notice)
+    return await prompt(update, context, draft, _next(draft, State.TOPIC))
+
+
+@flows.step(FLOW)
+async def attendees_pressed(
+    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
+) -> object:
+    """Tick or untick a member, tick everyone, or finish choosing."""
+    assert pressed is not None
+    members = [member_id for member_id, _ in _members(draft)]
+    chosen: list[int] = [int(i) for i in draft.get("attendees", [])]
+    if pressed.action == "tog" and pressed.number in members:
+        if pressed.number in chosen:
+            chosen.remove(pressed.number)
+        else:
+            chosen.append(pressed.number)
+    elif pressed.action == "all":
+        chosen = list(members)
+    elif pressed.action == "done":
+        if not chosen:
+            notice = t(language_of(update, context), "log.attendees_none")
+            return await prompt(update, context, draft, State.ATTENDEES, notice)
+        draft["attendees"] = [m for m in members if m in chosen]
+        return await prompt(update, context, draft, _next(draft, State.ATTENDEES))
+    draft["attendees"] = [m for m in members if m in chosen]
+    return await prompt(update, context, draft, State.ATTENDEES)
+
+
+@flows.step(FLOW)
+async def duration_given(
+    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
+) -> object:
+    """Read how long the meeting took (or skip)."""
+    if pressed is not None:
+        if pressed.action != "skip":
+            return await prompt(update, context, draft, State.DURATION)
+        draft["duration"] = None
+        return await prompt(update, context, draft, _next(draft, State.DURATION))
+    assert update.message is not None and update.message.text is not None
+    try:
+        draft["duration"] = parse_duration_minutes(update.message.text[:100])
+    except DurationParseError as error:
+        notice = t(language_of(update, context), f"dates.duration_{error.reason}")
+        return await prompt(update, context, draft, State.DURATION, notice)
+    return await prompt(update, context, draft, _next(draft, State.DURATION))
+
+
+@flows.step(FLOW)
+async def notes_given(
+    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
+) -> object:
+    """Remember the notes (or skip)."""
+    if pressed is not None:
+        if pressed.action != "skip":
+            return await prompt(update, context, draft, State.NOTES)
+        draft["notes"] = None
+        return await prompt(update, context, draft, _next(draft, State.NOTES))
+    assert update.message is not None and update.message.text is not None
+    try:
+        draft["notes"] = communities.clean_text(update.message.text, communities.MAX_NOTES)
+    except communities.InvalidText as error:
+        notice = t(language_of(update, context), f"log.notes_{error.reason}")
+        return await prompt(update, context, draft, State.NOTES, notice)
+    return await prompt(update, context, draft, _next(draft, State.NOTES))
+
+
+@flows.step(FLOW)
+async def photo_received(
+    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
+) -> object:
+    """Keep the photo's file id (the largest size); the done button stays valid."""
+    assert update.message is not None
+    photos: list[str] = draft.setdefault("photos", [])
+    if len(photos) >= communities.MAX_PHOTOS:
+        notice = t(language_of(update, context), "log.photos_full", max=communities.MAX_PHOTOS)
+        return await prompt(update, context, draft, State.PHOTOS, notice, rotate=False)
+    largest = max(update.message.photo, key=lambda size: size.width * size.height)
+    if largest.file_id not in photos:
+        photos.append(largest.file_id)
+    return await prompt(update, context, draft, State.PHOTOS, rotate=False)
+
+
+@flows.step(FLOW)
+async def photos_done(
+    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
+) -> object:
+    """Finish adding photos."""
+    assert pressed is not None
+    if pressed.action != "done":
+        return await prompt(update, context, draft, State.PHOTOS)
+    draft["reviewing"] = True
+    return await prompt(update, context, draft, State.SUMMARY)
+
+
+@flows.step(FLOW)
+async def summary_pressed(
+    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
+) -> object:
+    """Save, or change one field and come back here."""
+    assert pressed is not None
+    draft["reviewing"] = True
+    if pressed.action == "confirm":
+        return await _save(update, context, draft)
+    if pressed.action == "edit" and pressed.arg in EDITABLE:
+        if pressed.arg == "photos":
+            draft["photos"] = []
+        return await prompt(update, context, draft, EDITABLE[pressed.arg])
+    return await prompt(update, context, draft, State.SUMMARY)
+
+
+async def _save(update: Update, context: BotContext, draft: Draft) -> object:
+    language = language_of(update, context)
+    user = update.effective_user
+    assert user is not None
+    services = context.services
+    program = services.program
+    activity = communities.ActivityDraft(
+        day=dt.date.fromisoformat(str(draft["day"])),
+        kind=str(draft["kind"]),
+        topic=str(draft["topic"]),
+        attendee_member_ids=tuple(int(i) for i in draft.get("attendees", [])),
+        duration_minutes=draft.get("duration"),
+        notes=draft.get("notes"),
+        photo_file_ids=tuple(str(p) for p in draft.get("photos", [])),
+    )
+    staff = await is_staff(context, user.id)
+    community_id = int(draft["community_id"])
+    try:
+        async with services.database.session() as session:
+            if draft.get("activity_id"):
+                await communities.update_activity(
+                    session, program, user.id, int(draft["activity_id"]), activity, staff=staff
+                )
+                key = "log.updated"
+            else:
+                _, created = await communities.log_activity(
+                    session, program, user.id, community_id, activity, str(draft["token"]),
+                    staff=staff,
+                )  # fmt: skip
+                key = "log.saved" if created else "log.already_saved"
+            community, _ = await communities.community_for_view(
+                session, user.id, community_id, staff=staff
+            )
+            progress = communities.progress_of(program, community, services.clock.today())
+    except communities.NotAllowed:
+        await flows.show(update, context, t(language, "common.not_allowed"))
+        return flows.finish(context, FLOW)
+    lines = "\n".join(render_checklist(progress, program, language))
+    text = t(
+        language,
+        key,
+        summary=_summary_text(program, draft, language),
+        checklist=lines,
+        next=next_step(progress, program, language),
+    )
+    await flows.show(update, context, text)
+    return flows.finish(context, FLOW)
+
+
+@flows.step(FLOW)
+async def reprompt(
+    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
+) -> object:
+    """Something the step did not expect: say what is expected and ask again."""
+    language = language_of(update, context)
+    try:
+        state = State(str(draft.get("state")))
+    except ValueError:
+        state = State.DATE
+    if state is State.PHOTOS:
+        key = "log.photos_expected"
+    else:
+        key = "flows.expected_text" if state in TEXT_STATES else "flows.expected_button"
+    return await prompt(update, context, draft, state, t(language, key))
 
 
 def build() -> list[BaseHandler[Update, BotContext, object]]:
-    """The handlers of this module."""
-    return []
+    """The logging conversation, and the answer to its buttons once it is over."""
+    text = filters.TEXT & ~filters.COMMAND
+    pattern = f"^{flows.PREFIXES[FLOW]}:"
+
+    def buttons(callback: flows.Callback) -> BaseHandler[Update, BotContext, object]:
+        return CallbackQueryHandler(callback, pattern=pattern)
+
+    conversation = ConversationHandler(
+        entry_points=[
+            CommandHandler("log", start_log),
+            CallbackQueryHandler(edit_saved, pattern=EDIT_PATTERN),
+        ],
+        states={
+            State.DATE: [MessageHandler(text, date_typed)],
+            State.FUTURE_CONFIRM: [buttons(future_answered)],
+            State.KIND: [buttons(kind_chosen)],
+            State.TOPIC: [MessageHandler(text, topic_typed)],
+            State.ATTENDEES: [buttons(attendees_pressed)],
+            State.DURATION: [MessageHandler(text, duration_given), buttons(duration_given)],
+            State.NOTES: [MessageHandler(text, notes_given), buttons(notes_given)],
+            State.PHOTOS: [MessageHandler(filters.PHOTO, photo_received), buttons(photos_done)],
+            State.SUMMARY: [buttons(summary_pressed)],
+        },
+        fallbacks=flows.fallbacks(FLOW, reprompt),
+        name=FLOW,
+        persistent=True,
+        allow_reentry=True,
+    )
+    return [conversation, *flows.outside(FLOW)]

@@ -1,13 +1,70 @@
-"""(placeholder: filled in by its feature)"""
+"""/progress: the checklist of what the letter requires of the user's community, and what next.
+
+Conveners and linked members see their community; staff may name one (/progress 12).
+"""
 
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler
+from telegram.ext import BaseHandler, CommandHandler
 
-from handlers.common import BotContext
+from bot import communities
+from bot.i18n import html_escape, t
+from bot.program import Program
+from bot.progress import Progress, next_step, render_checklist
+from db.models import Community
+from handlers.common import BotContext, is_staff, language_of, reply_html, say
+
+
+def render_progress(
+    program: Program, community: Community, today_progress: Progress, language: str
+) -> str:
+    """The community's name and type, one line per requirement, the days left, the next step."""
+    community_type = program.community_type(community.type_key)
+    header = t(
+        language,
+        "progress.header",
+        name=html_escape(community.name),
+        community_type=html_escape(
+            community_type.name_en if language == "en" else community_type.name
+        ),
+    )
+    lines = render_checklist(today_progress, program, language)
+    return "\n".join([header, *lines, "", next_step(today_progress, program, language)])
+
+
+async def show_progress(update: Update, context: BotContext) -> None:
+    """Show the checklist of each community the user convenes or belongs to."""
+    user = update.effective_user
+    if user is None:
+        return
+    services = context.services
+    program = services.program
+    language = language_of(update, context)
+    today = services.clock.today()
+    wanted = int(context.args[0]) if context.args and context.args[0].isdigit() else None
+    staff = wanted is not None and await is_staff(context, user.id)
+    async with services.database.session() as session:
+        mine = await communities.communities_of(session, program.program.year, user.id)
+        found = [community for community, _ in mine]
+        if not found and wanted is not None and staff:
+            try:
+                community, _ = await communities.community_for_view(
+                    session, user.id, wanted, staff=True
+                )
+                found = [community]
+            except communities.NotAllowed:
+                found = []
+        texts = [
+            render_progress(program, c, communities.progress_of(program, c, today), language)
+            for c in found
+        ]
+    if not texts:
+        await say(update, context, "progress.none_yet")
+        return
+    await reply_html(update, "\n\n".join(texts))
 
 
 def build() -> list[BaseHandler[Update, BotContext, object]]:
     """The handlers of this module."""
-    return []
+    return [CommandHandler("progress", show_progress)]

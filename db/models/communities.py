@@ -75,6 +75,9 @@ class Member(Base):
     subject: Mapped[str | None] = mapped_column(String(64))
     is_convener: Mapped[bool] = mapped_column(Boolean, default=False)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The secret of this member's invite link (t.me/<bot>?start=join_<code>); random, one per
+    # member, so a forwarded link can only ever claim the entry it was made for.
+    invite_code: Mapped[str | None] = mapped_column(String(32), unique=True)
 
     community: Mapped[Community] = relationship(back_populates="members", lazy="raise")
 

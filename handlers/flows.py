@@ -1,0 +1,348 @@
+"""What the conversational flows (/register, /log, /mycommunity) share.
+
+Each flow keeps its draft in ``context.user_data["flow:<name>"]`` as plain JSON, so the
+database persistence carries it over a restart together with the conversation state. A draft
+holds:
+
+- ``nonce``: rotated whenever a new menu is shown and put into every button of that menu, so a
+  button of an older message ("this menu expired") never acts on the draft;
+- ``expires_at``: refreshed on every step; a step reached after it tells the user the flow timed
+  out and ends it (the draft is discarded). ``expire_conversations`` does the same from the
+  scheduler for users who simply went away.
+
+Only one flow runs at a time: starting one ends the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+from collections.abc import Callable, Coroutine, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.i18n import normalise_language, t
+from db import persistence_store, users
+from handlers.common import (
+    LANGUAGE_KEY,
+    SERVICES_KEY,
+    BotContext,
+    edit_or_send,
+    language_of,
+    reply_html,
+    say,
+)
+
+logger = logging.getLogger(__name__)
+
+END = ConversationHandler.END
+DRAFT_PREFIX = "flow:"
+# Callback data of each flow starts with its prefix: "<prefix>:<nonce>:<action>[:<arg>]".
+PREFIXES = {"register": "rg", "log": "lg", "community": "mc"}
+COMMANDS = {"register": "/register", "log": "/log", "community": "/mycommunity"}
+
+Draft = dict[str, Any]
+State = object
+Handler = BaseHandler[Update, BotContext, object]
+
+
+@dataclass(frozen=True)
+class Pressed:
+    """A pressed button of a flow: the action and its argument."""
+
+    action: str
+    arg: str = ""
+
+    @property
+    def number(self) -> int | None:
+        """The argument as a number, or None if it is not one."""
+        return int(self.arg) if self.arg.isdigit() and len(self.arg) < 12 else None
+
+
+StepFn = Callable[[Update, BotContext, Draft, Pressed | None], Coroutine[Any, Any, object]]
+Callback = Callable[[Update, BotContext], Coroutine[Any, Any, object]]
+
+
+# --- drafts ---------------------------------------------------------------------------------
+
+
+def _timeout() -> dt.timedelta:
+    # Imported late: bot.app imports the scheduler, which imports this module.
+    from bot.app import CONVERSATION_TIMEOUT
+
+    return CONVERSATION_TIMEOUT
+
+
+def draft_key(flow: str) -> str:
+    """The user_data key of a flow's draft."""
+    return DRAFT_PREFIX + flow
+
+
+def get_draft(context: BotContext, flow: str) -> Draft | None:
+    """The user's draft of this flow, if one is open."""
+    if context.user_data is None:
+        return None
+    draft = context.user_data.get(draft_key(flow))
+    return draft if isinstance(draft, dict) else None
+
+
+def _expires_at(draft: Draft) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(str(draft["expires_at"]))
+    except (KeyError, ValueError):
+        return None
+
+
+def is_expired(draft: Draft, now: dt.datetime) -> bool:
+    """Whether the user went quiet for longer than the timeout."""
+    expires = _expires_at(draft)
+    return expires is None or expires <= now
+
+
+def touch(context: BotContext, draft: Draft) -> None:
+    """Move the draft's timeout to 30 minutes from now."""
+    draft["expires_at"] = (context.services.clock.now() + _timeout()).isoformat()
+
+
+def rotate_nonce(draft: Draft) -> str:
+    """A new nonce: buttons of every earlier menu stop working."""
+    draft["nonce"] = secrets.token_hex(4)
+    return str(draft["nonce"])
+
+
+def button(flow: str, draft: Draft, action: str, arg: object = "") -> str:
+    """Callback data for a button of the draft's current menu."""
+    data = f"{PREFIXES[flow]}:{draft['nonce']}:{action}"
+    return f"{data}:{arg}" if arg != "" else data
+
+
+def parse_button(flow: str, data: str | None) -> tuple[str, Pressed] | None:
+    """(nonce, pressed) from callback data of this flow, or None if it is not one."""
+    if not data:
+        return None
+    parts = data.split(":", 3)
+    if len(parts) < 3 or parts[0] != PREFIXES[flow]:
+        return None
+    return parts[1], Pressed(parts[2], parts[3] if len(parts) > 3 else "")
+
+
+def begin(update: Update, context: BotContext, flow: str, **fields: Any) -> Draft:
+    """Open a fresh draft of this flow, ending any other flow the user was in."""
+    assert context.user_data is not None
+    for other in PREFIXES:
+        if other != flow and draft_key(other) in context.user_data:
+            context.user_data.pop(draft_key(other), None)
+            chat, user = update.effective_chat, update.effective_user
+            if chat is not None and user is not None:
+                _end_in_memory(context.application, other, (chat.id, user.id))
+    draft: Draft = dict(fields)
+    rotate_nonce(draft)
+    touch(context, draft)
+    context.user_data[draft_key(flow)] = draft
+    return draft
+
+
+def finish(context: BotContext, flow: str) -> object:
+    """Drop the draft; the conversation ends."""
+    if context.user_data is not None:
+        context.user_data.pop(draft_key(flow), None)
+    return END
+
+
+def nonce_matches(context: BotContext, flow: str, nonce: str) -> bool:
+    """Whether ``nonce`` is that of the current menu of the user's open draft of ``flow``."""
+    draft = get_draft(context, flow)
+    return draft is not None and draft.get("nonce") == nonce
+
+
+# --- replies --------------------------------------------------------------------------------
+
+
+async def show(
+    update: Update, context: BotContext, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Show a step: in place of the pressed menu after a button, as a new message after text."""
+    if update.callback_query is not None:
+        await edit_or_send(update, text, markup)
+    else:
+        await reply_html(update, text, markup)
+
+
+async def answer(update: Update, text: str | None = None) -> None:
+    """Answer the pressed button (once), with an optional notice."""
+    query = update.callback_query
+    if query is not None:
+        try:
+            await query.answer(text)
+        except TelegramError:
+            logger.info("Could not answer a callback query (too old)")
+
+
+# --- steps ----------------------------------------------------------------------------------
+
+
+def step(flow: str) -> Callable[[StepFn], Callback]:
+    """Wrap a state callback: timeout check, stale-button check, then the step; refresh expiry.
+
+    The step gets the draft and, for a button, what was pressed (the button is answered here).
+    It returns the next state; returning the current state keeps it.
+    """
+
+    def decorate(function: StepFn) -> Callback:
+        async def wrapper(update: Update, context: BotContext) -> object:
+            draft = get_draft(context, flow)
+            now = context.services.clock.now()
+            if draft is None or is_expired(draft, now):
+                await answer(update)
+                await say(update, context, "flows.timed_out", command=COMMANDS[flow])
+                return finish(context, flow)
+            pressed: Pressed | None = None
+            if update.callback_query is not None:
+                parsed = parse_button(flow, update.callback_query.data)
+                if parsed is None or parsed[0] != draft.get("nonce"):
+                    await answer(update, t(language_of(update, context), "common.menu_expired"))
+                    return None
+                pressed = parsed[1]
+                await answer(update)
+                if pressed.action == "cancel":
+                    await show(update, context, t(language_of(update, context), "common.cancelled"))
+                    return finish(context, flow)
+            result = await function(update, context, draft, pressed)
+            if result != END and get_draft(context, flow) is draft:
+                touch(context, draft)
+            return result
+
+        wrapper.__name__ = function.__name__
+        wrapper.__doc__ = function.__doc__
+        return wrapper
+
+    return decorate
+
+
+def cancel_command(flow: str) -> Callback:
+    """The /cancel fallback of a flow."""
+
+    async def cancel(update: Update, context: BotContext) -> object:
+        """Drop the draft and end the flow."""
+        await answer(update)
+        await say(update, context, "common.cancelled")
+        return finish(context, flow)
+
+    return cancel
+
+
+def stale_button(flow: str) -> Callback:
+    """A button of this flow pressed where no step expects it: say the menu expired."""
+
+    async def stale(update: Update, context: BotContext) -> object:
+        """Say the menu expired; nothing else happens."""
+        await answer(update, t(language_of(update, context), "common.menu_expired"))
+        return None
+
+    return stale
+
+
+def fallbacks(flow: str, reprompt: Callback) -> list[Handler]:
+    """/cancel, and a re-prompt for anything a step did not expect (stale buttons included:
+    the step wrapper answers those with "menu expired", and a cancel button cancels)."""
+    return [
+        CommandHandler("cancel", cancel_command(flow)),
+        CallbackQueryHandler(reprompt, pattern=f"^{PREFIXES[flow]}:"),
+        MessageHandler(filters.ALL & ~filters.COMMAND, reprompt),
+    ]
+
+
+def outside(flow: str) -> list[Handler]:
+    """After the conversation: buttons of a finished flow answer that the menu expired."""
+    return [CallbackQueryHandler(stale_button(flow), pattern=f"^{PREFIXES[flow]}:")]
+
+
+# --- expiry ---------------------------------------------------------------------------------
+
+
+def _conversation_states(
+    application: Application[Any, Any, Any, Any, Any, Any], name: str
+) -> MutableMapping[Any, object] | None:
+    # PTB offers no public way to end one user's conversation from outside an update, and its
+    # own timeout needs the (unpersisted) JobQueue. The states live in the handler's private
+    # ``_conversations`` (a TrackingDict, so a deletion is written to the persistence too).
+    # This is the only place that touches it.
+    for group in application.handlers.values():
+        for handler in group:
+            if isinstance(handler, ConversationHandler) and handler.name == name:
+                return handler._conversations  # type: ignore[no-any-return]
+    return None
+
+
+def _end_in_memory(
+    application: Application[Any, Any, Any, Any, Any, Any], name: str, key: tuple[Any, ...]
+) -> bool:
+    states = _conversation_states(application, name)
+    if states is None or key not in states:
+        return False
+    states.pop(key, None)
+    return True
+
+
+async def _language(application: Application[Any, Any, Any, Any, Any, Any], user_id: int) -> str:
+    data = application.user_data.get(user_id) or {}
+    if isinstance(data.get(LANGUAGE_KEY), str):
+        return normalise_language(data[LANGUAGE_KEY])
+    services = application.bot_data[SERVICES_KEY]
+    async with services.database.session() as session:
+        user = await users.get_user(session, user_id)
+    return normalise_language(user.language if user else None)
+
+
+async def expire_conversations(application: Application[Any, Any, Any, Any, Any, Any]) -> int:
+    """End the flows of users who went quiet past the timeout; tell each once; how many ended.
+
+    The scheduler calls this every minute. A draft touched since the database row was written
+    (its own ``expires_at`` is still ahead) is left alone.
+    """
+    services = application.bot_data[SERVICES_KEY]
+    now = services.clock.now()
+    async with services.database.session() as session:
+        expired = await persistence_store.expired_conversations(session, now)
+    ended = 0
+    for name, key in expired:
+        if name not in PREFIXES or len(key) != 2:
+            continue
+        chat_id, user_id = int(key[0]), int(key[1])
+        user_data = application.user_data.get(user_id)
+        draft = user_data.get(draft_key(name)) if user_data is not None else None
+        if isinstance(draft, dict) and not is_expired(draft, now):
+            continue
+        if user_data is not None:
+            user_data.pop(draft_key(name), None)
+        _end_in_memory(application, name, key)
+        async with services.database.session() as session:
+            await persistence_store.save_conversation(session, name, key, None, None)
+        application.mark_data_for_update_persistence(user_ids=user_id)
+        ended += 1
+        language = await _language(application, user_id)
+        try:
+            await application.bot.send_message(
+                chat_id,
+                t(language, "flows.timed_out", command=COMMANDS[name]),
+                parse_mode=ParseMode.HTML,
+            )
+        except TelegramError as error:
+            logger.info("Could not tell a user their flow timed out: %s", type(error).__name__)
+    if ended:
+        await application.update_persistence()
+    return ended

@@ -1,0 +1,330 @@
+"""/log: the convener records a meeting in a few taps; replays never save it twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+from support import TEACHER_ID, BotUnderTest, MakeBot
+
+from bot import communities
+from bot.rules import MemberDraft
+from db import persistence_store
+from db.models import Activity, ConversationState, StoredData
+
+TODAY = dt.date(2022, 10, 20)  # a Thursday
+MEMBER_ID = 10002
+MEMBERS = (("王大明", True), ("李小華", False), ("陳一心", False), ("林二郎", False))
+
+
+async def seed_community(bot: BotUnderTest, convener: int = TEACHER_ID) -> dict[str, object]:
+    """A registered 共備 community of four; returns its id and invite codes by name."""
+    services = bot.services
+    async with services.database.session() as session:
+        school = (await communities.search_schools(session, services.program, "正興國小"))[0]
+        community = await communities.register_community(
+            session,
+            services.program,
+            convener,
+            communities.CommunityDraft(
+                "co_planning",
+                school.id,
+                school.name,
+                "正興數學共備社群",
+                tuple(MemberDraft(name, gifted) for name, gifted in MEMBERS),
+            ),
+        )
+        return {
+            "id": community.id,
+            "codes": {m.name: m.invite_code for m in community.members},
+            "members": {m.name: m.id for m in community.members},
+        }
+
+
+@pytest.fixture
+async def bot(make_bot: MakeBot) -> BotUnderTest:
+    """A bot on 111-10-20 with the teacher's community registered."""
+    bot = await make_bot(today=TODAY)
+    bot.user(TEACHER_ID)
+    await seed_community(bot)
+    return bot
+
+
+async def activities(bot: BotUnderTest) -> list[Activity]:
+    async with bot.services.database.session() as session:
+        return list(await session.scalars(select(Activity).order_by(Activity.id)))
+
+
+async def log_until_summary(bot: BotUnderTest, day: str = "10/5", kind: str = "專業對話"):
+    await bot.send(TEACHER_ID, "/log")
+    await bot.send(TEACHER_ID, day)
+    await bot.press(TEACHER_ID, kind)
+    await bot.send(TEACHER_ID, "差異化教學討論")
+    await bot.press(TEACHER_ID, "全部出席")
+    await bot.press(TEACHER_ID, "完成")
+    await bot.send(TEACHER_ID, "1.5小時")
+    await bot.send(TEACHER_ID, "下次改到週三")
+    return await bot.press(TEACHER_ID, "略過")
+
+
+def labels(reply) -> list[str]:
+    return [label for row in reply.last.buttons for label, _ in row]
+
+
+def confirm_button(reply) -> tuple[int, str]:
+    data = next(d for row in reply.last.buttons for label, d in row if "儲存" in label)
+    return reply.last.message_id, data
+
+
+async def test_a_convener_logs_a_meeting_and_sees_the_progress(bot: BotUnderTest):
+    summary = await log_until_summary(bot)
+    assert "111年10月5日（三）" in summary.text
+    assert "專業對話" in summary.text and "差異化教學討論" in summary.text
+    assert "出席（4人）：王大明、李小華、陳一心、林二郎" in summary.text
+    assert "1 小時 30 分鐘" in summary.text and "下次改到週三" in summary.text
+    saved = await bot.press(TEACHER_ID, "儲存")
+    assert "已記錄" in saved.text
+    assert "社群運作活動 1/4" in saved.text and "✅ 專業對話 1/1" in saved.text
+    [activity] = await activities(bot)
+    assert activity.day == dt.date(2022, 10, 5) and activity.kind == "dialogue"
+    assert activity.duration_minutes == 90 and activity.notes == "下次改到週三"
+    assert len(activity.attendee_member_ids) == 4 and activity.photo_file_ids == []
+    assert activity.created_by == TEACHER_ID
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("2022-10-05", dt.date(2022, 10, 5)),
+        ("111/10/5", dt.date(2022, 10, 5)),
+        ("10/5", dt.date(2022, 10, 5)),
+        ("10月5日", dt.date(2022, 10, 5)),
+        ("今天", TODAY),
+        ("昨天", dt.date(2022, 10, 19)),
+        ("上週三", dt.date(2022, 10, 12)),
+    ],
+)
+async def test_the_date_can_be_typed_the_way_teachers_write_it(
+    bot: BotUnderTest, typed: str, expected: dt.date
+):
+    await bot.send(TEACHER_ID, "/log")
+    reply = await bot.send(TEACHER_ID, typed)
+    assert "哪一種活動" in reply.text
+    assert bot.application.user_data[TEACHER_ID]["flow:log"]["day"] == expected.isoformat()
+
+
+async def test_a_date_outside_the_period_is_refused_with_the_period_shown(bot: BotUnderTest):
+    await bot.send(TEACHER_ID, "/log")
+    reply = await bot.send(TEACHER_ID, "2022-08-31")
+    assert "實施期程內（111年9月1日（四）至112年7月31日（一））" in reply.text
+    assert "flow:log" in bot.application.user_data[TEACHER_ID]
+    assert "day" not in bot.application.user_data[TEACHER_ID]["flow:log"]
+
+
+async def test_a_future_date_needs_a_confirmation(bot: BotUnderTest):
+    await bot.send(TEACHER_ID, "/log")
+    reply = await bot.send(TEACHER_ID, "10/25")
+    assert "還沒到" in reply.text
+    again = await bot.press(TEACHER_ID, "重新輸入日期")
+    assert "活動是哪一天" in again.text
+    await bot.send(TEACHER_ID, "10/25")
+    confirmed = await bot.press(TEACHER_ID, "是，登錄這一天")
+    assert "哪一種活動" in confirmed.text
+    assert bot.application.user_data[TEACHER_ID]["flow:log"]["day"] == "2022-10-25"
+
+
+async def test_unexpected_input_is_met_with_a_reprompt(bot: BotUnderTest):
+    await bot.send(TEACHER_ID, "/log")
+    sticker = await bot.process(bot.standin.user_sends_sticker(TEACHER_ID))
+    assert "文字" in sticker.text and "活動是哪一天" in sticker.text
+    impossible = await bot.send(TEACHER_ID, "2月30日")
+    assert "沒有這一天" in impossible.text
+    nonsense = await bot.send(TEACHER_ID, "找時間")
+    assert "看不懂這個日期" in nonsense.text
+    await bot.send(TEACHER_ID, "10/5")
+    typed = await bot.send(TEACHER_ID, "專業對話")
+    assert "請按下方的按鈕" in typed.text
+    await bot.press(TEACHER_ID, "專業對話")
+    long_topic = await bot.send(TEACHER_ID, "主" * 4096)
+    assert "太長" in long_topic.text
+    blank = await bot.send(TEACHER_ID, "　 ")
+    assert "不能空白" in blank.text
+    await bot.send(TEACHER_ID, "主題")
+    none = await bot.press(TEACHER_ID, "完成")
+    assert "至少勾選一位" in none.text
+    await bot.press(TEACHER_ID, "王大明")
+    await bot.press(TEACHER_ID, "完成")
+    duration = await bot.send(TEACHER_ID, "很久")
+    assert "看不懂這個時間長度" in duration.text
+    photo = await bot.process(bot.standin.user_sends_photo(TEACHER_ID))
+    assert "文字" in photo.text
+    assert await activities(bot) == []
+
+
+async def test_attendees_are_ticked_and_unticked(bot: BotUnderTest):
+    await bot.send(TEACHER_ID, "/log")
+    await bot.send(TEACHER_ID, "10/5")
+    await bot.press(TEACHER_ID, "公開授課")
+    await bot.send(TEACHER_ID, "公開觀課")
+    ticked = await bot.press(TEACHER_ID, "李小華")
+    assert "☑ 李小華" in labels(ticked) and "☐ 王大明" in labels(ticked)
+    await bot.press(TEACHER_ID, "陳一心")
+    unticked = await bot.press(TEACHER_ID, "李小華")
+    assert "☐ 李小華" in labels(unticked) and "完成（1人）" in labels(unticked)
+    await bot.press(TEACHER_ID, "完成")
+    await bot.press(TEACHER_ID, "略過")
+    await bot.press(TEACHER_ID, "略過")
+    summary = await bot.press(TEACHER_ID, "略過")
+    assert "出席（1人）：陳一心" in summary.text and "時間長度：（無）" in summary.text
+
+
+async def test_photos_are_kept_by_their_telegram_file_id(bot: BotUnderTest):
+    await bot.send(TEACHER_ID, "/log")
+    await bot.send(TEACHER_ID, "10/5")
+    await bot.press(TEACHER_ID, "其他社群運作活動")
+    await bot.send(TEACHER_ID, "讀書會")
+    await bot.press(TEACHER_ID, "全部出席")
+    await bot.press(TEACHER_ID, "完成")
+    await bot.send(TEACHER_ID, "60")
+    await bot.press(TEACHER_ID, "略過")
+    first = await bot.process(bot.standin.user_sends_photo(TEACHER_ID))
+    assert "已收到 1 張照片" in first.text
+    second = await bot.process(bot.standin.user_sends_photo(TEACHER_ID, caption="合照"))
+    assert "已收到 2 張照片" in second.text
+    # The "done" button of the first reply still works: receiving photos does not expire it.
+    summary = await bot.press(TEACHER_ID, "完成", message_id=first.last.message_id)
+    assert "照片：2 張" in summary.text
+    await bot.press(TEACHER_ID, "儲存", message_id=summary.last.message_id)
+    [activity] = await activities(bot)
+    assert len(activity.photo_file_ids) == 2
+    assert all(isinstance(file_id, str) and file_id for file_id in activity.photo_file_ids)
+
+
+async def test_any_field_can_be_changed_from_the_summary_without_starting_over(
+    bot: BotUnderTest,
+):
+    await log_until_summary(bot)
+    await bot.press(TEACHER_ID, "✏️ 主題")
+    summary = await bot.send(TEACHER_ID, "素養導向評量")
+    assert "主題：素養導向評量" in summary.text and "1 小時 30 分鐘" in summary.text
+    await bot.press(TEACHER_ID, "✏️ 日期")
+    summary = await bot.send(TEACHER_ID, "111/10/6")
+    assert "111年10月6日（四）" in summary.text
+    await bot.press(TEACHER_ID, "✏️ 類別")
+    summary = await bot.press(TEACHER_ID, "公開授課")
+    assert "類別：公開授課" in summary.text
+    await bot.press(TEACHER_ID, "✏️ 出席")
+    await bot.press(TEACHER_ID, "林二郎")
+    summary = await bot.press(TEACHER_ID, "完成")
+    assert "出席（3人）" in summary.text
+    await bot.press(TEACHER_ID, "✏️ 時間")
+    summary = await bot.send(TEACHER_ID, "45分鐘")
+    assert "45 分鐘" in summary.text
+    await bot.press(TEACHER_ID, "✏️ 備註")
+    summary = await bot.press(TEACHER_ID, "略過")
+    assert "備註：（無）" in summary.text
+    await bot.press(TEACHER_ID, "儲存")
+    [activity] = await activities(bot)
+    assert (activity.topic, activity.kind, activity.day) == (
+        "素養導向評量", "public_lesson", dt.date(2022, 10, 6),
+    )  # fmt: skip
+    assert activity.duration_minutes == 45 and activity.notes is None
+
+
+async def test_the_same_confirm_handled_twice_saves_one_activity(bot: BotUnderTest):
+    summary = await log_until_summary(bot)
+    message_id, data = confirm_button(summary)
+    update = bot.standin.user_presses_button(TEACHER_ID, message_id, data)
+    await bot.process(update)
+    await bot.process(update)  # getUpdates delivers at least once
+    double_tap = await bot.driver.press_data(TEACHER_ID, message_id, data, forge=True)
+    assert "過期" in double_tap.text
+    assert len(await activities(bot)) == 1
+
+
+async def test_a_confirm_redelivered_after_a_crash_before_the_state_was_saved_is_not_doubled(
+    make_bot: MakeBot,
+):
+    bot = await make_bot(today=TODAY)
+    bot.user(TEACHER_ID)
+    await seed_community(bot)
+    summary = await log_until_summary(bot)
+    async with bot.services.database.session() as session:
+        states = await persistence_store.load_conversations(session, "log")
+        data = await persistence_store.load_data(session, "user")
+    message_id, button = confirm_button(summary)
+    update = bot.standin.user_presses_button(TEACHER_ID, message_id, button)
+    await bot.process(update)
+    await bot.application.stop()
+    # The crash: the activity was committed but the conversation and draft were not saved.
+    async with bot.services.database.session() as session:
+        for key, state in states.items():
+            await persistence_store.save_conversation(
+                session, "log", key, state, bot.services.clock.now() + dt.timedelta(minutes=30)
+            )
+        await persistence_store.save_data(session, "user", TEACHER_ID, data[TEACHER_ID])
+    restarted = await make_bot(today=TODAY)
+    await restarted.process(update)  # the same update, if it is delivered again
+    # The user, seeing no answer, presses "save" again: a new update, the same draft.
+    again = await restarted.driver.press_data(TEACHER_ID, message_id, button, forge=True)
+    assert "先前已經儲存過了" in again.text
+    assert len(await activities(restarted)) == 1
+    async with restarted.services.database.session() as session:
+        assert await session.scalar(select(func.count()).select_from(ConversationState)) == 0
+        row = await session.get(StoredData, ("user", TEACHER_ID))
+        assert row is not None and "flow:log" not in row.data
+
+
+async def test_members_cannot_log_and_strangers_are_told_to_register(bot: BotUnderTest):
+    community = await seed_member(bot)
+    bot.user(MEMBER_ID, "李老師")
+    await bot.send(MEMBER_ID, f"/start join_{community['codes']['李小華']}")
+    member = await bot.send(MEMBER_ID, "/log")
+    assert "只有召集人可以記錄" in member.text
+    bot.user(30003, "路人")
+    stranger = await bot.send(30003, "/log")
+    assert "/register" in stranger.text
+
+
+async def seed_member(bot: BotUnderTest) -> dict[str, object]:
+    async with bot.services.database.session() as session:
+        community = await communities.convened_by(session, 111, TEACHER_ID)
+        assert community is not None
+        return {"codes": {m.name: m.invite_code for m in community.members}}
+
+
+async def test_cancel_works_at_every_step_of_logging(bot: BotUnderTest):
+    steps = [[], ["10/5"], ["10/5", "press:專業對話"], ["10/5", "press:專業對話", "主題"]]
+    for actions in steps:
+        await bot.send(TEACHER_ID, "/log")
+        for action in actions:
+            if action.startswith("press:"):
+                await bot.press(TEACHER_ID, action.removeprefix("press:"))
+            else:
+                await bot.send(TEACHER_ID, action)
+        reply = await bot.send(TEACHER_ID, "/cancel")
+        assert "已取消" in reply.text
+    await log_until_summary(bot)
+    cancelled = await bot.press(TEACHER_ID, "取消")
+    assert "已取消" in cancelled.text
+    assert await activities(bot) == []
+
+
+async def test_logging_speaks_english(make_bot: MakeBot):
+    bot = await make_bot(today=TODAY)
+    bot.user(TEACHER_ID, "Mary", language_code="en")
+    await seed_community(bot)
+    await bot.send(TEACHER_ID, "/log")
+    reply = await bot.send(TEACHER_ID, "yesterday")
+    assert "What kind of activity" in reply.text
+    await bot.press(TEACHER_ID, "professional dialogue")
+    await bot.send(TEACHER_ID, "Differentiation")
+    await bot.press(TEACHER_ID, "Everyone")
+    await bot.press(TEACHER_ID, "Done")
+    await bot.send(TEACHER_ID, "90 min")
+    await bot.press(TEACHER_ID, "Skip")
+    summary = await bot.press(TEACHER_ID, "Skip")
+    assert "Wed 19 October 2022" in summary.text and "1 h 30 min" in summary.text
+    saved = await bot.press(TEACHER_ID, "Save")
+    assert "Logged" in saved.text
