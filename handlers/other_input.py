@@ -7,6 +7,7 @@ from telegram.ext import (
     ApplicationHandlerStop,
     BaseHandler,
     CallbackQueryHandler,
+    CommandHandler,
     MessageHandler,
     filters,
 )
@@ -18,6 +19,11 @@ from handlers.common import BotContext, language_of, say
 async def unknown_command(update: Update, context: BotContext) -> None:
     """Say the command is unknown and point to /help."""
     await say(update, context, "common.unknown_command")
+
+
+async def nothing_to_cancel(update: Update, context: BotContext) -> None:
+    """/cancel when no conversation is running."""
+    await say(update, context, "common.nothing_to_cancel")
 
 
 async def non_text(update: Update, context: BotContext) -> None:
@@ -62,6 +68,7 @@ def build() -> list[BaseHandler[Update, BotContext, object]]:
     """Handlers that run after every feature had its turn."""
     private = filters.ChatType.PRIVATE
     return [
+        CommandHandler("cancel", nothing_to_cancel, filters=private),
         MessageHandler(filters.COMMAND & private, unknown_command),
         MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, non_text),
         CallbackQueryHandler(unknown_button),

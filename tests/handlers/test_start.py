@@ -116,3 +116,9 @@ async def test_a_redelivered_update_is_skipped_after_a_restart(make_bot):
     await stop_embedded(first_bot.application)
     second_bot = await make_bot(today=dt.date(2022, 9, 2))
     assert (await second_bot.process(update)).messages == []
+
+
+async def test_cancel_with_nothing_running_says_so(bot: BotUnderTest):
+    bot.user(TEACHER_ID)
+    reply = await bot.send(TEACHER_ID, "/cancel")
+    assert "沒有進行中" in reply.text
