@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import ConversationDict, ConversationKey
 
@@ -20,6 +22,7 @@ from db import persistence_store as store
 from db.engine import Database
 
 JsonDict = dict[str, Any]
+Write = Callable[[AsyncSession], Awaitable[None]]
 
 
 class DatabasePersistence(BasePersistence[JsonDict, JsonDict, JsonDict]):
@@ -38,6 +41,27 @@ class DatabasePersistence(BasePersistence[JsonDict, JsonDict, JsonDict]):
         self._database = database
         self._now = now
         self._timeout = conversation_timeout
+        self._collected: list[Write] | None = None
+
+    @contextmanager
+    def collecting(self) -> Iterator[list[Write]]:
+        """Collect writes instead of running them, to apply them in the caller's transaction.
+
+        PTB runs its persistence writes concurrently, and one session cannot serve concurrent
+        calls; so they are gathered here and applied one after another by the caller.
+        """
+        self._collected = []
+        try:
+            yield self._collected
+        finally:
+            self._collected = None
+
+    async def _write(self, write: Write) -> None:
+        if self._collected is not None:
+            self._collected.append(write)
+            return
+        async with self._database.session() as session:
+            await write(session)
 
     async def get_user_data(self) -> dict[int, JsonDict]:
         async with self._database.session() as session:
@@ -60,18 +84,28 @@ class DatabasePersistence(BasePersistence[JsonDict, JsonDict, JsonDict]):
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
-        async with self._database.session() as session:
-            await store.save_conversation(
-                session, name, key, new_state, self._now() + self._timeout
-            )
+        expires_at = self._now() + self._timeout
+
+        async def write(session: AsyncSession) -> None:
+            await store.save_conversation(session, name, key, new_state, expires_at)
+
+        await self._write(write)
 
     async def update_user_data(self, user_id: int, data: JsonDict) -> None:
-        async with self._database.session() as session:
-            await store.save_data(session, "user", user_id, _json_safe(data))
+        safe = _json_safe(data)
+
+        async def write(session: AsyncSession) -> None:
+            await store.save_data(session, "user", user_id, safe)
+
+        await self._write(write)
 
     async def update_chat_data(self, chat_id: int, data: JsonDict) -> None:
-        async with self._database.session() as session:
-            await store.save_data(session, "chat", chat_id, _json_safe(data))
+        safe = _json_safe(data)
+
+        async def write(session: AsyncSession) -> None:
+            await store.save_data(session, "chat", chat_id, safe)
+
+        await self._write(write)
 
     async def update_bot_data(self, data: JsonDict) -> None:
         return None
@@ -80,12 +114,16 @@ class DatabasePersistence(BasePersistence[JsonDict, JsonDict, JsonDict]):
         return None
 
     async def drop_chat_data(self, chat_id: int) -> None:
-        async with self._database.session() as session:
+        async def write(session: AsyncSession) -> None:
             await store.drop_data(session, "chat", chat_id)
 
+        await self._write(write)
+
     async def drop_user_data(self, user_id: int) -> None:
-        async with self._database.session() as session:
+        async def write(session: AsyncSession) -> None:
             await store.drop_data(session, "user", user_id)
+
+        await self._write(write)
 
     async def refresh_user_data(self, user_id: int, user_data: JsonDict) -> None:
         return None

@@ -7,6 +7,7 @@ import logging
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler, TypeHandler
 
+from bot.persistence import DatabasePersistence
 from db import updates, users
 from handlers.common import LANGUAGE_KEY, BotContext
 
@@ -40,9 +41,14 @@ async def track_user(update: Update, context: BotContext) -> None:
 
 
 async def finish_update(update: Update, context: BotContext) -> None:
-    """Save conversation states now (not once a minute) and mark the update handled."""
-    await context.application.update_persistence()
+    """Save conversation states now (not once a minute) and mark the update handled, at once."""
+    persistence = context.application.persistence
     async with context.services.database.session() as session:
+        if isinstance(persistence, DatabasePersistence):
+            with persistence.collecting() as writes:
+                await context.application.update_persistence()
+            for write in writes:
+                await write(session)
         await updates.mark_processed(session, update.update_id, context.services.clock.now())
 
 
