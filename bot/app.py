@@ -31,7 +31,7 @@ CONVERSATION_TIMEOUT = dt.timedelta(minutes=30)
 # Commands shown in Telegram's menu, in this order; texts come from the catalogue.
 MENU_COMMANDS = (
     "start", "help", "faq", "register", "log", "progress", "mycommunity", "reminders",
-    "language", "cancel",
+    "apply", "language", "privacy", "cancel",
 )  # fmt: skip
 
 # Each feature module registers its handlers in one group; lower groups run first and the
@@ -52,6 +52,7 @@ def _register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -
         export,
         faq_admin,
         other_input,
+        privacy,
         progress,
         qa,
         register,
@@ -70,7 +71,7 @@ def _register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -
     # Conversations first (they own the user's next message), then commands, then free text.
     feature_modules = (
         register, activity_log, community, broadcast, faq_admin,  # conversations
-        start, progress, reminders, review, stats, export, staff,  # commands and menus
+        start, progress, reminders, review, stats, export, staff, privacy,  # commands, menus
         qa,  # free text: whatever no conversation took is a question
     )  # fmt: skip
     for module in feature_modules:

@@ -298,6 +298,18 @@ def _end_in_memory(
     return True
 
 
+def end_all_conversations(
+    application: Application[Any, Any, Any, Any, Any, Any], user_id: int
+) -> None:
+    """End every conversation the user is in (their data is being deleted)."""
+    for group in application.handlers.values():
+        for handler in group:
+            if isinstance(handler, ConversationHandler) and handler.name:
+                states = _conversation_states(application, handler.name)
+                for key in [key for key in (states or {}) if user_id in key]:
+                    _end_in_memory(application, handler.name, key)
+
+
 async def _language(application: Application[Any, Any, Any, Any, Any, Any], user_id: int) -> str:
     data = application.user_data.get(user_id) or {}
     if isinstance(data.get(LANGUAGE_KEY), str):

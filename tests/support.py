@@ -60,3 +60,28 @@ class BotUnderTest:
 
 
 MakeBot = Callable[..., Awaitable[BotUnderTest]]
+
+
+async def registered_community(
+    bot: BotUnderTest,
+    convener_id: int,
+    *,
+    type_key: str = "co_planning",
+    name: str = "數學共備社群",
+    school: str = "高雄市立左營高級中學",
+) -> int:
+    """A community saved straight through the domain (not the chat flow); returns its id."""
+    from bot.communities import CommunityDraft, register_community
+    from bot.rules import MemberDraft
+
+    size = bot.services.program.community_type(type_key).member_count
+    members = tuple(
+        MemberDraft(name=f"老師{index}", gifted_teacher=index < 2, subject="數學")
+        for index in range(size)
+    )
+    draft = CommunityDraft(
+        type_key=type_key, school_id=None, school_name=school, name=name, members=members
+    )
+    async with bot.services.database.session() as session:
+        community = await register_community(session, bot.services.program, convener_id, draft)
+        return community.id
