@@ -84,6 +84,24 @@ def build_parser() -> argparse.ArgumentParser:
     migrate = commands.add_parser("migrate", help="create or upgrade the database schema")
     migrate.set_defaults(handler=_cmd_migrate)
 
+    export = commands.add_parser(
+        "export", help="export the records (workbook, or one community's 社群運作紀錄)"
+    )
+    export.add_argument(
+        "--format",
+        dest="fmt",
+        default="ods",
+        choices=["ods", "xlsx", "csv", "odt", "docx"],
+        help="ods/xlsx/csv: the workbook of all communities; odt/docx: one community's record",
+    )
+    export.add_argument("--community", type=int, metavar="ID", help="the community (odt/docx)")
+    export.add_argument(
+        "--year", type=int, metavar="ROC_YEAR", help="program year (default: current)"
+    )
+    export.add_argument("--out", default=".", metavar="DIR", help="where to write the file")
+    export.add_argument("--language", default="zh-TW", choices=["zh-TW", "en"])
+    export.set_defaults(handler=_cmd_export)
+
     backup = commands.add_parser("backup", help="copy the database consistently while it runs")
     backup.add_argument("--output", metavar="FILE", help="where to write the copy")
     backup.set_defaults(handler=_cmd_backup)
@@ -146,6 +164,21 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
     migrate_blocking(_settings().database_url)
     print("database is up to date")
     return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.export_cli import run_export
+
+    return run_export(
+        _settings(),
+        fmt=args.fmt,
+        out_dir=Path(args.out),
+        community_id=args.community,
+        program_year=args.year,
+        language=args.language,
+    )
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:

@@ -19,6 +19,8 @@ from bot.program import load_program
 from bot.services import Services
 from bot.settings import Settings
 from db.engine import Database
+from handlers.broadcast import resume_broadcasts
+from handlers.staff import set_staff_menus
 from reminders import runtime as reminders_runtime
 
 logger = logging.getLogger(__name__)
@@ -31,7 +33,7 @@ CONVERSATION_TIMEOUT = dt.timedelta(minutes=30)
 # Commands shown in Telegram's menu, in this order; texts come from the catalogue.
 MENU_COMMANDS = (
     "start", "help", "faq", "register", "log", "progress", "mycommunity", "reminders",
-    "apply", "language", "privacy", "cancel",
+    "apply", "export", "language", "privacy", "cancel",
 )  # fmt: skip
 
 # Each feature module registers its handlers in one group; lower groups run first and the
@@ -138,7 +140,10 @@ async def on_startup(application: Application[Any, Any, Any, Any, Any, Any]) -> 
     services.bot_username = application.bot.username or ""
     await _load_knowledge(services)
     await reminders_runtime.start(application, services)
+    # After the scheduler: it first settles deliveries a crash left half-sent.
+    await resume_broadcasts(application)
     await _set_command_menu(application)
+    await set_staff_menus(application)
 
 
 async def _load_knowledge(services: Services) -> None:

@@ -1,13 +1,815 @@
-"""(placeholder: filled in by its feature)"""
+"""/broadcast (write, choose the audience, preview, confirm; sent in the background), /broadcasts.
+
+Sending goes through reminders.delivery (one rate limiter shared with the reminders): every
+message is a Delivery row written before it is sent and claimed before the Telegram call, so a
+broadcast interrupted by a restart continues with the rows still pending and nobody gets it
+twice. The sender's progress message is edited as it goes, and a final report is sent.
+"""
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import BaseHandler
+import asyncio
+import datetime as dt
+import enum
+import logging
+import re
+import secrets
+from typing import Any
 
-from handlers.common import BotContext
+from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import RetryAfter, TelegramError
+from telegram.ext import (
+    Application,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import broadcasts
+from bot.broadcasts import Audience, BroadcastTextError, Figures, NoRecipients
+from bot.dates import format_date
+from bot.i18n import html_escape, normalise_language, t
+from bot.program import Program
+from bot.services import Services
+from db import broadcasts as store
+from handlers.common import (
+    SERVICES_KEY,
+    BotContext,
+    Button,
+    edit_or_send,
+    is_staff,
+    keyboard,
+    language_of,
+    reply_html,
+    say,
+)
+from handlers.staff import ensure_staff
+from reminders.delivery import RateLimiter
+
+logger = logging.getLogger(__name__)
+
+END = ConversationHandler.END
+DRAFT_KEY = "broadcast_draft"
+PREFIX = "bc:"
+TIMEOUT = dt.timedelta(minutes=30)
+MAX_SCHOOL_CHOICES = 10
+RUNNING_KEY = "broadcasts_running"  # bot_data (not persisted): ids being sent by this process
+# The sender's progress message is edited at most this often (each edit takes a slot of the
+# shared limiter, so a slot fewer for the recipients).
+PROGRESS_MIN_SECONDS = 5.0
+# Rounds of sending before a broadcast with rows still pending waits for the next start.
+SEND_ROUNDS = 3
+LIST_LIMIT = 10
+REPORT_ATTEMPTS = 3
+# Messages in flight at once: enough that the database writes around each Telegram call never
+# leave a slot of the limiter unused (the limiter, not the workers, sets the pace).
+SEND_WORKERS = 8
+
+
+class State(enum.StrEnum):
+    """Steps of writing a broadcast."""
+
+    TEXT = "text"
+    AUDIENCE = "audience"
+    SCHOOLS = "schools"
+    CONFIRM = "confirm"
+
+
+# --- the draft ------------------------------------------------------------------------------
+
+
+def _draft(context: BotContext) -> dict[str, Any] | None:
+    if context.user_data is None:
+        return None
+    draft = context.user_data.get(DRAFT_KEY)
+    return draft if isinstance(draft, dict) else None
+
+
+def _new_nonce(draft: dict[str, Any]) -> str:
+    draft["nonce"] = secrets.token_hex(4)
+    return str(draft["nonce"])
+
+
+def _button(draft: dict[str, Any], action: str, arg: object = "") -> str:
+    data = f"{PREFIX}{draft['nonce']}:{action}"
+    return f"{data}:{arg}" if arg != "" else data
+
+
+def _touch(context: BotContext, draft: dict[str, Any]) -> None:
+    draft["expires_at"] = (context.services.clock.now() + TIMEOUT).isoformat()
+
+
+def _expired(context: BotContext, draft: dict[str, Any]) -> bool:
+    try:
+        expires = dt.datetime.fromisoformat(str(draft["expires_at"]))
+    except (KeyError, ValueError):
+        return True
+    return context.services.clock.now() > expires
+
+
+def _finish(context: BotContext) -> object:
+    if context.user_data is not None:
+        context.user_data.pop(DRAFT_KEY, None)
+    return END
+
+
+async def _answer(update: Update, text: str | None = None) -> None:
+    query = update.callback_query
+    if query is not None:
+        try:
+            await query.answer(text)
+        except TelegramError:
+            logger.info("Could not answer a callback query (too old)")
+
+
+async def _step_allowed(update: Update, context: BotContext) -> dict[str, Any] | None:
+    """The open draft if this step may go on: staff, not timed out; otherwise ends it."""
+    if not await ensure_staff(update, context, "broadcast step"):
+        _finish(context)
+        return None
+    draft = _draft(context)
+    if draft is None or _expired(context, draft):
+        await _answer(update)
+        await say(update, context, "broadcast.timed_out")
+        _finish(context)
+        return None
+    _touch(context, draft)
+    return draft
+
+
+def _pressed(update: Update, draft: dict[str, Any]) -> tuple[str, str] | None:
+    """(action, argument) of a button of the draft's current menu, or None for a stale one."""
+    query = update.callback_query
+    if query is None or not query.data:
+        return None
+    parts = query.data.removeprefix(PREFIX).split(":", 2)
+    if len(parts) < 2 or parts[0] != draft.get("nonce"):
+        return None
+    return parts[1], parts[2] if len(parts) > 2 else ""
+
+
+# --- texts ----------------------------------------------------------------------------------
+
+
+def _type_name(program: Program, type_key: str, language: str) -> str:
+    community_type = program.community_type(type_key)
+    return html_escape(community_type.name_en if language == "en" else community_type.name)
+
+
+def describe_audience(program: Program, audience: Audience, language: str, schools: str) -> str:
+    """The audience in words."""
+    if audience.kind == broadcasts.COMMUNITY_TYPE and audience.type_key:
+        name = _type_name(program, audience.type_key, language)
+        return t(language, "broadcast.audience_type", type=name)
+    if audience.kind == broadcasts.SCHOOLS:
+        return t(language, "broadcast.audience_schools", schools=schools)
+    return t(language, f"broadcast.audience_{audience.kind}")
+
+
+def _audience_menu(program: Program, draft: dict[str, Any], language: str) -> InlineKeyboardMarkup:
+    rows: list[list[Button]] = [
+        [(t(language, "broadcast.audience_everyone"), _button(draft, "aud", "everyone"))],
+        [(t(language, "broadcast.audience_conveners"), _button(draft, "aud", "conveners"))],
+    ]
+    for community_type in program.community_types:
+        label = t(
+            language,
+            "broadcast.audience_type",
+            type=community_type.name_en if language == "en" else community_type.name,
+        )
+        rows.append([(label, _button(draft, "aud", f"type:{community_type.key}"))])
+    rows.append([(t(language, "broadcast.choose_schools"), _button(draft, "aud", "schools"))])
+    rows.append([(t(language, "broadcast.audience_behind"), _button(draft, "aud", "behind"))])
+    rows.append([(t(language, "broadcast.cancel_button"), _button(draft, "cancel"))])
+    return keyboard(rows)
+
+
+def _error_text(error: BroadcastTextError, language: str) -> str:
+    values = {k: html_escape(str(v)) for k, v in error.values.items()}
+    return (
+        t(language, f"broadcast.error_{error.reason}", **values)
+        + "\n"
+        + t(language, "broadcast.error_hint")
+    )
+
+
+def _progress_text(language: str, broadcast_id: int, figures: Figures) -> str:
+    return t(
+        language,
+        "broadcast.progress",
+        id=broadcast_id,
+        done=figures.sent + figures.blocked + figures.failed,
+        total=figures.total,
+        sent=figures.sent,
+        blocked=figures.blocked,
+        failed=figures.failed,
+    )
+
+
+# --- the conversation -----------------------------------------------------------------------
+
+
+async def start(update: Update, context: BotContext) -> object:
+    """Ask for the message to broadcast."""
+    if not await ensure_staff(update, context, "/broadcast"):
+        return END
+    assert context.user_data is not None
+    draft: dict[str, Any] = {}
+    _new_nonce(draft)
+    _touch(context, draft)
+    context.user_data[DRAFT_KEY] = draft
+    await say(update, context, "broadcast.ask_text", limit=broadcasts.MAX_TEXT_LENGTH)
+    return State.TEXT
+
+
+def _typed_html(update: Update) -> str:
+    """The HTML to send: Telegram's own formatting if used, else the text as typed (tags too)."""
+    message = update.effective_message
+    if message is None or message.text is None:
+        return ""
+    if message.entities and any(e.type != "bot_command" for e in message.entities):
+        return message.text_html
+    return message.text
+
+
+async def text_typed(update: Update, context: BotContext) -> object:
+    """Check the message; offer the audiences."""
+    draft = await _step_allowed(update, context)
+    if draft is None:
+        return END
+    language = language_of(update, context)
+    try:
+        draft["text"] = broadcasts.clean_broadcast_html(_typed_html(update))
+    except BroadcastTextError as error:
+        await reply_html(update, _error_text(error, language))
+        return State.TEXT
+    _new_nonce(draft)
+    await reply_html(
+        update,
+        t(language, "broadcast.choose_audience"),
+        _audience_menu(context.services.program, draft, language),
+    )
+    return State.AUDIENCE
+
+
+async def not_text(update: Update, context: BotContext) -> object:
+    """Only text can be broadcast."""
+    if await _step_allowed(update, context) is None:
+        return END
+    await say(update, context, "broadcast.text_only")
+    return None
+
+
+async def audience_chosen(update: Update, context: BotContext) -> object:
+    """An audience (or schools, or cancel) was chosen."""
+    draft = await _step_allowed(update, context)
+    if draft is None:
+        return END
+    language = language_of(update, context)
+    pressed = _pressed(update, draft)
+    if pressed is None:
+        await _answer(update, t(language, "common.menu_expired"))
+        return None
+    await _answer(update)
+    action, arg = pressed
+    if action == "cancel":
+        await edit_or_send(update, t(language, "common.cancelled"))
+        return _finish(context)
+    if action != "aud":
+        return None
+    if arg == "schools":
+        draft["schools"] = []
+        _new_nonce(draft)
+        await edit_or_send(update, t(language, "broadcast.ask_school"))
+        return State.SCHOOLS
+    kind, _, type_key = arg.partition(":")
+    if kind not in broadcasts.AUDIENCE_KINDS:
+        return None
+    audience = Audience(kind, type_key or None)
+    if kind == broadcasts.COMMUNITY_TYPE:
+        try:
+            context.services.program.community_type(type_key)
+        except KeyError:
+            return None
+    return await _preview(update, context, draft, audience)
+
+
+async def school_typed(update: Update, context: BotContext) -> object:
+    """Show the schools matching what was typed, to tick."""
+    draft = await _step_allowed(update, context)
+    if draft is None:
+        return END
+    language = language_of(update, context)
+    message = update.effective_message
+    typed = (message.text or "") if message else ""
+    async with context.services.database.session() as session:
+        found = await broadcasts.find_schools(
+            session, context.services.program, typed, MAX_SCHOOL_CHOICES
+        )
+    draft["found"] = [[school.id, school.name] for school in found]
+    if not found:
+        await say(update, context, "broadcast.no_school", typed=html_escape(typed))
+        return State.SCHOOLS
+    _new_nonce(draft)
+    await reply_html(update, _schools_text(draft, language), _schools_menu(draft, language))
+    return State.SCHOOLS
+
+
+def _schools_text(draft: dict[str, Any], language: str) -> str:
+    chosen = draft.get("chosen_names", [])
+    names = t(language, "broadcast.separator").join(html_escape(n) for n in chosen)
+    return t(language, "broadcast.tick_schools", chosen=names or t(language, "broadcast.none"))
+
+
+def _schools_menu(draft: dict[str, Any], language: str) -> InlineKeyboardMarkup:
+    chosen = set(draft.get("schools", []))
+    rows: list[list[Button]] = [
+        [(("☑ " if school_id in chosen else "☐ ") + name[:40], _button(draft, "tick", school_id))]
+        for school_id, name in draft.get("found", [])
+    ]
+    rows.append(
+        [
+            (t(language, "broadcast.schools_done"), _button(draft, "done")),
+            (t(language, "broadcast.cancel_button"), _button(draft, "cancel")),
+        ]
+    )
+    return keyboard(rows)
+
+
+async def school_pressed(update: Update, context: BotContext) -> object:
+    """Tick or untick a school, or finish choosing."""
+    draft = await _step_allowed(update, context)
+    if draft is None:
+        return END
+    language = language_of(update, context)
+    pressed = _pressed(update, draft)
+    if pressed is None:
+        await _answer(update, t(language, "common.menu_expired"))
+        return None
+    await _answer(update)
+    action, arg = pressed
+    if action == "cancel":
+        await edit_or_send(update, t(language, "common.cancelled"))
+        return _finish(context)
+    if action == "tick" and arg.isdigit():
+        school_id = int(arg)
+        found = {int(i): name for i, name in draft.get("found", [])}
+        chosen: list[int] = list(draft.get("schools", []))
+        names: list[str] = list(draft.get("chosen_names", []))
+        if school_id in chosen:
+            index = chosen.index(school_id)
+            chosen.pop(index)
+            names.pop(index)
+        elif school_id in found:
+            chosen.append(school_id)
+            names.append(found[school_id])
+        draft["schools"], draft["chosen_names"] = chosen, names
+        await edit_or_send(update, _schools_text(draft, language), _schools_menu(draft, language))
+        return State.SCHOOLS
+    if action == "done":
+        if not draft.get("schools"):
+            await _answer(update, t(language, "broadcast.pick_a_school"))
+            return State.SCHOOLS
+        audience = Audience(broadcasts.SCHOOLS, school_ids=tuple(draft["schools"]))
+        return await _preview(update, context, draft, audience)
+    return None
+
+
+async def _preview(
+    update: Update, context: BotContext, draft: dict[str, Any], audience: Audience
+) -> object:
+    """Show the message as it will arrive, the audience and how many it reaches."""
+    language = language_of(update, context)
+    services = context.services
+    async with services.database.session() as session:
+        count = len(
+            await broadcasts.recipients(session, services.program, audience, services.clock.today())
+        )
+        schools = await broadcasts.school_names(session, audience.school_ids)
+    names = t(language, "broadcast.separator").join(html_escape(n) for n in schools)
+    described = describe_audience(services.program, audience, language, names)
+    if count == 0:
+        _new_nonce(draft)
+        await edit_or_send(
+            update,
+            t(language, "broadcast.no_recipients", audience=described),
+            _audience_menu(services.program, draft, language),
+        )
+        return State.AUDIENCE
+    draft["audience"] = audience.to_dict()
+    _new_nonce(draft)
+    buttons = keyboard(
+        [
+            [(t(language, "broadcast.send_button", count=count), _button(draft, "send"))],
+            [
+                (t(language, "broadcast.change_audience"), _button(draft, "audience")),
+                (t(language, "broadcast.change_text"), _button(draft, "text")),
+            ],
+            [(t(language, "broadcast.cancel_button"), _button(draft, "cancel"))],
+        ]
+    )
+    confirm = t(language, "broadcast.confirm", audience=described, count=count)
+    preview = t(language, "broadcast.preview", text=str(draft["text"]), confirm=confirm)
+    if broadcasts.visible_length(preview) <= broadcasts.MAX_TEXT_LENGTH:
+        # One message: Telegram allows about one message a second in a chat.
+        await edit_or_send(update, preview, buttons)
+    else:
+        await edit_or_send(update, t(language, "broadcast.preview_below"))
+        await reply_html(update, str(draft["text"]))
+        await reply_html(update, confirm, buttons)
+    return State.CONFIRM
+
+
+async def confirm_pressed(update: Update, context: BotContext) -> object:
+    """Send, or go back to the audience or the text, or cancel."""
+    draft = await _step_allowed(update, context)
+    if draft is None:
+        return END
+    language = language_of(update, context)
+    pressed = _pressed(update, draft)
+    if pressed is None:
+        await _answer(update, t(language, "common.menu_expired"))
+        return None
+    await _answer(update)
+    action = pressed[0]
+    if action == "cancel":
+        await edit_or_send(update, t(language, "common.cancelled"))
+        return _finish(context)
+    if action == "audience":
+        _new_nonce(draft)
+        await edit_or_send(
+            update,
+            t(language, "broadcast.choose_audience"),
+            _audience_menu(context.services.program, draft, language),
+        )
+        return State.AUDIENCE
+    if action == "text":
+        _new_nonce(draft)
+        await edit_or_send(
+            update, t(language, "broadcast.ask_text", limit=broadcasts.MAX_TEXT_LENGTH)
+        )
+        return State.TEXT
+    if action != "send":
+        return None
+    return await _send(update, context, draft, language)
+
+
+async def _send(
+    update: Update, context: BotContext, draft: dict[str, Any], language: str
+) -> object:
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    services = context.services
+    audience = Audience.from_dict(dict(draft["audience"]))
+    draft["nonce"] = ""  # this menu is spent: a second press finds it expired
+    try:
+        async with services.database.session() as session:
+            broadcast, count = await broadcasts.create(
+                session,
+                services.program,
+                created_by=user.id,
+                text_html=str(draft["text"]),
+                audience=audience,
+                today=services.clock.today(),
+                now=services.clock.now(),
+                sender_language=language,
+            )
+    except NoRecipients:
+        _new_nonce(draft)
+        await edit_or_send(
+            update,
+            t(language, "broadcast.no_recipients", audience=""),
+            _audience_menu(services.program, draft, language),
+        )
+        return State.AUDIENCE
+    except BroadcastTextError as error:
+        await reply_html(update, _error_text(error, language))
+        _new_nonce(draft)
+        return State.TEXT
+    logger.info("Broadcast %s created for %d recipients", broadcast.id, count)
+    empty = Figures(total=count, sent=0, blocked=0, failed=0, waiting=count)
+    text = t(language, "broadcast.queued", id=broadcast.id, count=count)
+    text += "\n\n" + _progress_text(language, broadcast.id, empty)
+    # The confirmation becomes the progress message (one message: the chat's rate limit).
+    query = update.callback_query
+    message_id: int | None = None
+    # Through the shared limiter: the sender may be a recipient too, one message a second.
+    await shared_limiter(services).acquire(chat.id)
+    if query is not None and query.message is not None:
+        try:
+            await query.edit_message_text(text, parse_mode=ParseMode.HTML)
+            message_id = query.message.message_id
+        except TelegramError:
+            message_id = None
+    if message_id is None:
+        sent = await chat.send_message(text, parse_mode=ParseMode.HTML)
+        message_id = sent.message_id
+    async with services.database.session() as session:
+        await store.set_progress_message(session, broadcast.id, chat.id, message_id)
+    start_sending(context.application, broadcast.id)
+    return _finish(context)
+
+
+async def cancel(update: Update, context: BotContext) -> object:
+    """Drop the draft; nothing is sent."""
+    await _answer(update)
+    await say(update, context, "common.cancelled")
+    return _finish(context)
+
+
+async def reprompt(update: Update, context: BotContext) -> object:
+    """Something typed where a button is expected: say so; the step stays."""
+    if await _step_allowed(update, context) is None:
+        return END
+    await say(update, context, "broadcast.press_a_button")
+    return None
+
+
+async def stale(update: Update, context: BotContext) -> object:
+    """A broadcast button pressed outside the flow: refused for non-staff, expired otherwise."""
+    user = update.effective_user
+    if user is None or not await is_staff(context, user.id):
+        await ensure_staff(update, context, "broadcast button")
+        return None
+    await _answer(update, t(language_of(update, context), "common.menu_expired"))
+    return None
+
+
+# --- sending in the background --------------------------------------------------------------
+
+
+def _running(application: Application[Any, Any, Any, Any, Any, Any]) -> set[int]:
+    running = application.bot_data.setdefault(RUNNING_KEY, set())
+    return running  # type: ignore[no-any-return]
+
+
+def start_sending(
+    application: Application[Any, Any, Any, Any, Any, Any], broadcast_id: int
+) -> None:
+    """Send a broadcast's pending deliveries in the background (once per process)."""
+    running = _running(application)
+    if broadcast_id in running:
+        return
+    running.add(broadcast_id)
+    coroutine = _send_in_background(application, broadcast_id)
+    if application.running:
+        # PTB awaits its tasks on stop; ours notices the stop and leaves the rest pending.
+        application.create_task(coroutine, name=f"broadcast:{broadcast_id}")
+    else:
+        task = asyncio.get_running_loop().create_task(
+            _when_running(application, coroutine), name=f"broadcast:{broadcast_id}"
+        )
+        application.bot_data.setdefault("broadcast_tasks", set()).add(task)
+        task.add_done_callback(application.bot_data["broadcast_tasks"].discard)
+
+
+async def _when_running(
+    application: Application[Any, Any, Any, Any, Any, Any], coroutine: Any
+) -> None:
+    # Resumed during start-up, before the application runs: wait for it so that the stop
+    # signal (application.running turning False) means something.
+    try:
+        for _ in range(600):
+            if application.running:
+                break
+            await asyncio.sleep(0.1)
+        else:
+            coroutine.close()
+            return
+        await coroutine
+    except asyncio.CancelledError:
+        coroutine.close()
+        raise
+
+
+async def _send_in_background(
+    application: Application[Any, Any, Any, Any, Any, Any], broadcast_id: int
+) -> None:
+    services: Services = application.bot_data[SERVICES_KEY]
+    try:
+        await deliver_broadcast(application, services, broadcast_id)
+    except Exception:
+        logger.exception(
+            "Broadcast %s stopped by an error; it resumes on the next start", broadcast_id
+        )
+    finally:
+        _running(application).discard(broadcast_id)
+
+
+def shared_limiter(services: Services) -> RateLimiter:
+    """The rate limiter reminders and broadcasts share (the scheduler's)."""
+    scheduler = services.scheduler
+    if scheduler is not None:
+        return scheduler.limiter  # type: ignore[no-any-return]
+    # No scheduler (it did not start): one limiter for this process all the same.
+    services_limiter = getattr(services, "_broadcast_limiter", None)
+    if services_limiter is None:
+        services_limiter = RateLimiter(services.settings.BROADCAST_RATE_PER_SECOND)
+        services._broadcast_limiter = services_limiter  # type: ignore[attr-defined]
+    return services_limiter  # type: ignore[no-any-return]
+
+
+async def deliver_broadcast(
+    application: Application[Any, Any, Any, Any, Any, Any], services: Services, broadcast_id: int
+) -> Figures | None:
+    """Send what is pending, keep the progress message current, report when all is done."""
+    from reminders.delivery import DeliveryReport, deliver_pending
+
+    async with services.database.session() as session:
+        broadcast = await store.get_broadcast(session, broadcast_id)
+    if broadcast is None:
+        return None
+    language = normalise_language(str(broadcast.audience.get("sender_language", "zh-TW")))
+    chat_id, message_id = broadcast.progress_chat_id, broadcast.progress_message_id
+    limiter = shared_limiter(services)
+    loop = asyncio.get_running_loop()
+    last_edit = [0.0]
+
+    async def show_progress(_report: DeliveryReport) -> None:
+        if (
+            chat_id is None
+            or message_id is None
+            or loop.time() - last_edit[0] < PROGRESS_MIN_SECONDS
+        ):
+            return
+        last_edit[0] = loop.time()
+        async with services.database.session() as session:
+            figures = await broadcasts.figures(session, broadcast_id)
+        text = _progress_text(language, broadcast_id, figures)
+        await _edit(application, limiter, chat_id, message_id, text)
+
+    def keep_going() -> bool:
+        return application.running
+
+    for _ in range(SEND_ROUNDS):
+        await deliver_pending(
+            services.database,
+            application.bot,
+            limiter,
+            broadcast_id=broadcast_id,
+            progress=show_progress,
+            keep_going=keep_going,
+            workers=SEND_WORKERS,
+        )
+        async with services.database.session() as session:
+            figures = await broadcasts.figures(session, broadcast_id)
+        if figures.finished or not application.running:
+            break
+    if not figures.finished:
+        logger.info(
+            "Broadcast %s paused with %d left; resumes on the next start",
+            broadcast_id,
+            figures.waiting,
+        )
+        return figures
+    async with services.database.session() as session:
+        first = await store.finish_broadcast(session, broadcast_id, services.clock.now())
+    if first and chat_id is not None:
+        report = t(
+            language,
+            "broadcast.final",
+            id=broadcast_id,
+            total=figures.total,
+            sent=figures.sent,
+            blocked=figures.blocked,
+            failed=figures.failed,
+        )
+        if message_id is not None:
+            await _edit(application, limiter, chat_id, message_id, report)
+        await _report(application, limiter, chat_id, report)
+    logger.info("Broadcast %s done", broadcast_id)
+    return figures
+
+
+async def _edit(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    limiter: RateLimiter,
+    chat_id: int,
+    message_id: int,
+    text: str,
+) -> None:
+    """Update the progress message, in a slot of the shared limiter; failures only logged."""
+    await limiter.acquire(chat_id)
+    try:
+        await application.bot.edit_message_text(
+            text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML
+        )
+    except TelegramError as error:
+        # Progress is a courtesy: a rate limit or a deleted message must not stop the sending.
+        logger.info("Could not update a broadcast's progress: %s", type(error).__name__)
+
+
+async def _report(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    limiter: RateLimiter,
+    chat_id: int,
+    text: str,
+) -> None:
+    """Send the final report as a new message (it notifies, an edit does not)."""
+    for _ in range(REPORT_ATTEMPTS):
+        await limiter.acquire(chat_id)
+        try:
+            await application.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+            return
+        except RetryAfter as error:
+            retry = error.retry_after
+            limiter.pause(retry.total_seconds() if isinstance(retry, dt.timedelta) else retry)
+        except TelegramError as error:
+            logger.warning("Could not send a broadcast report: %s", type(error).__name__)
+            return
+
+
+async def resume_broadcasts(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """On start-up: continue every broadcast still being sent (its pending rows only)."""
+    services: Services = application.bot_data[SERVICES_KEY]
+    async with services.database.session() as session:
+        ids = await store.sending_broadcast_ids(session)
+    for broadcast_id in ids:
+        logger.info("Resuming broadcast %s", broadcast_id)
+        start_sending(application, broadcast_id)
+
+
+# --- /broadcasts ----------------------------------------------------------------------------
+
+
+def _snippet(text_html: str, limit: int = 40) -> str:
+    plain = re.sub(r"<[^>]+>", "", text_html)
+    plain = " ".join(plain.split())
+    return plain if len(plain) <= limit else plain[: limit - 1] + "…"
+
+
+async def list_broadcasts(update: Update, context: BotContext) -> None:
+    """List past broadcasts with their delivery figures."""
+    if not await ensure_staff(update, context, "/broadcasts"):
+        return
+    language = language_of(update, context)
+    services = context.services
+    async with services.database.session() as session:
+        past = await broadcasts.recent(session, LIST_LIMIT)
+    if not past:
+        await say(update, context, "broadcast.none_sent")
+        return
+    zone = services.settings.timezone
+    lines = [t(language, "broadcast.list_title", count=len(past))]
+    for item in past:
+        try:
+            audience = Audience.from_dict(item.audience)
+            async with services.database.session() as session:
+                schools = await broadcasts.school_names(session, audience.school_ids)
+            names = t(language, "broadcast.separator").join(html_escape(n) for n in schools)
+            described = describe_audience(services.program, audience, language, names)
+        except (ValueError, KeyError):
+            described = "—"
+        lines.append(
+            t(
+                language,
+                "broadcast.list_line",
+                id=item.id,
+                day=format_date(item.created_at.astimezone(zone).date(), language),
+                audience=described,
+                status=t(language, f"broadcast.status_{item.status}"),
+                text=_snippet(item.text_html),
+                total=item.figures.total,
+                sent=item.figures.sent,
+                blocked=item.figures.blocked,
+                failed=item.figures.failed,
+                waiting=item.figures.waiting,
+            )
+        )
+    await reply_html(update, "\n\n".join(lines))
 
 
 def build() -> list[BaseHandler[Update, BotContext, object]]:
     """The handlers of this module."""
-    return []
+    conversation: ConversationHandler[BotContext] = ConversationHandler(
+        entry_points=[CommandHandler("broadcast", start)],
+        states={
+            State.TEXT: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND, text_typed),
+                MessageHandler(~filters.TEXT & ~filters.COMMAND, not_text),
+            ],
+            State.AUDIENCE: [CallbackQueryHandler(audience_chosen, pattern=f"^{PREFIX}")],
+            State.SCHOOLS: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND, school_typed),
+                CallbackQueryHandler(school_pressed, pattern=f"^{PREFIX}"),
+            ],
+            State.CONFIRM: [CallbackQueryHandler(confirm_pressed, pattern=f"^{PREFIX}")],
+        },
+        fallbacks=[
+            CommandHandler("cancel", cancel),
+            CallbackQueryHandler(stale, pattern=f"^{PREFIX}"),
+            MessageHandler(~filters.COMMAND, reprompt),
+        ],
+        name="broadcast",
+        persistent=True,
+        allow_reentry=True,
+    )
+    return [
+        conversation,
+        CommandHandler("broadcasts", list_broadcasts),
+        CallbackQueryHandler(stale, pattern=f"^{PREFIX}"),
+    ]

@@ -1,13 +1,505 @@
-"""(placeholder: filled in by its feature)"""
+"""/apply (a convener submits the community) and /review (staff approve or reject)."""
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import BaseHandler
+import datetime as dt
+import enum
+import html
+import logging
+import re
 
-from handlers.common import BotContext
+from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import applications
+from bot.applications import ApplicationError, ApplicationView, Decision, QuotaUse
+from bot.dates import format_date
+from bot.i18n import html_escape, normalise_language, t
+from bot.program import Program
+from bot.rules import RuleProblem
+from db import staff_queries, users
+from handlers.common import BotContext, edit_or_send, keyboard, language_of, reply_html, say
+from handlers.staff import ensure_staff
+
+logger = logging.getLogger(__name__)
+
+APPLY_CALLBACK = "ap:go:"
+APPROVE_CALLBACK = "rv:ok:"
+REJECT_CALLBACK = "rv:no:"
+REJECTING_KEY = "review_rejecting"
+# How many applications /review shows at once (one message, a row of buttons each).
+PAGE = 15
+REASON_TIMEOUT = dt.timedelta(minutes=30)
+
+
+class State(enum.StrEnum):
+    """Steps of rejecting an application."""
+
+    REASON = "reason"
+
+
+# --- texts ----------------------------------------------------------------------------------
+
+
+def _type_name(program: Program, type_key: str, language: str) -> str:
+    community_type = program.community_type(type_key)
+    return html_escape(community_type.name_en if language == "en" else community_type.name)
+
+
+def paper_documents(program: Program, language: str) -> str:
+    """What still goes to the resource center on paper, and by when (說明三)."""
+    app = program.application
+    if language == "en":
+        names = ", ".join(f"the {d.name_en} ({d.copies} copies)" for d in app.documents)
+        place, collector = app.deliver_to_en, app.collector_en
+    else:
+        names = "及".join(f"「{d.name}」" for d in app.documents) + app.copies_text
+        place, collector = app.deliver_to, app.collector
+    return t(
+        language,
+        "review.paper",
+        documents=html_escape(names),
+        cover=html_escape(app.cover_letter_text),
+        place=html_escape(place),
+        address=html_escape(app.address),
+        collector=html_escape(collector),
+        deadline=format_date(app.deadline, language),
+    )
+
+
+def _problems(problems: list[RuleProblem], language: str) -> str:
+    lines = []
+    for problem in problems:
+        values = {k: html_escape(v) if isinstance(v, str) else v for k, v in problem.values.items()}
+        lines.append("• " + t(language, f"rules.{problem.key}", **values))
+    return "\n".join(lines)
+
+
+def _local_day(context: BotContext, moment: dt.datetime | None, language: str) -> str:
+    if moment is None:
+        return ""
+    zone = context.services.settings.timezone
+    return format_date(moment.astimezone(zone).date(), language)
+
+
+def _summary(context: BotContext, view: ApplicationView, language: str) -> str:
+    program = context.services.program
+    return t(
+        language,
+        "review.summary",
+        name=html_escape(view.name),
+        school=html_escape(view.school),
+        type=_type_name(program, view.type_key, language),
+        convener=html_escape(view.convener_name),
+        members=view.members,
+        gifted=view.gifted_teachers,
+        activities=view.activities,
+        submitted=_local_day(context, view.submitted_at, language),
+    )
+
+
+def _quota_lines(context: BotContext, uses: list[QuotaUse], language: str) -> str:
+    program = context.services.program
+    return "\n".join(
+        t(
+            language,
+            "review.quota_full_line" if use.full else "review.quota_line",
+            type=_type_name(program, use.type_key, language),
+            approved=use.approved,
+            quota=use.quota,
+        )
+        for use in uses
+    )
+
+
+def _error_text(error: ApplicationError, language: str) -> str:
+    values = dict(error.values)
+    if "problems" in values:
+        values["problems"] = _problems(values["problems"], language)  # type: ignore[arg-type]
+    if "name" in values:
+        values["name"] = html_escape(str(values["name"]))
+    for key, value in values.items():
+        if isinstance(value, dt.date):
+            values[key] = format_date(value, language)
+    return t(language, f"review.error_{error.reason}", **values)
+
+
+# --- /apply ---------------------------------------------------------------------------------
+
+
+async def apply(update: Update, context: BotContext) -> None:
+    """Show the convener's application: what is checked, what goes on paper, and a submit button."""
+    user = update.effective_user
+    if user is None:
+        return
+    language = language_of(update, context)
+    services = context.services
+    program = services.program
+    async with services.database.session() as session:
+        found = await applications.own_application(session, program, user.id)
+    if found is None:
+        await say(update, context, "review.apply_no_community")
+        return
+    view, problems = found
+    text = _summary(context, view, language)
+    if view.status == "submitted":
+        await reply_html(
+            update,
+            text
+            + "\n\n"
+            + t(language, "review.apply_already_submitted")
+            + "\n"
+            + paper_documents(program, language),
+        )
+        return
+    if view.status == "approved":
+        await reply_html(update, text + "\n\n" + t(language, "review.apply_already_approved"))
+        return
+    if view.status == "rejected":
+        text += "\n\n" + t(
+            language, "review.apply_was_rejected", reason=html_escape(view.review_reason or "")
+        )
+    if applications.deadline_passed(program, services.clock.today()):
+        error = ApplicationError("deadline_passed", deadline=program.application.deadline)
+        await reply_html(update, text + "\n\n" + _error_text(error, language))
+        return
+    if problems:
+        await reply_html(
+            update,
+            text + "\n\n" + t(language, "review.apply_fix", problems=_problems(problems, language)),
+        )
+        return
+    markup = keyboard([[(t(language, "review.apply_button"), f"{APPLY_CALLBACK}{view.id}")]])
+    await reply_html(
+        update,
+        text
+        + "\n\n"
+        + t(language, "review.apply_confirm")
+        + "\n"
+        + paper_documents(program, language),
+        markup,
+    )
+
+
+async def apply_pressed(update: Update, context: BotContext) -> None:
+    """Submit the community for review (rules and deadline checked again)."""
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or query.data is None or user is None:
+        return
+    language = language_of(update, context)
+    community_id = _id_in(query.data, APPLY_CALLBACK)
+    services = context.services
+    try:
+        if community_id is None:
+            raise ApplicationError("not_convener")
+        async with services.database.session() as session:
+            view = await applications.submit(
+                session,
+                services.program,
+                user.id,
+                community_id,
+                today=services.clock.today(),
+                now=services.clock.now(),
+            )
+    except ApplicationError as error:
+        if error.reason == "not_convener":
+            logger.warning("Refused an application submit to user %s", user.id)
+        await query.answer()
+        await edit_or_send(update, _error_text(error, language))
+        return
+    await query.answer()
+    logger.info("Application submitted for community %s", view.id)
+    await edit_or_send(
+        update,
+        t(language, "review.submitted", name=html_escape(view.name))
+        + "\n"
+        + paper_documents(services.program, language),
+    )
+
+
+# --- /review --------------------------------------------------------------------------------
+
+
+async def _listing(context: BotContext, language: str) -> tuple[str, InlineKeyboardMarkup | None]:
+    """One message: the quota, the applications waiting (numbered) and a button row for each.
+
+    One message rather than one per application: Telegram allows about one a second in a chat.
+    """
+    program = context.services.program
+    async with context.services.database.session() as session:
+        waiting = await applications.pending(session, program)
+        uses = await applications.quota_use(session, program)
+    text = t(
+        language, "review.header", count=len(waiting), quota=_quota_lines(context, uses, language)
+    )
+    if not waiting:
+        return text + "\n\n" + t(language, "review.none_pending"), None
+    lines = []
+    rows = []
+    for number, view in enumerate(waiting[:PAGE], start=1):
+        lines.append(
+            t(
+                language,
+                "review.line",
+                number=number,
+                name=html_escape(view.name),
+                school=html_escape(view.school),
+                type=_type_name(program, view.type_key, language),
+                convener=html_escape(view.convener_name),
+                members=view.members,
+                gifted=view.gifted_teachers,
+                submitted=_local_day(context, view.submitted_at, language),
+            )
+        )
+        rows.append(
+            [
+                (
+                    t(language, "review.approve_button", number=number),
+                    f"{APPROVE_CALLBACK}{view.id}",
+                ),
+                (t(language, "review.reject_button", number=number), f"{REJECT_CALLBACK}{view.id}"),
+            ]
+        )
+    text += "\n\n" + "\n\n".join(lines)
+    if len(waiting) > PAGE:
+        text += "\n\n" + t(language, "review.more_pending", shown=PAGE, count=len(waiting))
+    return text, keyboard(rows)
+
+
+async def review(update: Update, context: BotContext) -> None:
+    """List the applications waiting for review, with approve and reject buttons."""
+    if not await ensure_staff(update, context, "/review"):
+        return
+    text, markup = await _listing(context, language_of(update, context))
+    await reply_html(update, text, markup)
+
+
+def _id_in(data: str, prefix: str) -> int | None:
+    rest = data.removeprefix(prefix)
+    return int(rest) if rest.isdigit() and len(rest) < 12 else None
+
+
+async def approve_pressed(update: Update, context: BotContext) -> None:
+    """Approve the application if the quota has room; tell the convener."""
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or query.data is None or user is None:
+        return
+    if not await ensure_staff(update, context, "approve"):
+        return
+    language = language_of(update, context)
+    community_id = _id_in(query.data, APPROVE_CALLBACK)
+    services = context.services
+    try:
+        if community_id is None:
+            raise ApplicationError("not_found")
+        async with services.database.session() as session:
+            decision = await applications.approve(
+                session, services.program, community_id, user.id, services.clock.now()
+            )
+    except ApplicationError as error:
+        text = _error_text(error, language)
+        await query.answer(_plain(text), show_alert=True)
+        return
+    await query.answer()
+    logger.info("Application %s approved", decision.application.id)
+    done = await _decided(update, context, decision, language)
+    listing, markup = await _listing(context, language)
+    await edit_or_send(update, f"{done}\n\n{listing}", markup)
+
+
+async def reject_pressed(update: Update, context: BotContext) -> object:
+    """Ask for the reason of rejecting (the convener will read it)."""
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or query.data is None or user is None:
+        return ConversationHandler.END
+    if not await ensure_staff(update, context, "reject"):
+        return ConversationHandler.END
+    language = language_of(update, context)
+    community_id = _id_in(query.data, REJECT_CALLBACK)
+    async with context.services.database.session() as session:
+        view = (
+            await applications.application(session, context.services.program, community_id)
+            if community_id is not None
+            else None
+        )
+    if view is None or view.status != "submitted":
+        reason = "not_found" if view is None else f"already_{view.status}"
+        if view is not None and view.status == "draft":
+            reason = "not_submitted"
+        error = ApplicationError(reason, name=view.name if view else "")
+        await query.answer(_plain(_error_text(error, language)), show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    if context.user_data is not None:
+        context.user_data[REJECTING_KEY] = {
+            "id": view.id,
+            "until": (context.services.clock.now() + REASON_TIMEOUT).isoformat(),
+        }
+    await reply_html(update, t(language, "review.ask_reason", name=html_escape(view.name)))
+    return State.REASON
+
+
+async def reason_typed(update: Update, context: BotContext) -> object:
+    """Reject with the typed reason and tell the convener."""
+    user = update.effective_user
+    message = update.effective_message
+    if user is None or message is None or context.user_data is None:
+        return ConversationHandler.END
+    language = language_of(update, context)
+    pending = context.user_data.get(REJECTING_KEY)
+    if not isinstance(pending, dict) or _expired(context, pending):
+        context.user_data.pop(REJECTING_KEY, None)
+        await say(update, context, "review.reason_timed_out")
+        return ConversationHandler.END
+    if not await ensure_staff(update, context, "reject"):
+        context.user_data.pop(REJECTING_KEY, None)
+        return ConversationHandler.END
+    services = context.services
+    try:
+        async with services.database.session() as session:
+            decision = await applications.reject(
+                session,
+                services.program,
+                int(pending["id"]),
+                user.id,
+                message.text or "",
+                services.clock.now(),
+            )
+    except ApplicationError as error:
+        await reply_html(update, _error_text(error, language))
+        if error.reason in ("reason_empty", "reason_too_long"):
+            return State.REASON
+        context.user_data.pop(REJECTING_KEY, None)
+        return ConversationHandler.END
+    context.user_data.pop(REJECTING_KEY, None)
+    logger.info("Application %s rejected", decision.application.id)
+    await reply_html(update, await _decided(update, context, decision, language))
+    return ConversationHandler.END
+
+
+def _expired(context: BotContext, pending: dict[str, object]) -> bool:
+    try:
+        until = dt.datetime.fromisoformat(str(pending["until"]))
+    except (KeyError, ValueError):
+        return True
+    return context.services.clock.now() > until
+
+
+async def cancel(update: Update, context: BotContext) -> object:
+    """Stop rejecting; nothing changes."""
+    if context.user_data is not None:
+        context.user_data.pop(REJECTING_KEY, None)
+    await say(update, context, "common.cancelled")
+    return ConversationHandler.END
+
+
+def _plain(text: str) -> str:
+    """A catalogue text without markup, short enough for a button's alert."""
+    return html.unescape(re.sub(r"<[^>]+>", "", text))[:190]
+
+
+# --- telling the convener -------------------------------------------------------------------
+
+
+async def _decided(update: Update, context: BotContext, decision: Decision, language: str) -> str:
+    """Notify the convener; the text for staff saying what was done and whether they were told."""
+    view = decision.application
+    program = context.services.program
+    notified = await _notify_convener(context, decision)
+    key = "review.approved" if decision.approved else "review.rejected"
+    text = t(
+        language,
+        key,
+        name=html_escape(view.name),
+        school=html_escape(view.school),
+        reason=html_escape(view.review_reason or ""),
+        quota=t(
+            language,
+            "review.quota_line",
+            type=_type_name(program, view.type_key, language),
+            approved=decision.quota.approved,
+            quota=decision.quota.quota,
+        ),
+    )
+    text += "\n" + t(language, "review.notified" if notified else "review.not_notified")
+    return text
+
+
+async def _notify_convener(context: BotContext, decision: Decision) -> bool:
+    view = decision.application
+    services = context.services
+    async with services.database.session() as session:
+        languages = await staff_queries.user_languages(session, {view.convener_user_id})
+    stored = context.application.user_data.get(view.convener_user_id, {}).get("lang")
+    language = normalise_language(str(stored) if stored else languages.get(view.convener_user_id))
+    program = services.program
+    if decision.approved:
+        text = t(
+            language,
+            "review.tell_approved",
+            name=html_escape(view.name),
+            after=html_escape(
+                program.application.after_approval_en
+                if language == "en"
+                else program.application.after_approval
+            ),
+        )
+    else:
+        text = t(
+            language,
+            "review.tell_rejected",
+            name=html_escape(view.name),
+            reason=html_escape(view.review_reason or ""),
+            contact=html_escape(_contact(program, language)),
+        )
+    try:
+        await context.bot.send_message(
+            view.convener_user_id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
+        )
+    except Forbidden:
+        async with services.database.session() as session:
+            await users.mark_blocked(session, view.convener_user_id, services.clock.now())
+        return False
+    except TelegramError as error:
+        logger.warning("Could not tell a convener about a decision: %s", type(error).__name__)
+        return False
+    return True
+
+
+def _contact(program: Program, language: str) -> str:
+    contact = program.help_contact
+    name = contact.name_en if language == "en" else contact.organisation + contact.name
+    return f"{name} {contact.phone_with_extension}"
 
 
 def build() -> list[BaseHandler[Update, BotContext, object]]:
     """The handlers of this module."""
-    return []
+    rejecting: ConversationHandler[BotContext] = ConversationHandler(
+        entry_points=[CallbackQueryHandler(reject_pressed, pattern=f"^{REJECT_CALLBACK}")],
+        states={
+            State.REASON: [MessageHandler(filters.TEXT & ~filters.COMMAND, reason_typed)],
+        },
+        fallbacks=[CommandHandler("cancel", cancel)],
+        name="review",
+        persistent=True,
+        allow_reentry=True,
+    )
+    return [
+        CommandHandler("apply", apply),
+        CallbackQueryHandler(apply_pressed, pattern=f"^{APPLY_CALLBACK}"),
+        CommandHandler("review", review),
+        CallbackQueryHandler(approve_pressed, pattern=f"^{APPROVE_CALLBACK}"),
+        rejecting,
+    ]

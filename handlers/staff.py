@@ -1,13 +1,160 @@
-"""(placeholder: filled in by its feature)"""
+"""/staff (list, add and remove bureau staff) and the staff gate every staff command passes."""
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import BaseHandler
+import logging
+from typing import Any
 
-from handlers.common import BotContext
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, BaseHandler, CommandHandler
+
+from bot.i18n import LANGUAGES, html_escape, t
+from db import staff as staff_store
+from handlers.common import SERVICES_KEY, BotContext, is_staff, language_of, reply_html, say
+
+logger = logging.getLogger(__name__)
+
+MAX_USER_ID = 10**15
+# Shown in the command menu of staff chats only; everyone else's menu never lists them.
+STAFF_MENU = ("broadcast", "broadcasts", "review", "stats", "export", "staff")
+
+
+async def ensure_staff(update: Update, context: BotContext, action: str) -> bool:
+    """Whether the user is staff; otherwise refuse (a reply or a toast) and log the refusal."""
+    user = update.effective_user
+    if user is not None and await is_staff(context, user.id):
+        return True
+    logger.warning("Refused staff action %s to non-staff user %s", action, user.id if user else "?")
+    text = t(language_of(update, context), "common.staff_only")
+    query = update.callback_query
+    if query is not None:
+        await query.answer(text, show_alert=True)
+    else:
+        await reply_html(update, text)
+    return False
+
+
+def _parse_user_id(text: str) -> int | None:
+    text = text.strip()
+    if not text.isdigit() or not 0 < int(text) < MAX_USER_ID:
+        return None
+    return int(text)
+
+
+async def staff_command(update: Update, context: BotContext) -> None:
+    """List staff, or add or remove one: /staff add <id>, /staff remove <id>."""
+    if not await ensure_staff(update, context, "/staff"):
+        return
+    args = context.args or []
+    if not args:
+        await _list_staff(update, context)
+        return
+    action = args[0].lower()
+    user_id = _parse_user_id(args[1]) if len(args) == 2 else None
+    if action not in ("add", "remove") or user_id is None:
+        await say(update, context, "staff.usage")
+        return
+    if action == "add":
+        await _add(update, context, user_id)
+    else:
+        await _remove(update, context, user_id)
+
+
+async def _list_staff(update: Update, context: BotContext) -> None:
+    language = language_of(update, context)
+    admins = sorted(context.services.settings.BOT_ADMIN_IDS)
+    async with context.services.database.session() as session:
+        added = [u.id for u in await staff_store.added_staff(session) if u.id not in admins]
+        names = await staff_store.display_names(session, set(admins) | set(added))
+
+    def line(user_id: int) -> str:
+        name = names.get(user_id)
+        if name:
+            return t(language, "staff.line_named", id=user_id, name=html_escape(name))
+        return t(language, "staff.line", id=user_id)
+
+    none = t(language, "staff.none")
+    await say(
+        update,
+        context,
+        "staff.list",
+        admins="\n".join(line(i) for i in admins) or none,
+        added="\n".join(line(i) for i in added) or none,
+    )
+
+
+async def _add(update: Update, context: BotContext, user_id: int) -> None:
+    if context.services.is_admin(user_id):
+        await say(update, context, "staff.already", id=user_id)
+        return
+    async with context.services.database.session() as session:
+        changed = await staff_store.add_staff(session, user_id)
+    logger.info("Staff member added (%s)", user_id)
+    await set_staff_menu(context.application, user_id)
+    await say(update, context, "staff.added" if changed else "staff.already", id=user_id)
+
+
+async def _remove(update: Update, context: BotContext, user_id: int) -> None:
+    if context.services.is_admin(user_id):
+        await say(update, context, "staff.cannot_remove_admin", id=user_id)
+        return
+    async with context.services.database.session() as session:
+        changed = await staff_store.remove_staff(session, user_id)
+    if changed:
+        logger.info("Staff member removed (%s)", user_id)
+        await remove_staff_menu(context.application, user_id)
+    await say(update, context, "staff.removed" if changed else "staff.not_staff", id=user_id)
+
+
+def _menu(language: str) -> list[BotCommand]:
+    from bot.app import MENU_COMMANDS
+
+    everyone = [BotCommand(name, t(language, f"commands.{name}")) for name in MENU_COMMANDS]
+    return everyone + [BotCommand(name, t(language, f"staff.menu_{name}")) for name in STAFF_MENU]
+
+
+async def set_staff_menu(
+    application: Application[Any, Any, Any, Any, Any, Any], user_id: int
+) -> None:
+    """Give a staff member's chat the command menu with the staff commands."""
+    for language in LANGUAGES:
+        try:
+            await application.bot.set_my_commands(
+                _menu(language),
+                scope=BotCommandScopeChat(user_id),
+                language_code=None if language == "zh-TW" else language,
+            )
+        except TelegramError as error:
+            # A chat that never talked to the bot has no menu yet; /staff add still worked.
+            logger.info("Could not set a staff command menu: %s", type(error).__name__)
+            return
+
+
+async def remove_staff_menu(
+    application: Application[Any, Any, Any, Any, Any, Any], user_id: int
+) -> None:
+    """Give a former staff member's chat the everyone menu again."""
+    for language in LANGUAGES:
+        try:
+            await application.bot.delete_my_commands(
+                scope=BotCommandScopeChat(user_id),
+                language_code=None if language == "zh-TW" else language,
+            )
+        except TelegramError as error:
+            logger.info("Could not remove a staff command menu: %s", type(error).__name__)
+            return
+
+
+async def set_staff_menus(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """On start-up: the staff menu in the chat of everyone who is staff."""
+    services = application.bot_data[SERVICES_KEY]
+    async with services.database.session() as session:
+        added = {user.id for user in await staff_store.added_staff(session)}
+    for user_id in sorted(set(services.settings.BOT_ADMIN_IDS) | added):
+        await set_staff_menu(application, user_id)
 
 
 def build() -> list[BaseHandler[Update, BotContext, object]]:
     """The handlers of this module."""
-    return []
+    return [CommandHandler("staff", staff_command)]

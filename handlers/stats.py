@@ -1,13 +1,123 @@
-"""(placeholder: filled in by its feature)"""
+"""/stats: the staff dashboard."""
 
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler
+from telegram.ext import BaseHandler, CommandHandler
 
-from handlers.common import BotContext
+from bot import staff
+from bot.dates import format_date
+from bot.i18n import html_escape, t
+from bot.program import Program
+from handlers.common import BotContext, language_of, reply_html
+from handlers.staff import ensure_staff
+
+STATUSES = ("draft", "submitted", "approved", "rejected")
+DELIVERY_STATUSES = ("sent", "blocked", "failed", "pending", "sending", "skipped")
+# Beyond this many, the list of communities behind schedule points to the export instead.
+MAX_BEHIND_LINES = 25
+
+
+def _type_name(program: Program, type_key: str, language: str) -> str:
+    try:
+        community_type = program.community_type(type_key)
+    except KeyError:
+        return type_key
+    return html_escape(community_type.name_en if language == "en" else community_type.name)
+
+
+def _kind_name(program: Program, kind: str, language: str) -> str:
+    try:
+        activity_kind = program.activity_kind(kind)
+    except KeyError:
+        return kind
+    return html_escape(activity_kind.name_en if language == "en" else activity_kind.name)
+
+
+def render(program: Program, board: staff.Dashboard, language: str, today_text: str) -> str:
+    """The dashboard as one HTML message."""
+    separator = t(language, "stats.separator")
+    lines = [
+        t(language, "stats.title", year=program.program.year, today=today_text),
+        t(language, "stats.communities", count=board.total_communities),
+    ]
+    quota = {use.type_key: use for use in board.quota}
+    for community_type in program.community_types:
+        parts = []
+        for status in STATUSES:
+            count = board.communities.get((community_type.key, status), 0)
+            if status == "approved":
+                use = quota[community_type.key]
+                parts.append(t(language, "stats.approved_of_quota", count=count, quota=use.quota))
+            elif count:
+                parts.append(t(language, f"stats.status_{status}", count=count))
+        lines.append(
+            t(
+                language,
+                "stats.type_line",
+                type=_type_name(program, community_type.key, language),
+                figures=separator.join(parts),
+            )
+        )
+    lines.append(
+        t(
+            language,
+            "stats.members",
+            members=board.members,
+            linked=board.linked_members,
+            gifted=board.gifted_teachers,
+        )
+    )
+    total = sum(board.activities.values())
+    kinds = separator.join(
+        t(language, "stats.kind_count", kind=_kind_name(program, k.key, language), count=count)
+        for k in program.activity_kinds
+        if (count := board.activities.get(k.key, 0))
+    )
+    lines.append(t(language, "stats.activities", count=total, kinds=kinds or "—"))
+    if board.behind:
+        lines.append(t(language, "stats.behind", count=len(board.behind)))
+        for community in board.behind[:MAX_BEHIND_LINES]:
+            lines.append(
+                t(
+                    language,
+                    "stats.behind_line",
+                    school=html_escape(community.school),
+                    name=html_escape(community.name),
+                    lacking=html_escape(community.lacking),
+                    counted=community.counted,
+                    expected=community.expected,
+                )
+            )
+        if len(board.behind) > MAX_BEHIND_LINES:
+            lines.append(
+                t(language, "stats.behind_more", count=len(board.behind) - MAX_BEHIND_LINES)
+            )
+    else:
+        lines.append(t(language, "stats.none_behind"))
+    for source in ("reminder", "broadcast"):
+        figures = separator.join(
+            t(language, f"stats.delivery_{status}", count=count)
+            for status in DELIVERY_STATUSES
+            if (count := board.deliveries.get((source, status), 0))
+        )
+        lines.append(t(language, f"stats.deliveries_{source}", figures=figures or "—"))
+    return "\n".join(lines)
+
+
+async def stats(update: Update, context: BotContext) -> None:
+    """Show the dashboard."""
+    if not await ensure_staff(update, context, "/stats"):
+        return
+    language = language_of(update, context)
+    services = context.services
+    today = services.clock.today()
+    async with services.database.session() as session:
+        board = await staff.dashboard(session, services.program, today, language)
+    text = render(services.program, board, language, format_date(today, language))
+    await reply_html(update, text)
 
 
 def build() -> list[BaseHandler[Update, BotContext, object]]:
     """The handlers of this module."""
-    return []
+    return [CommandHandler("stats", stats)]

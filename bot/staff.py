@@ -1,0 +1,202 @@
+"""What bureau staff look at: the dashboard, communities behind schedule, export records.
+
+Plain typed functions, session first, no Telegram. "Behind schedule" is bot.progress's pace
+heuristic (not a rule of the letter), applied to the communities still in the program.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.applications import QuotaUse, quota_use
+from bot.exports import ActivityRow, CommunityRecord, MemberRow, PhotoRef
+from bot.program import Program
+from bot.progress import (
+    ActivityRecord,
+    compute_progress_many,
+    describe_lacking,
+    render_checklist,
+)
+from db import staff_queries as queries
+from db.models import CommunityStatus
+
+# Communities still in the program: rejected ones are not expected to run activities.
+RUNNING = (CommunityStatus.DRAFT, CommunityStatus.SUBMITTED, CommunityStatus.APPROVED)
+
+
+@dataclass(frozen=True)
+class BehindCommunity:
+    """A community behind the pace, with what it still lacks (plain text)."""
+
+    id: int
+    name: str
+    school: str
+    type_key: str
+    convener_user_id: int
+    counted: int
+    expected: int
+    lacking: str
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """The figures /stats shows."""
+
+    communities: dict[tuple[str, str], int]
+    quota: list[QuotaUse]
+    members: int
+    linked_members: int
+    gifted_teachers: int
+    activities: dict[str, int]
+    behind: list[BehindCommunity]
+    deliveries: dict[tuple[str, str], int]
+
+    @property
+    def total_communities(self) -> int:
+        """How many communities registered this year."""
+        return sum(self.communities.values())
+
+
+async def behind_schedule(
+    session: AsyncSession, program: Program, today: dt.date, language: str
+) -> list[BehindCommunity]:
+    """The running communities of this year that are behind the pace, by school and name."""
+    overview = await queries.community_overview(session, program.program.year, RUNNING)
+    logged = await queries.activity_days_and_kinds(session, [row[0] for row in overview])
+    progress = compute_progress_many(
+        program,
+        (
+            (row[0], row[3], [ActivityRecord(day, kind) for day, kind in logged.get(row[0], [])])
+            for row in overview
+        ),
+        today,
+    )
+    behind = []
+    for community_id, name, school, type_key, convener in overview:
+        standing = progress[community_id]
+        if not standing.started or standing.ended or not standing.behind_pace:
+            continue
+        behind.append(
+            BehindCommunity(
+                id=community_id,
+                name=name,
+                school=school,
+                type_key=type_key,
+                convener_user_id=convener,
+                counted=standing.counted_activities,
+                expected=standing.expected_by_now,
+                lacking=describe_lacking(standing, program, language),
+            )
+        )
+    return behind
+
+
+async def dashboard(
+    session: AsyncSession, program: Program, today: dt.date, language: str
+) -> Dashboard:
+    """Communities by type and status, members, activities, who is behind, deliveries."""
+    year = program.program.year
+    members, linked, gifted = await queries.member_figures(session, year)
+    return Dashboard(
+        communities=await queries.communities_by_type_and_status(session, year),
+        quota=await quota_use(session, program),
+        members=members,
+        linked_members=linked,
+        gifted_teachers=gifted,
+        activities=await queries.activities_by_kind(session, year),
+        behind=await behind_schedule(session, program, today, language),
+        deliveries=await queries.delivery_figures(session),
+    )
+
+
+# --- exports --------------------------------------------------------------------------------
+
+
+def _records(
+    program: Program, rows: queries.ExportRows, today: dt.date, language: str
+) -> list[CommunityRecord]:
+    progress = compute_progress_many(
+        program,
+        (
+            (row[0], row[3], [ActivityRecord(a[1], a[2]) for a in rows.activities.get(row[0], [])])
+            for row in rows.communities
+        ),
+        today,
+    )
+    records = []
+    for community_id, name, school, type_key, status, year in rows.communities:
+        members = rows.members.get(community_id, [])
+        names = {member[0]: member[1] for member in members}
+        standing = progress[community_id]
+        records.append(
+            CommunityRecord(
+                id=community_id,
+                name=name,
+                school=school,
+                type_key=type_key,
+                status=str(status),
+                convener=next((m[1] for m in members if m[4]), ""),
+                program_year=year,
+                members=tuple(
+                    MemberRow(
+                        name=member_name,
+                        gifted_teacher=gifted,
+                        subject=subject,
+                        is_convener=is_convener,
+                        linked=user_id is not None,
+                    )
+                    for _, member_name, gifted, subject, is_convener, user_id in members
+                ),
+                activities=tuple(
+                    ActivityRow(
+                        day=day,
+                        kind_key=kind,
+                        topic=topic,
+                        attendees=tuple(names[int(i)] for i in attendees or [] if int(i) in names),
+                        duration_minutes=duration,
+                        notes=notes,
+                        photos=tuple(PhotoRef(str(file_id)) for file_id in photos or []),
+                    )
+                    for _, day, kind, topic, duration, notes, attendees, photos in (
+                        rows.activities.get(community_id, [])
+                    )
+                ),
+                progress_lines=tuple(render_checklist(standing, program, language)),
+                lacking=describe_lacking(standing, program, language),
+            )
+        )
+    return records
+
+
+async def export_records(
+    session: AsyncSession,
+    program: Program,
+    today: dt.date,
+    language: str,
+    *,
+    program_year: int | None = None,
+    community_id: int | None = None,
+) -> list[CommunityRecord]:
+    """The records of the year's communities (or of one), by school and name (no photo data)."""
+    year = program.program.year if program_year is None else program_year
+    rows = await queries.export_rows(session, year, community_id)
+    return _records(program, rows, today, language)
+
+
+async def may_export_record(
+    session: AsyncSession, program: Program, user_id: int, community_id: int, *, staff: bool
+) -> bool:
+    """Staff may export any community's record; a convener only their own."""
+    community = await queries.community(session, community_id)
+    if community is None or community.program_year != program.program.year:
+        return False
+    return staff or community.convener_user_id == user_id
+
+
+async def own_community_id(session: AsyncSession, program: Program, user_id: int) -> int | None:
+    """The id of the community this user convenes this year."""
+    community = await queries.convened_community(session, program.program.year, user_id)
+    return community.id if community else None

@@ -1,0 +1,125 @@
+"""`python -m bot export` writes the workbook or a community record to a folder."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import io
+import secrets
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from support import make_settings
+
+from bot.export_cli import run_export
+from bot.settings import Settings
+from db.engine import Database
+from db.models import Activity, Community, CommunityStatus, Member, School, User
+
+
+async def _database(database_url: str, *, with_community: bool) -> int | None:
+    database = Database(database_url)
+    await database.migrate()
+    community_id = None
+    if with_community:
+        async with database.session() as session:
+            session.add(User(id=20001, display_name="召集人"))
+            community = Community(
+                program_year=111,
+                type_key="co_planning",
+                school=School(name="高雄市立左營高級中學", in_letter=True),
+                name="數學資優共備社群",
+                convener_user_id=20001,
+                status=CommunityStatus.APPROVED,
+                invite_code=secrets.token_hex(8),
+                members=[
+                    Member(position=i, name=f"林老師{i}", gifted_teacher=i == 0, is_convener=i == 0)
+                    for i in range(4)
+                ],
+                activities=[
+                    Activity(
+                        client_token="a1",
+                        day=dt.date(2022, 10, 5),
+                        kind="public_lesson",
+                        topic="公開授課：資優數學",
+                    )
+                ],
+            )
+            session.add(community)
+            await session.flush()
+            community_id = community.id
+    await database.dispose()
+    return community_id
+
+
+def _only_file(folder: Path, suffix: str) -> Path:
+    (written,) = folder.glob(f"*{suffix}")
+    return written
+
+
+def _settings(database_url: str) -> Settings:
+    return make_settings("http://127.0.0.1:1/bot", database_url)
+
+
+async def test_the_workbook_is_written_as_ods_and_its_path_printed(
+    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    await _database(database_url, with_community=True)
+    code = await _in_thread(_settings(database_url), fmt="ods", out_dir=tmp_path / "out")
+    assert code == 0
+    written = _only_file(tmp_path / "out", ".ods")
+    assert str(written) in capsys.readouterr().out
+    with zipfile.ZipFile(written) as archive:
+        assert "數學資優共備社群" in archive.read("content.xml").decode()
+
+
+async def test_the_workbook_is_written_as_xlsx(database_url: str, tmp_path: Path):
+    await _database(database_url, with_community=True)
+    assert await _in_thread(_settings(database_url), fmt="xlsx", out_dir=tmp_path) == 0
+    written = _only_file(tmp_path, ".xlsx")
+    workbook = load_workbook(io.BytesIO(written.read_bytes()))
+    assert len(workbook.sheetnames) == 4
+
+
+async def test_one_community_record_is_written_as_odt(database_url: str, tmp_path: Path):
+    community_id = await _database(database_url, with_community=True)
+    code = await _in_thread(
+        _settings(database_url), fmt="odt", out_dir=tmp_path, community_id=community_id
+    )
+    assert code == 0
+    written = _only_file(tmp_path, ".odt")
+    with zipfile.ZipFile(written) as archive:
+        assert "公開授課：資優數學" in archive.read("content.xml").decode()
+
+
+async def test_an_empty_program_year_writes_nothing_and_says_why(
+    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    await _database(database_url, with_community=False)
+    code = await _in_thread(_settings(database_url), fmt="ods", out_dir=tmp_path / "out")
+    assert code == 1
+    assert not (tmp_path / "out").exists()
+    assert "no community in program year 111" in capsys.readouterr().err
+
+
+async def test_a_wrong_format_is_refused_before_touching_the_database(
+    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    assert await _in_thread(_settings(database_url), fmt="pdf", out_dir=tmp_path) == 2
+    assert "ods, xlsx, csv" in capsys.readouterr().err
+    code = await _in_thread(_settings(database_url), fmt="ods", out_dir=tmp_path, community_id=1)
+    assert code == 2
+
+
+async def test_an_unknown_community_is_reported(database_url: str, tmp_path: Path):
+    await _database(database_url, with_community=True)
+    code = await _in_thread(_settings(database_url), fmt="docx", out_dir=tmp_path, community_id=999)
+    assert code == 1
+
+
+async def _in_thread(settings: Settings, **kwargs: Any) -> int:
+    """run_export runs its own event loop, as the CLI does; keep it off the test's loop."""
+    return await asyncio.to_thread(run_export, settings, **kwargs)
