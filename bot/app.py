@@ -16,6 +16,7 @@ from bot.clock import Clock
 from bot.i18n import LANGUAGES, t
 from bot.persistence import DatabasePersistence
 from bot.program import load_program
+from bot.retry import RetryAfterLimiter
 from bot.services import Services
 from bot.settings import Settings
 from db.engine import Database
@@ -114,6 +115,7 @@ def build_application(
         .post_init(on_startup)
         .post_shutdown(on_shutdown)
         .concurrent_updates(False)
+        .rate_limiter(RetryAfterLimiter())
     )
     if request is not None:
         builder = builder.request(request)

@@ -48,7 +48,7 @@ from handlers.common import (
     say,
 )
 from handlers.staff import ensure_staff
-from reminders.delivery import RateLimiter
+from reminders.delivery import NO_RETRY, RateLimiter
 
 logger = logging.getLogger(__name__)
 
@@ -696,7 +696,11 @@ async def _edit(
     await limiter.acquire(chat_id)
     try:
         await application.bot.edit_message_text(
-            text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML
+            text,
+            chat_id=chat_id,
+            message_id=message_id,
+            parse_mode=ParseMode.HTML,
+            rate_limit_args=NO_RETRY,
         )
     except TelegramError as error:
         # Progress is a courtesy: a rate limit or a deleted message must not stop the sending.
@@ -713,7 +717,9 @@ async def _report(
     for _ in range(REPORT_ATTEMPTS):
         await limiter.acquire(chat_id)
         try:
-            await application.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+            await application.bot.send_message(
+                chat_id, text, parse_mode=ParseMode.HTML, rate_limit_args=NO_RETRY
+            )
             return
         except RetryAfter as error:
             retry = error.retry_after

@@ -27,6 +27,9 @@ from db.models import DeliveryStatus, utcnow
 
 logger = logging.getLogger(__name__)
 
+# This layer handles 429 itself (pausing the shared limiter), so the bot-wide retry stays out.
+NO_RETRY = {"retry": False}
+
 PER_CHAT_RATE_PER_SECOND = 1.0
 # Connection failures (the request never left) are retried this often, then left pending.
 NETWORK_RETRIES = 3
@@ -143,6 +146,7 @@ async def _send_one(
                 item.text,
                 parse_mode=ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
+                rate_limit_args=NO_RETRY,
             )
         except RetryAfter as exc:
             rate_limited += 1

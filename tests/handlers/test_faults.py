@@ -1,0 +1,131 @@
+"""Telegram and the database misbehave; nothing logged is lost and nothing is done twice."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import sqlite3
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
+from support import TEACHER_ID, BotUnderTest, registered_community
+
+from bot.app import stop_embedded
+from db.models import Activity
+
+
+async def _activities(bot: BotUnderTest) -> int:
+    async with bot.services.database.session() as session:
+        return int(await session.scalar(select(func.count()).select_from(Activity)) or 0)
+
+
+async def _log_until_summary(bot: BotUnderTest, user_id: int) -> None:
+    """Walk /log to its summary; the answers are the ones a convener would give."""
+    await bot.send(user_id, "/log")
+    await bot.send(user_id, "2022-10-05")
+    await bot.press(user_id, "專業對話")
+    await bot.send(user_id, "差異化教學設計")
+    await bot.press(user_id, "全部")
+    await bot.press(user_id, "完成")
+    await bot.send(user_id, "90分鐘")
+    await bot.press(user_id, "略過")
+    await bot.press(user_id, "略過")
+
+
+async def _save_button(bot: BotUnderTest, user_id: int) -> tuple[int, str]:
+    message = bot.standin.last_message(user_id)
+    assert message is not None
+    for row in message.buttons:
+        for label, data in row:
+            if "確認" in label or "儲存" in label:
+                assert data is not None
+                return message.message_id, data
+    raise AssertionError(f"no save button in {message.buttons}")
+
+
+async def test_a_429_on_a_reply_is_waited_out_and_the_reply_arrives(bot: BotUnderTest):
+    bot.user(TEACHER_ID)
+    bot.standin.inject_fault(
+        method="sendMessage", chat_id=TEACHER_ID, error_code=429,
+        description="Too Many Requests: retry after 1", retry_after=1,
+    )  # fmt: skip
+    reply = await bot.send(TEACHER_ID, "/help")
+    assert "使用說明" in reply.text
+
+
+async def test_a_server_error_on_the_reply_after_saving_loses_nothing(make_bot):
+    bot = await make_bot(today=dt.date(2022, 10, 6))
+    convener = bot.user(TEACHER_ID, "林召集人")
+    await registered_community(bot, convener)
+    await _log_until_summary(bot, convener)
+    message_id, data = await _save_button(bot, convener)
+    bot.standin.inject_fault(
+        method="editMessageText", chat_id=convener, error_code=502, description="Bad Gateway"
+    )
+    bot.standin.inject_fault(
+        method="sendMessage", chat_id=convener, error_code=502, description="Bad Gateway",
+        times=3,
+    )  # fmt: skip
+    press = bot.standin.user_presses_button(convener, message_id, data)
+    await bot.process(press)
+    assert await _activities(bot) == 1
+    # The convener saw nothing and presses again: it is already saved, not saved twice.
+    again = await bot.process(bot.standin.user_presses_button(convener, message_id, data))
+    assert await _activities(bot) == 1
+    assert again.messages or again.toasts
+
+
+async def test_a_crash_before_the_update_was_marked_done_does_not_save_twice(make_bot):
+    bot = await make_bot(today=dt.date(2022, 10, 6))
+    convener = bot.user(TEACHER_ID, "林召集人")
+    await registered_community(bot, convener)
+    await _log_until_summary(bot, convener)
+    message_id, data = await _save_button(bot, convener)
+    press = bot.standin.user_presses_button(convener, message_id, data)
+    await bot.process(press)
+    assert await _activities(bot) == 1
+    await stop_embedded(bot.application)
+    # Telegram hands the same update to the next run (getUpdates is at-least-once); even if
+    # the "done" mark were lost, the save itself is idempotent.
+    restarted = await make_bot(today=dt.date(2022, 10, 6))
+    async with restarted.services.database.session() as session:
+        from db.models import ProcessedUpdate
+
+        await session.execute(ProcessedUpdate.__table__.delete())
+    await restarted.process(press)
+    assert await _activities(restarted) == 1
+
+
+async def test_a_briefly_locked_sqlite_database_is_waited_for(bot: BotUnderTest):
+    if not bot.services.database.is_sqlite:
+        return
+    path = make_url(bot.services.database.url).database
+    assert path is not None
+    bot.user(TEACHER_ID)
+    locker = sqlite3.connect(path, timeout=1)
+    locker.execute("BEGIN IMMEDIATE")
+
+    async def release_soon() -> None:
+        await asyncio.sleep(0.5)
+        locker.rollback()
+        locker.close()
+
+    release = asyncio.create_task(release_soon())
+    reply = await bot.send(TEACHER_ID, "共備社群要幾個人？")
+    await release
+    assert "4" in reply.text
+
+
+async def test_a_dropped_postgresql_connection_is_replaced(bot: BotUnderTest):
+    database = bot.services.database
+    if database.is_sqlite:
+        return
+    bot.user(TEACHER_ID)
+    await bot.send(TEACHER_ID, "/help")
+    async with database.engine.connect() as connection:
+        await connection.exec_driver_sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    reply = await bot.send(TEACHER_ID, "共備社群要幾個人？")
+    assert "4" in reply.text
