@@ -40,7 +40,7 @@ from bot.program import Program
 from bot.progress import next_step, render_checklist
 from bot.rules import FUTURE, activity_date_problem, describe_date_problem
 from handlers import flows
-from handlers.common import BotContext, Button, is_staff, keyboard, language_of, say
+from handlers.common import BotContext, Button, answer_query, is_staff, keyboard, language_of, say
 from handlers.flows import Draft, Pressed
 
 logger = logging.getLogger(__name__)
@@ -270,7 +270,7 @@ async def edit_saved(update: Update, context: BotContext) -> object:
     language = language_of(update, context)
     parsed = flows.parse_button("community", query.data)
     if parsed is None or not flows.nonce_matches(context, "community", parsed[0]):
-        await flows.answer(update, t(language, "common.menu_expired"))
+        await answer_query(update, t(language, "common.menu_expired"))
         return flows.END
     activity_id = parsed[1].number
     staff = await is_staff(context, user.id)
@@ -282,9 +282,9 @@ async def edit_saved(update: Update, context: BotContext) -> object:
             saved = communities.draft_of(activity)
             members = [[member.id, member.name] for member in community.members]
     except communities.NotAllowed:
-        await flows.answer(update, t(language, "common.not_allowed"))
+        await answer_query(update, t(language, "common.not_allowed"))
         return flows.END
-    await flows.answer(update)
+    await answer_query(update)
     draft = flows.begin(
         update,
         context,

@@ -40,6 +40,7 @@ from handlers.common import (
     SERVICES_KEY,
     BotContext,
     Button,
+    answer_query,
     edit_or_send,
     is_staff,
     keyboard,
@@ -117,15 +118,6 @@ def _finish(context: BotContext) -> object:
     return END
 
 
-async def _answer(update: Update, text: str | None = None) -> None:
-    query = update.callback_query
-    if query is not None:
-        try:
-            await query.answer(text)
-        except TelegramError:
-            logger.info("Could not answer a callback query (too old)")
-
-
 async def _step_allowed(update: Update, context: BotContext) -> dict[str, Any] | None:
     """The open draft if this step may go on: staff, not timed out; otherwise ends it."""
     if not await ensure_staff(update, context, "broadcast step"):
@@ -133,7 +125,7 @@ async def _step_allowed(update: Update, context: BotContext) -> dict[str, Any] |
         return None
     draft = _draft(context)
     if draft is None or _expired(context, draft):
-        await _answer(update)
+        await answer_query(update)
         await say(update, context, "broadcast.timed_out")
         _finish(context)
         return None
@@ -272,9 +264,9 @@ async def audience_chosen(update: Update, context: BotContext) -> object:
     language = language_of(update, context)
     pressed = _pressed(update, draft)
     if pressed is None:
-        await _answer(update, t(language, "common.menu_expired"))
+        await answer_query(update, t(language, "common.menu_expired"))
         return None
-    await _answer(update)
+    await answer_query(update)
     action, arg = pressed
     if action == "cancel":
         await edit_or_send(update, t(language, "common.cancelled"))
@@ -348,9 +340,9 @@ async def school_pressed(update: Update, context: BotContext) -> object:
     language = language_of(update, context)
     pressed = _pressed(update, draft)
     if pressed is None:
-        await _answer(update, t(language, "common.menu_expired"))
+        await answer_query(update, t(language, "common.menu_expired"))
         return None
-    await _answer(update)
+    await answer_query(update)
     action, arg = pressed
     if action == "cancel":
         await edit_or_send(update, t(language, "common.cancelled"))
@@ -372,7 +364,7 @@ async def school_pressed(update: Update, context: BotContext) -> object:
         return State.SCHOOLS
     if action == "done":
         if not draft.get("schools"):
-            await _answer(update, t(language, "broadcast.pick_a_school"))
+            await answer_query(update, t(language, "broadcast.pick_a_school"))
             return State.SCHOOLS
         audience = Audience(broadcasts.SCHOOLS, school_ids=tuple(draft["schools"]))
         return await _preview(update, context, draft, audience)
@@ -432,9 +424,9 @@ async def confirm_pressed(update: Update, context: BotContext) -> object:
     language = language_of(update, context)
     pressed = _pressed(update, draft)
     if pressed is None:
-        await _answer(update, t(language, "common.menu_expired"))
+        await answer_query(update, t(language, "common.menu_expired"))
         return None
-    await _answer(update)
+    await answer_query(update)
     action = pressed[0]
     if action == "cancel":
         await edit_or_send(update, t(language, "common.cancelled"))
@@ -516,7 +508,7 @@ async def _send(
 
 async def cancel(update: Update, context: BotContext) -> object:
     """Drop the draft; nothing is sent."""
-    await _answer(update)
+    await answer_query(update)
     await say(update, context, "common.cancelled")
     return _finish(context)
 
@@ -535,7 +527,7 @@ async def stale(update: Update, context: BotContext) -> object:
     if user is None or not await is_staff(context, user.id):
         await ensure_staff(update, context, "broadcast button")
         return None
-    await _answer(update, t(language_of(update, context), "common.menu_expired"))
+    await answer_query(update, t(language_of(update, context), "common.menu_expired"))
     return None
 
 

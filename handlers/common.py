@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from bot.i18n import normalise_language, t
 from bot.services import Services
 from db import users
+
+logger = logging.getLogger(__name__)
 
 SERVICES_KEY = "services"
 LANGUAGE_KEY = "lang"
@@ -91,6 +94,16 @@ async def edit_or_send(
             if "not modified" in str(exc).lower():
                 return
     await reply_html(update, text, markup)
+
+
+async def answer_query(update: Update, text: str | None = None) -> None:
+    """Answer the pressed button (once), with an optional notice; a too-old query is fine."""
+    query = update.callback_query
+    if query is not None:
+        try:
+            await query.answer(text)
+        except TelegramError:
+            logger.info("Could not answer a callback query (too old)")
 
 
 async def is_staff(context: BotContext, user_id: int) -> bool:

@@ -20,7 +20,6 @@ from enum import StrEnum
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.error import TelegramError
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -37,6 +36,7 @@ from db import faq_entries, questions
 from handlers.common import (
     BotContext,
     Button,
+    answer_query,
     edit_or_send,
     is_staff,
     keyboard,
@@ -147,15 +147,6 @@ def _rows(draft: Draft, buttons: list[tuple[str, str, str]]) -> list[list[Button
         if data is not None:
             rows.append([(label, data)])
     return rows
-
-
-async def _answer_query(update: Update, text: str | None = None) -> None:
-    query = update.callback_query
-    if query is not None:
-        try:
-            await query.answer(text)
-        except TelegramError:
-            logger.info("Could not answer a callback query (too old)")
 
 
 async def _show(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
@@ -300,7 +291,7 @@ async def _go(update: Update, context: BotContext, draft: Draft, step: Step) -> 
 async def _refuse(update: Update, context: BotContext) -> None:
     text = t(language_of(update, context), "common.not_allowed")
     if update.callback_query is not None:
-        await _answer_query(update, text)
+        await answer_query(update, text)
     else:
         await reply_html(update, text)
 
@@ -335,9 +326,9 @@ async def answer_this(update: Update, context: BotContext) -> object:
             asked = await questions.get_question(session, int(number))
     language = language_of(update, context)
     if asked is None:
-        await _answer_query(update, t(language, "faq_admin.question_gone"))
+        await answer_query(update, t(language, "faq_admin.question_gone"))
         return END
-    await _answer_query(update)
+    await answer_query(update)
     wording = " ".join(asked.text.split())[:MAX_QUESTION_CHARS]
     draft = _begin(context, questions=[wording] if wording else [])
     text, markup = _prompt(context, draft, Step.QUESTIONS, language)
@@ -390,7 +381,7 @@ def _step(function: StepFn) -> Callback:
             return _finish(context)
         draft = _draft(context)
         if draft is None or _expired(context, draft):
-            await _answer_query(update)
+            await answer_query(update)
             await say(update, context, "faq_admin.timed_out")
             return _finish(context)
         action: str | None = None
@@ -398,10 +389,10 @@ def _step(function: StepFn) -> Callback:
         if update.callback_query is not None:
             parsed = _parse(update.callback_query.data)
             if parsed is None or parsed[0] != draft.get("nonce"):
-                await _answer_query(update, t(language, "common.menu_expired"))
+                await answer_query(update, t(language, "common.menu_expired"))
                 return None
             _, action, arg = parsed
-            await _answer_query(update)
+            await answer_query(update)
         else:
             message = update.effective_message
             arg = (message.text if message else None) or ""
@@ -621,7 +612,7 @@ async def stale_button(update: Update, context: BotContext) -> object:
     if not await _staff(update, context):
         await _refuse(update, context)
         return None
-    await _answer_query(update, t(language_of(update, context), "common.menu_expired"))
+    await answer_query(update, t(language_of(update, context), "common.menu_expired"))
     return None
 
 

@@ -41,6 +41,7 @@ from handlers.common import (
     LANGUAGE_KEY,
     SERVICES_KEY,
     BotContext,
+    answer_query,
     edit_or_send,
     language_of,
     reply_html,
@@ -182,16 +183,6 @@ async def show(
         await reply_html(update, text, markup)
 
 
-async def answer(update: Update, text: str | None = None) -> None:
-    """Answer the pressed button (once), with an optional notice."""
-    query = update.callback_query
-    if query is not None:
-        try:
-            await query.answer(text)
-        except TelegramError:
-            logger.info("Could not answer a callback query (too old)")
-
-
 # --- steps ----------------------------------------------------------------------------------
 
 
@@ -207,17 +198,19 @@ def step(flow: str) -> Callable[[StepFn], Callback]:
             draft = get_draft(context, flow)
             now = context.services.clock.now()
             if draft is None or is_expired(draft, now):
-                await answer(update)
+                await answer_query(update)
                 await say(update, context, "flows.timed_out", command=COMMANDS[flow])
                 return finish(context, flow)
             pressed: Pressed | None = None
             if update.callback_query is not None:
                 parsed = parse_button(flow, update.callback_query.data)
                 if parsed is None or parsed[0] != draft.get("nonce"):
-                    await answer(update, t(language_of(update, context), "common.menu_expired"))
+                    await answer_query(
+                        update, t(language_of(update, context), "common.menu_expired")
+                    )
                     return None
                 pressed = parsed[1]
-                await answer(update)
+                await answer_query(update)
                 if pressed.action == "cancel":
                     await show(update, context, t(language_of(update, context), "common.cancelled"))
                     return finish(context, flow)
@@ -238,7 +231,7 @@ def cancel_command(flow: str) -> Callback:
 
     async def cancel(update: Update, context: BotContext) -> object:
         """Drop the draft and end the flow."""
-        await answer(update)
+        await answer_query(update)
         await say(update, context, "common.cancelled")
         return finish(context, flow)
 
@@ -250,7 +243,7 @@ def stale_button(flow: str) -> Callback:
 
     async def stale(update: Update, context: BotContext) -> object:
         """Say the menu expired; nothing else happens."""
-        await answer(update, t(language_of(update, context), "common.menu_expired"))
+        await answer_query(update, t(language_of(update, context), "common.menu_expired"))
         return None
 
     return stale
