@@ -544,8 +544,20 @@ class QaEngine:
         c = self._program.help_contact
         if facts.is_en(language):
             extension = f" ext. {c.extension}" if c.extension else ""
-            return f"{c.name_en}, {c.organisation_en} (phone {c.phone}{extension})"
-        return f"{c.organisation}{c.name}（電話：{c.phone_with_extension}）"
+            return i18n.t(
+                "en",
+                "qa.contact_line",
+                name=c.name_en,
+                organisation=c.organisation_en,
+                phone=f"{c.phone}{extension}",
+            )
+        return i18n.t(
+            "zh-TW",
+            "qa.contact_line",
+            name=c.name,
+            organisation=c.organisation,
+            phone=c.phone_with_extension,
+        )
 
     def _render(
         self,

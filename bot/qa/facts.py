@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from bot.dates import format_roc
+from bot.i18n import t
 from bot.program import CommunityType, FundingPhase, Program
 
 _EN_MONTHS = (
@@ -124,9 +125,7 @@ def _status(today: dt.date, start: dt.date, end: dt.date) -> str:
 
 
 def _status_word(state: str, language: str) -> str:
-    if is_en(language):
-        return {"before": "not started yet", "during": "in progress", "after": "ended"}[state]
-    return {"before": "尚未開始", "during": "進行中", "after": "已結束"}[state]
+    return t("en" if is_en(language) else "zh-TW", f"qa.phase_{state}")
 
 
 def _convener_count(text: str) -> str:
