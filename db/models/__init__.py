@@ -3,13 +3,21 @@
 from db.models.base import Base, UTCDateTime, utcnow
 from db.models.communities import Activity, Community, CommunityStatus, Member, ProgramDates
 from db.models.knowledge import FaqEntryRow, QuestionAsked
-from db.models.messaging import Broadcast, BroadcastStatus, Delivery, DeliveryStatus, Reminder
+from db.models.messaging import (
+    Broadcast,
+    BroadcastStatus,
+    Delivery,
+    DeliveryStatus,
+    Reminder,
+    ReminderStatus,
+    SchedulerLease,
+)
 from db.models.people import School, User
 from db.models.runtime import ConversationState, ProcessedUpdate, StoredData
 
 __all__ = [
     "Activity", "Base", "Broadcast", "BroadcastStatus", "Community", "CommunityStatus",
     "ConversationState", "Delivery", "DeliveryStatus", "FaqEntryRow", "Member",
-    "ProcessedUpdate", "ProgramDates", "QuestionAsked", "Reminder", "School", "StoredData",
-    "UTCDateTime", "User", "utcnow",
+    "ProcessedUpdate", "ProgramDates", "QuestionAsked", "Reminder", "ReminderStatus",
+    "SchedulerLease", "School", "StoredData", "UTCDateTime", "User", "utcnow",
 ]  # fmt: skip
