@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
@@ -70,10 +70,14 @@ class Database:
 
     async def migrate(self) -> None:
         """Bring the schema up to the newest migration."""
-        if await self.current_revision() == head_revision():
+        current = await self.current_revision()
+        if current == head_revision():
             return
         async with self.engine.begin() as connection:
-            await connection.run_sync(_upgrade)
+            if current is None and await connection.run_sync(_is_empty):
+                await connection.run_sync(_create_at_head)
+            else:
+                await connection.run_sync(_upgrade)
 
     async def current_revision(self) -> str | None:
         """The migration the database is at, or None for an empty database."""
@@ -112,6 +116,28 @@ def alembic_config(connection: Connection | None = None) -> Any:
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["connection"] = connection
     return config
+
+
+def _is_empty(connection: Connection) -> bool:
+    return not inspect(connection).get_table_names()
+
+
+def _create_at_head(connection: Connection) -> None:
+    # A new database gets the models' schema at once and is stamped at the newest migration,
+    # as Alembic recommends; running every migration (and importing Alembic) takes far longer.
+    # tests/db/test_migrations.py proves the models and the migrations describe one schema.
+    from db.models import Base
+
+    Base.metadata.create_all(connection)
+    connection.execute(
+        text(
+            "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+            "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+        )
+    )
+    connection.execute(
+        text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": head_revision()}
+    )
 
 
 def _upgrade(connection: Connection) -> None:

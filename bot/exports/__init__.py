@@ -25,12 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.exports.csv_file import write_csv
-from bot.exports.document import record_blocks
-from bot.exports.docx_file import write_docx
 from bot.exports.labels import Labels
-from bot.exports.ods_file import write_ods
-from bot.exports.odt_file import write_odt
 from bot.exports.records import (
     ActivityRow,
     CommunityRecord,
@@ -38,10 +33,11 @@ from bot.exports.records import (
     MemberRow,
     PhotoRef,
 )
-from bot.exports.tables import activities_sheet, workbook_sheets
 from bot.exports.text import safe_filename
-from bot.exports.xlsx_file import write_xlsx
 from bot.program import Program
+
+# The file writers (openpyxl, python-docx, odfpy) load only when a file is written: importing
+# them costs a third of a second, which the bot's start-up should not pay.
 
 __all__ = [
     "DOCUMENT_FORMATS",
@@ -76,14 +72,24 @@ def export_workbook(
         raise ValueError(f"workbook format must be one of {WORKBOOK_FORMATS}, not {fmt!r}")
     if not records:
         raise EmptyExport("records")
+    from bot.exports.tables import activities_sheet, workbook_sheets
+
     labels = Labels(program, language)
     if fmt == "csv":
+        from bot.exports.csv_file import write_csv
+
         sheet = activities_sheet(labels, records)
         if not sheet.rows:
             raise EmptyExport("activities")
         return write_csv(sheet)
     sheets = workbook_sheets(labels, records)
-    return write_ods(sheets) if fmt == "ods" else write_xlsx(sheets)
+    if fmt == "ods":
+        from bot.exports.ods_file import write_ods
+
+        return write_ods(sheets)
+    from bot.exports.xlsx_file import write_xlsx
+
+    return write_xlsx(sheets)
 
 
 def export_record_document(
@@ -92,8 +98,16 @@ def export_record_document(
     """One community's 社群運作紀錄 as .odt or .docx bytes; valid even before any activity."""
     if fmt not in DOCUMENT_FORMATS:
         raise ValueError(f"document format must be one of {DOCUMENT_FORMATS}, not {fmt!r}")
+    from bot.exports.document import record_blocks
+
     blocks = record_blocks(Labels(program, language), record)
-    return write_odt(blocks) if fmt == "odt" else write_docx(blocks)
+    if fmt == "odt":
+        from bot.exports.odt_file import write_odt
+
+        return write_odt(blocks)
+    from bot.exports.docx_file import write_docx
+
+    return write_docx(blocks)
 
 
 def export_filename(

@@ -30,19 +30,6 @@ async def test_migrating_twice_changes_nothing(empty_database_url: str):
         await database.dispose()
 
 
-async def test_the_models_and_the_migrations_agree(empty_database_url: str):
-    database = Database(empty_database_url)
-    try:
-        await database.migrate()
-        async with database.engine.connect() as connection:
-            differences = await connection.run_sync(
-                lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata)
-            )
-        assert differences == []
-    finally:
-        await database.dispose()
-
-
 async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(empty_database_url: str):
     database = Database(empty_database_url)
     if not database.is_sqlite:
@@ -54,5 +41,43 @@ async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(empty_database_url: s
             timeout = (await connection.exec_driver_sql("PRAGMA busy_timeout")).scalar()
         assert mode == "wal"
         assert timeout == 5000
+    finally:
+        await database.dispose()
+
+
+async def test_a_new_database_created_at_once_matches_the_migrations(empty_database_url: str):
+    from alembic import command
+
+    from db.engine import alembic_config, head_revision
+
+    database = Database(empty_database_url)
+    try:
+        await database.migrate()  # the fast path: create_all and stamp
+        assert await database.current_revision() == head_revision()
+        async with database.engine.connect() as connection:
+            differences = await connection.run_sync(
+                lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata)
+            )
+            assert differences == []
+            # Alembic itself agrees that nothing is left to run.
+            await connection.run_sync(lambda sync: command.check(alembic_config(sync)))
+    finally:
+        await database.dispose()
+
+
+async def test_every_migration_runs_on_an_empty_database(empty_database_url: str):
+    from alembic import command
+
+    from db.engine import alembic_config
+
+    database = Database(empty_database_url)
+    try:
+        async with database.engine.begin() as connection:
+            await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), "head"))
+        async with database.engine.connect() as connection:
+            differences = await connection.run_sync(
+                lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata)
+            )
+        assert differences == []
     finally:
         await database.dispose()
