@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert
-from telegram import Bot
+from telegram.ext import ExtBot
 
 from bot.program import load_program
 from bot.settings import CONSOLE_TOKEN, to_async_url
@@ -121,7 +121,7 @@ async def _measure_delivery(database: Database, messages: int, rate: float) -> N
             reminder_id=reminder.id,
         )
         reminder_id = reminder.id
-    bot = Bot(CONSOLE_TOKEN, base_url=server.base_url)
+    bot = ExtBot(CONSOLE_TOKEN, base_url=server.base_url)
     try:
         async with bot:
             started = time.perf_counter()

@@ -22,6 +22,7 @@ from bot.settings import Settings
 from db.engine import Database
 from handlers.broadcast import resume_broadcasts
 from handlers.staff import set_staff_menus
+from handlers.tracking import RECENT_KEY, load_recent_updates
 from reminders import runtime as reminders_runtime
 
 logger = logging.getLogger(__name__)
@@ -141,6 +142,7 @@ async def on_startup(application: Application[Any, Any, Any, Any, Any, Any]) -> 
     services = services_of(application)
     services.bot_username = application.bot.username or ""
     await _load_knowledge(services)
+    application.bot_data[RECENT_KEY] = await load_recent_updates(services)
     await reminders_runtime.start(application, services)
     # After the scheduler: it first settles deliveries a crash left half-sent.
     await resume_broadcasts(application)

@@ -35,13 +35,17 @@ class DatabasePersistence(BasePersistence[JsonDict, JsonDict, JsonDict]):
         conversation_timeout: dt.timedelta,
     ) -> None:
         super().__init__(
-            store_data=PersistenceInput(bot_data=False, callback_data=False),
+            # Only user_data and conversations are used; chat_data would be one more write.
+            store_data=PersistenceInput(bot_data=False, chat_data=False, callback_data=False),
             update_interval=60,
         )
         self._database = database
         self._now = now
         self._timeout = conversation_timeout
         self._collected: list[Write] | None = None
+        # PTB hands over every user's data after each of their updates, changed or not; what
+        # is unchanged since the last write is not written again.
+        self._written: dict[tuple[str, int], str] = {}
 
     @contextmanager
     def collecting(self) -> Iterator[list[Write]]:
@@ -63,9 +67,19 @@ class DatabasePersistence(BasePersistence[JsonDict, JsonDict, JsonDict]):
         async with self._database.session() as session:
             await write(session)
 
+    def _changed(self, scope: str, owner_id: int, data: JsonDict) -> bool:
+        encoded = json.dumps(data, sort_keys=True, default=_reject)
+        if self._written.get((scope, owner_id)) == encoded:
+            return False
+        self._written[(scope, owner_id)] = encoded
+        return True
+
     async def get_user_data(self) -> dict[int, JsonDict]:
         async with self._database.session() as session:
-            return await store.load_data(session, "user")
+            loaded = await store.load_data(session, "user")
+        for user_id, data in loaded.items():
+            self._written[("user", user_id)] = json.dumps(data, sort_keys=True, default=_reject)
+        return loaded
 
     async def get_chat_data(self) -> dict[int, JsonDict]:
         async with self._database.session() as session:
@@ -92,6 +106,8 @@ class DatabasePersistence(BasePersistence[JsonDict, JsonDict, JsonDict]):
         await self._write(write)
 
     async def update_user_data(self, user_id: int, data: JsonDict) -> None:
+        if not self._changed("user", user_id, data):
+            return
         safe = _json_safe(data)
 
         async def write(session: AsyncSession) -> None:
@@ -100,6 +116,8 @@ class DatabasePersistence(BasePersistence[JsonDict, JsonDict, JsonDict]):
         await self._write(write)
 
     async def update_chat_data(self, chat_id: int, data: JsonDict) -> None:
+        if not self._changed("chat", chat_id, data):
+            return
         safe = _json_safe(data)
 
         async def write(session: AsyncSession) -> None:
@@ -120,6 +138,7 @@ class DatabasePersistence(BasePersistence[JsonDict, JsonDict, JsonDict]):
         await self._write(write)
 
     async def drop_user_data(self, user_id: int) -> None:
+        self._written.pop(("user", user_id), None)
         async def write(session: AsyncSession) -> None:
             await store.drop_data(session, "user", user_id)
 

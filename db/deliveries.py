@@ -12,28 +12,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Insert, func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Delivery, DeliveryStatus
+from db.sql import insert_ignoring_duplicates
 
 # What the error column keeps when a process died (or a call timed out) during the Telegram
 # call: the message may or may not have arrived, and it is not sent again.
 OUTCOME_UNKNOWN = "interrupted during the Telegram call; outcome unknown"
-
-
-def insert_ignoring_duplicates(
-    session: AsyncSession, model: type[Any], index_elements: list[str]
-) -> Insert:
-    """INSERT … ON CONFLICT DO NOTHING, on SQLite and PostgreSQL."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        return pg_insert(model).on_conflict_do_nothing(index_elements=index_elements)
-    if dialect == "sqlite":
-        return sqlite_insert(model).on_conflict_do_nothing(index_elements=index_elements)
-    return insert(model)
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from sqlalchemy import Text, delete, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.progress import ActivityRecord
-from db.deliveries import insert_ignoring_duplicates
 from db.models import Activity, Community, CommunityStatus, Member, Reminder, User
 from db.models.messaging import ReminderStatus, SchedulerLease
+from db.sql import insert_ignoring_duplicates
 
 # Communities that take part in the year's program (reminders about its dates reach them).
 PARTICIPATING = (CommunityStatus.SUBMITTED, CommunityStatus.APPROVED)

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ProcessedUpdate
+from db.sql import insert_ignoring_duplicates
 
 
 async def was_processed(session: AsyncSession, update_id: int) -> bool:
@@ -20,8 +21,16 @@ async def was_processed(session: AsyncSession, update_id: int) -> bool:
 
 async def mark_processed(session: AsyncSession, update_id: int, when: dt.datetime) -> None:
     """Remember that this update was handled."""
-    if await session.get(ProcessedUpdate, update_id) is None:
-        session.add(ProcessedUpdate(update_id=update_id, processed_at=when))
+    statement = insert_ignoring_duplicates(session, ProcessedUpdate, ["update_id"])
+    await session.execute(statement.values(update_id=update_id, processed_at=when))
+
+
+async def latest_processed(session: AsyncSession, limit: int) -> list[int]:
+    """The ids of the most recently handled updates (Telegram redelivers only recent ones)."""
+    rows = await session.scalars(
+        select(ProcessedUpdate.update_id).order_by(ProcessedUpdate.update_id.desc()).limit(limit)
+    )
+    return list(rows)
 
 
 async def forget_before(session: AsyncSession, cutoff: dt.datetime) -> int:

@@ -8,20 +8,57 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler, TypeHandler
 
 from bot.persistence import DatabasePersistence
+from bot.services import Services
 from db import updates, users
 from handlers.common import LANGUAGE_KEY, BotContext
 
 logger = logging.getLogger(__name__)
 
 SEEN_KEY = "seen_name"
+RECENT_KEY = "recent_updates"
+
+
+class RecentUpdates:
+    """The update ids handled lately, kept in memory so most updates need no lookup."""
+
+    KEEP = 2000
+
+    def __init__(self, ids: list[int]) -> None:
+        self.ids = set(ids)
+        self.highest_loaded = max(ids, default=-1)
+
+    def add(self, update_id: int) -> None:
+        """Remember one more handled update."""
+        self.ids.add(update_id)
+        if len(self.ids) > 2 * self.KEEP:
+            self.ids = set(sorted(self.ids)[-self.KEEP :])
+
+
+async def load_recent_updates(services: Services) -> RecentUpdates:
+    """Read the latest handled update ids (at start-up)."""
+    async with services.database.session() as session:
+        return RecentUpdates(await updates.latest_processed(session, RecentUpdates.KEEP))
+
+
+def _recent(context: BotContext) -> RecentUpdates:
+    recent = context.application.bot_data.get(RECENT_KEY)
+    if not isinstance(recent, RecentUpdates):
+        recent = RecentUpdates([])
+        context.application.bot_data[RECENT_KEY] = recent
+    return recent
 
 
 async def skip_redelivered(update: Update, context: BotContext) -> None:
     """Stop an update that was already handled before a restart (getUpdates is at-least-once)."""
-    async with context.services.database.session() as session:
-        if await updates.was_processed(session, update.update_id):
-            logger.info("Skipping update %s: already handled", update.update_id)
-            raise ApplicationHandlerStop
+    recent = _recent(context)
+    seen = update.update_id in recent.ids
+    if not seen and update.update_id <= recent.highest_loaded:
+        # Older than what start-up loaded: rare enough to ask the database.
+        async with context.services.database.session() as session:
+            seen = await updates.was_processed(session, update.update_id)
+    if seen:
+        logger.info("Skipping update %s: already handled", update.update_id)
+        raise ApplicationHandlerStop
 
 
 async def track_user(update: Update, context: BotContext) -> None:
@@ -50,6 +87,7 @@ async def finish_update(update: Update, context: BotContext) -> None:
             for write in writes:
                 await write(session)
         await updates.mark_processed(session, update.update_id, context.services.clock.now())
+    _recent(context).add(update.update_id)
 
 
 def build_before() -> list[BaseHandler[Update, BotContext, object]]:
