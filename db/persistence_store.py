@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import ConversationState, StoredData
+from db.models import ConversationState, StoredData, utcnow
+from db.sql import upsert
 
 
 def encode_key(key: tuple[int | str, ...]) -> str:
@@ -37,20 +38,19 @@ async def save_conversation(
 ) -> None:
     """Store (or, for None, delete) where one chat is in one conversation."""
     encoded = encode_key(key)
-    row = await session.get(ConversationState, (name, encoded))
     if state is None:
-        if row is not None:
-            await session.delete(row)
-        return
-    if row is None:
-        session.add(
-            ConversationState(
-                name=name, key=encoded, state=json.dumps(state), expires_at=expires_at
+        await session.execute(
+            delete(ConversationState).where(
+                ConversationState.name == name, ConversationState.key == encoded
             )
         )
-    else:
-        row.state = json.dumps(state)
-        row.expires_at = expires_at
+        return
+    await upsert(
+        session,
+        ConversationState,
+        {"name": name, "key": encoded},
+        {"state": json.dumps(state), "expires_at": expires_at, "updated_at": utcnow()},
+    )
 
 
 async def expired_conversations(
@@ -73,15 +73,15 @@ async def load_data(session: AsyncSession, scope: str) -> dict[int, dict[str, An
 
 async def save_data(session: AsyncSession, scope: str, owner_id: int, data: dict[str, Any]) -> None:
     """Store one dictionary; an empty one is removed."""
-    row = await session.get(StoredData, (scope, owner_id))
     if not data:
-        if row is not None:
-            await session.delete(row)
+        await drop_data(session, scope, owner_id)
         return
-    if row is None:
-        session.add(StoredData(scope=scope, owner_id=owner_id, data=data))
-    else:
-        row.data = data
+    await upsert(
+        session,
+        StoredData,
+        {"scope": scope, "owner_id": owner_id},
+        {"data": data, "updated_at": utcnow()},
+    )
 
 
 async def drop_data(session: AsyncSession, scope: str, owner_id: int) -> None:

@@ -20,3 +20,16 @@ def insert_ignoring_duplicates(
     if dialect == "sqlite":
         return sqlite_insert(model).on_conflict_do_nothing(index_elements=index_elements)
     return insert(model)
+
+
+async def upsert(
+    session: AsyncSession, model: type[Any], keys: dict[str, Any], values: dict[str, Any]
+) -> None:
+    """Insert the row, or update ``values`` where a row with ``keys`` exists: one statement."""
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("postgresql", "sqlite"):
+        raise NotImplementedError(f"upsert on {dialect}")
+    make = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = make(model).values(**keys, **values)
+    statement = statement.on_conflict_do_update(index_elements=list(keys), set_=values)
+    await session.execute(statement)
