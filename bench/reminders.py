@@ -29,6 +29,7 @@ from sqlalchemy import insert
 from telegram.ext import ExtBot
 
 from bot.program import load_program
+from bot.retry import RetryAfterLimiter
 from bot.settings import CONSOLE_TOKEN, to_async_url
 from bot.standin.core import BotApiStandin
 from bot.standin.http import StandinHttpServer
@@ -121,7 +122,7 @@ async def _measure_delivery(database: Database, messages: int, rate: float) -> N
             reminder_id=reminder.id,
         )
         reminder_id = reminder.id
-    bot = ExtBot(CONSOLE_TOKEN, base_url=server.base_url)
+    bot = ExtBot(CONSOLE_TOKEN, base_url=server.base_url, rate_limiter=RetryAfterLimiter())
     try:
         async with bot:
             started = time.perf_counter()

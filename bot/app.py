@@ -159,7 +159,7 @@ async def _load_knowledge(services: Services) -> None:
         extra = await faq_entries.all_entries(session)
     if dates is not None:
         services.apply_program_dates(dates.showcase_date, dates.workshop_date)
-    services.rebuild_qa(extra)
+    services.start_qa_build(extra)
 
 
 async def on_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

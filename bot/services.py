@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -28,11 +29,13 @@ class Services:
     bot_username: str = ""
     # The reminders' ReminderScheduler (reminders/runtime.py); None until start-up.
     scheduler: Any = None
+    _qa_build: asyncio.Task[QaEngine] | None = None
 
     def apply_program_dates(self, showcase: dt.date | None, workshop: dt.date | None) -> None:
         """Use the dates staff set; the Q&A engine is rebuilt so answers mention them."""
         self.program = with_dates(self.program, showcase=showcase, workshop=workshop)
-        if self.qa is not None:
+        if self.qa is not None or self._qa_build is not None:
+            self._qa_build = None  # a build still running has the old dates
             self.rebuild_qa()
 
     def rebuild_qa(self, staff_faq: list[FaqEntry] | None = None) -> None:
@@ -42,6 +45,35 @@ class Services:
         if staff_faq is not None:
             self.staff_faq = staff_faq
         self.qa = QaEngine.build(self.program, extra_entries=self.staff_faq)
+
+    def start_qa_build(self, staff_faq: list[FaqEntry]) -> None:
+        """Build the Q&A engine in a worker thread, so start-up does not wait for it."""
+        from bot.qa import QaEngine
+
+        self.staff_faq = staff_faq
+        self._qa_build = asyncio.create_task(
+            asyncio.to_thread(QaEngine.build, self.program, extra_entries=staff_faq)
+        )
+
+    async def qa_engine(self) -> QaEngine:
+        """The Q&A engine, waiting for its first build if a question came that early."""
+        if self.qa is None:
+            if self._qa_build is None:
+                self.rebuild_qa()
+            else:
+                self.qa = await self._qa_build
+        assert self.qa is not None
+        return self.qa
+
+    def qa_now(self) -> QaEngine:
+        """The Q&A engine without waiting: the finished background build, or one built now."""
+        if self.qa is None:
+            if self._qa_build is not None and self._qa_build.done():
+                self.qa = self._qa_build.result()
+            else:
+                self.rebuild_qa()
+        assert self.qa is not None
+        return self.qa
 
     def is_admin(self, user_id: int) -> bool:
         """Whether the user is bureau staff named in BOT_ADMIN_IDS."""

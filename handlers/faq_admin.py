@@ -157,10 +157,7 @@ async def _show(update: Update, text: str, markup: InlineKeyboardMarkup | None =
 
 
 def _engine(context: BotContext) -> QaEngine:
-    engine = context.services.qa
-    if engine is None:  # on_startup builds it before the first update
-        raise RuntimeError("the question-answering engine is not built")
-    return engine
+    return context.services.qa_now()
 
 
 def _builtin_ids() -> set[str]:

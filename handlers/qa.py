@@ -60,11 +60,8 @@ def answer_html(answer: Answer) -> str:
     return html_escape(answer.text)
 
 
-def _engine(context: BotContext) -> QaEngine:
-    engine = context.services.qa
-    if engine is None:  # on_startup builds it before the first update
-        raise RuntimeError("the question-answering engine is not built")
-    return engine
+async def _engine(context: BotContext) -> QaEngine:
+    return await context.services.qa_engine()
 
 
 async def answer_question(update: Update, context: BotContext) -> None:
@@ -74,7 +71,7 @@ async def answer_question(update: Update, context: BotContext) -> None:
         return
     services = context.services
     question = message.text or ""
-    answer = _engine(context).answer(question, services.clock.today())
+    answer = (await _engine(context)).answer(question, services.clock.today())
     if answer.kind != "empty":
         user = update.effective_user
         async with services.database.session() as session:
@@ -106,7 +103,7 @@ def _topics_view(engine: QaEngine, language: str) -> tuple[str, InlineKeyboardMa
 
 async def browse(update: Update, context: BotContext) -> None:
     """/faq: show the topics as buttons."""
-    text, markup = _topics_view(_engine(context), language_of(update, context))
+    text, markup = _topics_view(await _engine(context), language_of(update, context))
     await reply_html(update, text, markup)
 
 
@@ -116,7 +113,7 @@ async def pressed(update: Update, context: BotContext) -> None:
     assert query is not None
     data = query.data or ""
     language = language_of(update, context)
-    engine = _engine(context)
+    engine = await _engine(context)
     if data in (TOPICS, BACK):
         await query.answer()
         text, markup = _topics_view(engine, language)

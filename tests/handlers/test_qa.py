@@ -222,8 +222,7 @@ async def test_emoji_only_questions_ask_for_a_question_in_words(bot: BotUnderTes
 
 async def test_the_chat_text_is_exactly_the_engines_answer(bot: BotUnderTest):
     bot.user(TEACHER_ID)
-    engine = bot.services.qa
-    assert engine is not None
+    engine = await bot.services.qa_engine()
     for question in (DEADLINE_QUESTION, "停車位在哪", "你好", "A & B < C"):
         reply = await bot.send(TEACHER_ID, question)
         assert reply.last.text == engine.answer(question, dt.date(2022, 9, 2)).text
