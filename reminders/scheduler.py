@@ -122,13 +122,16 @@ class ReminderScheduler:
         """Stop firing jobs, let the message in flight finish, and give the lease up."""
         self._stopping = True
         if self._apscheduler is not None:
-            self._apscheduler.shutdown(wait=False)
-            self._apscheduler = None
+            self._apscheduler.pause()
+        # Wait before shutting APScheduler down: its executor cancels the jobs still running.
         tasks = [task for task in self._tasks if task is not asyncio.current_task()]
         if tasks:
             _done, still = await asyncio.wait(tasks, timeout=10)
             for task in still:
                 task.cancel()
+        if self._apscheduler is not None:
+            self._apscheduler.shutdown(wait=False)
+            self._apscheduler = None
         if self.is_leader:
             async with self.services.database.session() as session:
                 await db_reminders.release_lease(session, LEASE_NAME, self.holder)
@@ -136,6 +139,8 @@ class ReminderScheduler:
 
     def _tracked(self, job: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
         async def run() -> None:
+            if self._stopping:
+                return  # fired as the bot was shutting down: the next start runs it
             task = asyncio.current_task()
             if task is not None:
                 self._tasks.add(task)
