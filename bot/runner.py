@@ -6,10 +6,13 @@ import asyncio
 import datetime as dt
 import logging
 import secrets
+import signal
+from typing import Any
 
 from telegram import Update
+from telegram.ext import Application
 
-from bot.app import build_application
+from bot.app import build_application, on_shutdown, on_startup, services_of
 from bot.clock import Clock
 from bot.settings import Settings, SettingsError
 from db.engine import migrate_blocking
@@ -20,12 +23,36 @@ logger = logging.getLogger(__name__)
 def run_polling(settings: Settings, today: dt.date | None = None) -> int:
     """Upgrade the database, then poll until SIGINT or SIGTERM; return the exit code."""
     token = settings.token()
-    migrate_blocking(settings.database_url)
     application = build_application(settings, Clock(settings.timezone, today=today), token=token)
-    logger.info("Polling %s", settings.TELEGRAM_API_BASE_URL.split("/bot")[0])
-    # PTB stops cleanly on SIGINT/SIGTERM/SIGABRT and saves the persistence on the way out.
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+    asyncio.run(_poll(application, settings))
     return 0
+
+
+async def _poll(application: Application[Any, Any, Any, Any, Any, Any], settings: Settings) -> None:
+    # One event loop from migration to shutdown (PTB's run_polling would need a second one
+    # for the migration, since the persistence reads the tables while initialising).
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await services_of(application).database.migrate()
+    await application.initialize()
+    try:
+        await on_startup(application)
+        assert application.updater is not None
+        await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        await application.start()
+        logger.info("Polling %s", settings.TELEGRAM_API_BASE_URL.split("/bot")[0])
+        await stop.wait()
+        logger.info("Stopping")
+    finally:
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        # Shutdown saves the persistence, so the database is closed only after it.
+        await application.shutdown()
+        await on_shutdown(application)
 
 
 def run_webhook(
