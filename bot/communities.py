@@ -32,7 +32,6 @@ MAX_PHOTOS = 10
 SCHOOL_CHOICES = 8
 INVITE_PREFIX = "join_"
 
-_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 # How school names are shortened in speech, so 正興國小 finds 正興國民小學.
 _SCHOOL_SHORT = (
     ("臺", "台"), ("國民小學", "國小"), ("國民中學", "國中"), ("高級中學", "高中"),
@@ -139,20 +138,12 @@ class JoinResult:
 
 def clean_text(text: str, limit: int) -> str:
     """A typed label tidied (NFKC, single spaces, no invisible characters), or InvalidText."""
-    text = unicodedata.normalize("NFKC", text)
-    if not text.strip():
-        raise InvalidText("empty")
-    visible = "".join(
-        " " if ch.isspace() else ch
-        for ch in text
-        if ch.isspace() or unicodedata.category(ch) not in _INVISIBLE
-    )
-    cleaned = re.sub(r" +", " ", visible).strip()
-    if not cleaned:
-        raise InvalidText("not_text")
-    if len(cleaned) > limit:
-        raise InvalidText("too_long")
-    return cleaned
+    from bot.rules import InvalidName, tidy_text
+
+    try:
+        return tidy_text(text, limit)
+    except InvalidName as error:
+        raise InvalidText(error.reason) from None
 
 
 def clean_name(text: str) -> str:

@@ -51,8 +51,8 @@ class RuleProblem:
     values: dict[str, object] = field(default_factory=dict)
 
 
-def clean_member_name(text: str) -> str:
-    """A typed name tidied (NFKC, single spaces, no invisible characters), or InvalidName."""
+def tidy_text(text: str, limit: int) -> str:
+    """Typed text tidied (NFKC, single spaces, no invisible characters), or InvalidName."""
     text = unicodedata.normalize("NFKC", text)
     if not text.strip():
         raise InvalidName("empty")
@@ -61,12 +61,17 @@ def clean_member_name(text: str) -> str:
         for ch in text
         if ch.isspace() or unicodedata.category(ch) not in _INVISIBLE_CATEGORIES
     )
-    name = re.sub(r" +", " ", visible).strip()
-    if not name:
+    tidied = re.sub(r" +", " ", visible).strip()
+    if not tidied:
         raise InvalidName("not_text")
-    if len(name) > MAX_NAME_LENGTH:
+    if len(tidied) > limit:
         raise InvalidName("too_long")
-    return name
+    return tidied
+
+
+def clean_member_name(text: str) -> str:
+    """A typed name tidied (NFKC, single spaces, no invisible characters), or InvalidName."""
+    return tidy_text(text, MAX_NAME_LENGTH)
 
 
 def _name_key(name: str) -> str:
