@@ -13,7 +13,14 @@ import enum
 import logging
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot import communities
 from bot.i18n import html_escape, t
@@ -529,8 +536,6 @@ def build() -> list[BaseHandler[Update, BotContext, object]]:
     pattern = f"^{flows.PREFIXES[FLOW]}:"
 
     def buttons(callback: flows.Callback) -> BaseHandler[Update, BotContext, object]:
-        from telegram.ext import CallbackQueryHandler
-
         return CallbackQueryHandler(callback, pattern=pattern)
 
     conversation = ConversationHandler(
