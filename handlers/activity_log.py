@@ -16,6 +16,7 @@ import datetime as dt
 import enum
 import logging
 import uuid
+from collections.abc import Callable
 
 from telegram import Update
 from telegram.ext import (
@@ -400,23 +401,43 @@ async def attendees_pressed(
     return await prompt(update, context, draft, State.ATTENDEES)
 
 
+async def _optional_text(
+    update: Update,
+    context: BotContext,
+    draft: Draft,
+    pressed: Pressed | None,
+    state: State,
+    field: str,
+    read: Callable[[str], object],
+    notice_prefix: str,
+) -> object:
+    """A step that takes typed text (read into ``draft[field]``) or the skip button."""
+    if pressed is not None:
+        if pressed.action != "skip":
+            return await prompt(update, context, draft, state)
+        draft[field] = None
+        return await prompt(update, context, draft, _next(draft, state))
+    assert update.message is not None and update.message.text is not None
+    try:
+        draft[field] = read(update.message.text)
+    except (DurationParseError, communities.InvalidText) as error:
+        notice = t(language_of(update, context), f"{notice_prefix}{error.reason}")
+        return await prompt(update, context, draft, state, notice)
+    return await prompt(update, context, draft, _next(draft, state))
+
+
 @flows.step(FLOW)
 async def duration_given(
     update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
 ) -> object:
     """Read how long the meeting took (or skip)."""
-    if pressed is not None:
-        if pressed.action != "skip":
-            return await prompt(update, context, draft, State.DURATION)
-        draft["duration"] = None
-        return await prompt(update, context, draft, _next(draft, State.DURATION))
-    assert update.message is not None and update.message.text is not None
-    try:
-        draft["duration"] = parse_duration_minutes(update.message.text[:100])
-    except DurationParseError as error:
-        notice = t(language_of(update, context), f"dates.duration_{error.reason}")
-        return await prompt(update, context, draft, State.DURATION, notice)
-    return await prompt(update, context, draft, _next(draft, State.DURATION))
+
+    def read(text: str) -> int:
+        return parse_duration_minutes(text[:100])
+
+    return await _optional_text(
+        update, context, draft, pressed, State.DURATION, "duration", read, "dates.duration_"
+    )
 
 
 @flows.step(FLOW)
@@ -424,18 +445,13 @@ async def notes_given(
     update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
 ) -> object:
     """Remember the notes (or skip)."""
-    if pressed is not None:
-        if pressed.action != "skip":
-            return await prompt(update, context, draft, State.NOTES)
-        draft["notes"] = None
-        return await prompt(update, context, draft, _next(draft, State.NOTES))
-    assert update.message is not None and update.message.text is not None
-    try:
-        draft["notes"] = communities.clean_text(update.message.text, communities.MAX_NOTES)
-    except communities.InvalidText as error:
-        notice = t(language_of(update, context), f"log.notes_{error.reason}")
-        return await prompt(update, context, draft, State.NOTES, notice)
-    return await prompt(update, context, draft, _next(draft, State.NOTES))
+
+    def read(text: str) -> str:
+        return communities.clean_text(text, communities.MAX_NOTES)
+
+    return await _optional_text(
+        update, context, draft, pressed, State.NOTES, "notes", read, "log.notes_"
+    )
 
 
 @flows.step(FLOW)

@@ -144,6 +144,13 @@ def _pressed(update: Update, draft: dict[str, Any]) -> tuple[str, str] | None:
     return parts[1], parts[2] if len(parts) > 2 else ""
 
 
+async def _press(update: Update, draft: dict[str, Any], language: str) -> tuple[str, str] | None:
+    """Answer the pressed button; its (action, argument), or None (said so) for a stale one."""
+    pressed = _pressed(update, draft)
+    await answer_query(update, None if pressed else t(language, "common.menu_expired"))
+    return pressed
+
+
 # --- texts ----------------------------------------------------------------------------------
 
 
@@ -262,11 +269,9 @@ async def audience_chosen(update: Update, context: BotContext) -> object:
     if draft is None:
         return END
     language = language_of(update, context)
-    pressed = _pressed(update, draft)
+    pressed = await _press(update, draft, language)
     if pressed is None:
-        await answer_query(update, t(language, "common.menu_expired"))
         return None
-    await answer_query(update)
     action, arg = pressed
     if action == "cancel":
         await edit_or_send(update, t(language, "common.cancelled"))
@@ -338,11 +343,9 @@ async def school_pressed(update: Update, context: BotContext) -> object:
     if draft is None:
         return END
     language = language_of(update, context)
-    pressed = _pressed(update, draft)
+    pressed = await _press(update, draft, language)
     if pressed is None:
-        await answer_query(update, t(language, "common.menu_expired"))
         return None
-    await answer_query(update)
     action, arg = pressed
     if action == "cancel":
         await edit_or_send(update, t(language, "common.cancelled"))
@@ -422,11 +425,9 @@ async def confirm_pressed(update: Update, context: BotContext) -> object:
     if draft is None:
         return END
     language = language_of(update, context)
-    pressed = _pressed(update, draft)
+    pressed = await _press(update, draft, language)
     if pressed is None:
-        await answer_query(update, t(language, "common.menu_expired"))
         return None
-    await answer_query(update)
     action = pressed[0]
     if action == "cancel":
         await edit_or_send(update, t(language, "common.cancelled"))
