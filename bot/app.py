@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import warnings
@@ -32,6 +33,7 @@ logger = logging.getLogger(__name__)
 warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBUserWarning)
 
 CONVERSATION_TIMEOUT = dt.timedelta(minutes=30)
+UPDATE_QUEUE_SIZE = 1
 # Commands shown in Telegram's menu, in this order; texts come from the catalogue.
 MENU_COMMANDS = (
     "start", "help", "faq", "register", "log", "progress", "mycommunity", "reminders",
@@ -116,6 +118,12 @@ def build_application(
         .post_init(on_startup)
         .post_shutdown(on_shutdown)
         .concurrent_updates(False)
+        # Fetch no further ahead than the bot can handle. PTB confirms each fetched batch to
+        # Telegram on its next getUpdates, so an unbounded queue would hold confirmed updates
+        # that a crash loses; bounded, updates wait at Telegram instead, and under load one
+        # getUpdates brings a batch rather than one update (each call costs as much CPU time as
+        # a reply).
+        .update_queue(asyncio.Queue(maxsize=UPDATE_QUEUE_SIZE))
         .rate_limiter(RetryAfterLimiter())
     )
     if request is not None:

@@ -312,9 +312,8 @@ async def take_lease(
     row = await session.get(SchedulerLease, name)
     if row is None:
         await session.execute(
-            insert_ignoring_duplicates(session, SchedulerLease, ["name"]).values(
-                name=name, holder=holder, expires_at=now + ttl
-            )
+            insert_ignoring_duplicates(session, SchedulerLease, ["name"]),
+            {"name": name, "holder": holder, "expires_at": now + ttl},
         )
     result = await session.execute(
         update(SchedulerLease)

@@ -22,7 +22,7 @@ async def was_processed(session: AsyncSession, update_id: int) -> bool:
 async def mark_processed(session: AsyncSession, update_id: int, when: dt.datetime) -> None:
     """Remember that this update was handled."""
     statement = insert_ignoring_duplicates(session, ProcessedUpdate, ["update_id"])
-    await session.execute(statement.values(update_id=update_id, processed_at=when))
+    await session.execute(statement, {"update_id": update_id, "processed_at": when})
 
 
 async def latest_processed(session: AsyncSession, limit: int) -> list[int]:
