@@ -139,6 +139,7 @@ class DatabasePersistence(BasePersistence[JsonDict, JsonDict, JsonDict]):
 
     async def drop_user_data(self, user_id: int) -> None:
         self._written.pop(("user", user_id), None)
+
         async def write(session: AsyncSession) -> None:
             await store.drop_data(session, "user", user_id)
 

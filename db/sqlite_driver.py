@@ -52,9 +52,12 @@ class _Cursor:
         return await self._run(True, sql, parameters)
 
     async def _run(self, many: bool, sql: str, parameters: Any) -> _Cursor:
-        rows, self.description, self.rowcount, self.lastrowid = await self._connection.in_thread(
+        outcome: list[Any] = await self._connection.in_thread(
             _execute, self._connection.sqlite, many, sql, parameters
         )
+        rows, self.description, self.rowcount, self.lastrowid = outcome
+        # The worker thread keeps its last result until its next task; emptied, it holds no rows.
+        outcome.clear()
         self._rows = deque(rows)
         return self
 
@@ -74,9 +77,7 @@ class _Cursor:
         self._rows.clear()
 
 
-def _execute(
-    connection: sqlite3.Connection, many: bool, sql: str, parameters: Any
-) -> tuple[list[Row], Any, int, int | None]:
+def _execute(connection: sqlite3.Connection, many: bool, sql: str, parameters: Any) -> list[Any]:
     # Runs on the worker thread, which owns the sqlite3 connection.
     cursor = connection.cursor()
     try:
@@ -85,7 +86,7 @@ def _execute(
         else:
             cursor.execute(sql, parameters)
         rows = cursor.fetchall() if cursor.description else []
-        return rows, cursor.description, cursor.rowcount, cursor.lastrowid
+        return [rows, cursor.description, cursor.rowcount, cursor.lastrowid]
     finally:
         cursor.close()
 

@@ -129,3 +129,23 @@ async def test_a_dropped_postgresql_connection_is_replaced(bot: BotUnderTest):
         )
     reply = await bot.send(TEACHER_ID, "共備社群要幾個人？")
     assert "4" in reply.text
+
+
+async def test_updates_not_yet_handled_stay_unconfirmed_at_telegram(bot: BotUnderTest):
+    # A crash loses what the bot fetched and confirmed but had not handled; the bot fetches
+    # only as far ahead as it handles, so the rest stays at Telegram for the next start.
+    bot.user(TEACHER_ID)
+    for question in ("申請截止日？", "經費多少？", "要幾個人？", "成果發表會？", "找誰問？"):
+        bot.standin.user_sends_text(TEACHER_ID, question)
+    bot.standin.inject_delay("sendMessage", 1.0)
+    updater = bot.application.updater
+    assert updater is not None
+    await updater.start_polling()
+    try:
+        await bot.standin.wait_until(lambda: bool(bot.standin.calls_to("sendMessage")))
+        assert len(bot.standin.pending_updates()) >= 3
+
+        await bot.standin.wait_until(lambda: len(bot.standin.sent_messages(TEACHER_ID)) == 5)
+        await bot.standin.wait_until(lambda: not bot.standin.pending_updates())
+    finally:
+        await updater.stop()
