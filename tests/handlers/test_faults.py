@@ -149,3 +149,48 @@ async def test_updates_not_yet_handled_stay_unconfirmed_at_telegram(bot: BotUnde
         await bot.standin.wait_until(lambda: not bot.standin.pending_updates())
     finally:
         await updater.stop()
+
+
+async def test_a_reply_that_times_out_gets_an_apology_and_the_next_message_is_answered(
+    bot: BotUnderTest,
+):
+    bot.user(TEACHER_ID)
+    # Longer than the client's read timeout (PTB's default, 5 s).
+    bot.standin.inject_delay("sendMessage", 6.0)
+    first = await bot.send(TEACHER_ID, "/help")
+    assert any("發生問題" in text for text in first.texts)
+
+    second = await bot.send(TEACHER_ID, "/help")
+    assert "使用說明" in second.text
+
+
+async def test_a_failed_button_answer_does_not_stop_the_press_from_working(make_bot):
+    bot = await make_bot(today=dt.date(2022, 10, 6))
+    convener = bot.user(TEACHER_ID, "林召集人")
+    await registered_community(bot, convener)
+    await bot.send(convener, "/log")
+    await bot.send(convener, "2022-10-05")
+    bot.standin.inject_fault(
+        method="answerCallbackQuery", chat_id=None, error_code=500,
+        description="Internal Server Error",
+    )  # fmt: skip
+    reply = await bot.press(convener, "專業對話")
+    assert "主題" in reply.text
+
+
+async def test_polling_survives_server_errors_from_get_updates(bot: BotUnderTest):
+    bot.user(TEACHER_ID)
+    bot.standin.inject_fault(
+        method="getUpdates", chat_id=None, error_code=502, description="Bad Gateway", times=2
+    )
+    bot.standin.user_sends_text(TEACHER_ID, "/help")
+    updater = bot.application.updater
+    assert updater is not None
+    await updater.start_polling()
+    try:
+        await bot.standin.wait_until(
+            lambda: bool(bot.standin.sent_messages(TEACHER_ID)), within=15
+        )
+        assert "使用說明" in bot.standin.sent_messages(TEACHER_ID)[0].text
+    finally:
+        await updater.stop()
