@@ -188,9 +188,7 @@ async def test_polling_survives_server_errors_from_get_updates(bot: BotUnderTest
     assert updater is not None
     await updater.start_polling()
     try:
-        await bot.standin.wait_until(
-            lambda: bool(bot.standin.sent_messages(TEACHER_ID)), within=15
-        )
+        await bot.standin.wait_until(lambda: bool(bot.standin.sent_messages(TEACHER_ID)), within=15)
         assert "使用說明" in bot.standin.sent_messages(TEACHER_ID)[0].text
     finally:
         await updater.stop()
