@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import CallbackContext, ContextTypes, ExtBot
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.i18n import normalise_language, t
 from bot.services import Services
@@ -20,10 +22,28 @@ SERVICES_KEY = "services"
 LANGUAGE_KEY = "lang"
 
 JsonDict = dict[str, object]
+Write = Callable[[AsyncSession], Awaitable[object]]
 
 
 class BotContext(CallbackContext[ExtBot[None], JsonDict, JsonDict, JsonDict]):
-    """The callback context, with typed access to the bot's services."""
+    """The callback context (one per update), with typed access to the bot's services."""
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application, chat_id, user_id)
+        self.writes_with_update: list[Write] = []
+
+    def save_with_update(self, write: Write) -> None:
+        """Save ``write`` in the transaction that marks this update handled: both or neither.
+
+        For records that need not be saved before the reply (a question asked): a redelivered
+        update then records nothing twice, and the update costs one transaction, not two.
+        """
+        self.writes_with_update.append(write)
 
     @property
     def services(self) -> Services:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
@@ -74,9 +75,9 @@ async def answer_question(update: Update, context: BotContext) -> None:
     answer = (await _engine(context)).answer(question, services.clock.today())
     if answer.kind != "empty":
         user = update.effective_user
-        async with services.database.session() as session:
-            await questions.record_question(
-                session,
+        context.save_with_update(
+            partial(
+                questions.record_question,
                 user_id=user.id if user else None,
                 text=question,
                 normalised=normalise(question),
@@ -88,6 +89,7 @@ async def answer_question(update: Update, context: BotContext) -> None:
                 source=answer.source,
                 asked_at=services.clock.now(),
             )
+        )
     logger.debug("answered a question: kind=%s score=%.2f", answer.kind, answer.score)
     await reply_html(update, answer_html(answer), answer_markup(answer))
 

@@ -78,9 +78,12 @@ async def track_user(update: Update, context: BotContext) -> None:
 
 
 async def finish_update(update: Update, context: BotContext) -> None:
-    """Save conversation states now (not once a minute) and mark the update handled, at once."""
+    """Save what the update asked to save with it, the conversation states (now, not once a
+    minute) and the mark that the update was handled: in one transaction."""
     persistence = context.application.persistence
     async with context.services.database.session() as session:
+        for write in context.writes_with_update:
+            await write(session)
         if isinstance(persistence, DatabasePersistence):
             with persistence.collecting() as writes:
                 await context.application.update_persistence()

@@ -234,3 +234,27 @@ async def test_questions_in_groups_are_not_answered(bot: BotUnderTest):
     reply = await bot.process(bot.standin.user_sends_in_group(TEACHER_ID, -100123, "經費多少？"))
     assert reply.messages == []
     assert await _stored(bot) == []
+
+
+async def test_a_question_is_kept_once_even_when_the_finishing_save_failed_and_it_came_again(
+    make_bot: MakeBot, monkeypatch
+):
+    bot = await make_bot(today=dt.date(2022, 9, 2))
+    bot.user(TEACHER_ID)
+    update = bot.standin.user_sends_text(TEACHER_ID, DEADLINE_QUESTION)
+
+    from db import updates
+
+    real_mark = updates.mark_processed
+
+    async def database_gone(*args, **kwargs):
+        raise ConnectionError("database went away")
+
+    monkeypatch.setattr(updates, "mark_processed", database_gone)
+    await bot.process(update)
+    assert await _stored(bot) == []  # neither the question nor the "handled" mark was saved
+
+    monkeypatch.setattr(updates, "mark_processed", real_mark)
+    await bot.process(update)  # Telegram delivers it again
+    await bot.process(update)  # and again: now it is known as handled
+    assert [q.text for q in await _stored(bot)] == [DEADLINE_QUESTION]
