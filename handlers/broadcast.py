@@ -48,13 +48,14 @@ from handlers.common import (
     reply_html,
     say,
 )
+from handlers.flows import DRAFT_KEYS, end_other_conversations
 from handlers.staff import ensure_staff
 from reminders.delivery import NO_RETRY, RateLimiter
 
 logger = logging.getLogger(__name__)
 
 END = ConversationHandler.END
-DRAFT_KEY = "broadcast_draft"
+DRAFT_KEY = DRAFT_KEYS["broadcast"]
 PREFIX = "bc:"
 TIMEOUT = dt.timedelta(minutes=30)
 MAX_SCHOOL_CHOICES = 10
@@ -217,6 +218,7 @@ async def start(update: Update, context: BotContext) -> object:
     if not await ensure_staff(update, context, "/broadcast"):
         return END
     assert context.user_data is not None
+    end_other_conversations(update, context, "broadcast")
     draft: dict[str, Any] = {}
     _new_nonce(draft)
     _touch(context, draft)

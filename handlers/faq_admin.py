@@ -44,6 +44,7 @@ from handlers.common import (
     reply_html,
     say,
 )
+from handlers.flows import DRAFT_KEYS, end_other_conversations
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ class Step(StrEnum):
 
 
 END = ConversationHandler.END
-DRAFT_KEY = "faqedit"
+DRAFT_KEY = DRAFT_KEYS["faqedit"]
 PREFIX = "fa:"
 ANSWER_THIS = "fa:u:"
 UNANSWERED_LIMIT = 15
@@ -90,8 +91,9 @@ def _draft(context: BotContext) -> Draft | None:
     return draft if isinstance(draft, dict) else None
 
 
-def _begin(context: BotContext, **fields: Any) -> Draft:
+def _begin(update: Update, context: BotContext, **fields: Any) -> Draft:
     assert context.user_data is not None
+    end_other_conversations(update, context, "faqedit")
     draft: Draft = {
         "id": None,
         "builtin": False,
@@ -303,7 +305,7 @@ async def start_editing(update: Update, context: BotContext) -> object:
     if not await _staff(update, context):
         await say(update, context, "common.staff_only")
         return END
-    draft = _begin(context)
+    draft = _begin(update, context)
     wanted = " ".join(context.args or []).strip()
     if wanted:
         return await _open_existing(update, context, draft, wanted)
@@ -327,7 +329,7 @@ async def answer_this(update: Update, context: BotContext) -> object:
         return END
     await answer_query(update)
     wording = " ".join(asked.text.split())[:MAX_QUESTION_CHARS]
-    draft = _begin(context, questions=[wording] if wording else [])
+    draft = _begin(update, context, questions=[wording] if wording else [])
     text, markup = _prompt(context, draft, Step.QUESTIONS, language)
     # A new message: the list of unanswered questions stays for the next one.
     await reply_html(update, text, markup)

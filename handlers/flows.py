@@ -10,7 +10,8 @@ holds:
   out and ends it (the draft is discarded). ``expire_conversations`` does the same from the
   scheduler for users who simply went away.
 
-Only one flow runs at a time: starting one ends the others.
+Only one conversation runs at a time: starting one (a flow, /broadcast or /faqedit) ends
+the others.
 """
 
 from __future__ import annotations
@@ -141,15 +142,33 @@ def parse_button(flow: str, data: str | None) -> tuple[str, Pressed] | None:
     return parts[1], Pressed(parts[2], parts[3] if len(parts) > 3 else "")
 
 
+# Every conversation of the bot (by its ConversationHandler's name) and the user_data key of
+# its draft: the three flows here, and the staff's /broadcast and /faqedit.
+DRAFT_KEYS = {
+    **{flow: DRAFT_PREFIX + flow for flow in PREFIXES},
+    "broadcast": "broadcast_draft",
+    "faqedit": "faqedit",
+}
+
+
+def end_other_conversations(update: Update, context: BotContext, keep: str) -> None:
+    """End every conversation the user is in except ``keep``, the one they are starting.
+
+    Otherwise a conversation registered earlier would take the messages meant for the new one.
+    """
+    chat, user = update.effective_chat, update.effective_user
+    if context.user_data is None or chat is None or user is None:
+        return
+    for name, key in DRAFT_KEYS.items():
+        if name != keep:
+            context.user_data.pop(key, None)
+            _end_in_memory(context.application, name, (chat.id, user.id))
+
+
 def begin(update: Update, context: BotContext, flow: str, **fields: Any) -> Draft:
-    """Open a fresh draft of this flow, ending any other flow the user was in."""
+    """Open a fresh draft of this flow, ending any other conversation the user was in."""
     assert context.user_data is not None
-    for other in PREFIXES:
-        if other != flow and draft_key(other) in context.user_data:
-            context.user_data.pop(draft_key(other), None)
-            chat, user = update.effective_chat, update.effective_user
-            if chat is not None and user is not None:
-                _end_in_memory(context.application, other, (chat.id, user.id))
+    end_other_conversations(update, context, flow)
     draft: Draft = dict(fields)
     rotate_nonce(draft)
     touch(context, draft)

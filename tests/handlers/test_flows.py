@@ -6,7 +6,7 @@ import datetime as dt
 
 import time_machine
 from sqlalchemy import func, select
-from support import TEACHER_ID, BotUnderTest, MakeBot
+from support import ADMIN_ID, TEACHER_ID, BotUnderTest, MakeBot
 
 from db.models import Community, ConversationState
 from handlers.flows import expire_conversations
@@ -182,3 +182,25 @@ async def test_the_draft_and_state_are_stored_as_plain_json(make_bot: MakeBot):
     assert row is not None and row.name == "register" and row.state == '"rg_name"'
     assert row.expires_at is not None
     assert row.expires_at > bot.services.clock.now() + dt.timedelta(minutes=29)
+
+
+async def test_a_staff_conversation_started_in_the_middle_of_a_flow_owns_the_next_message(
+    make_bot: MakeBot,
+):
+    bot = await make_bot(today=TODAY)
+    bot.user(ADMIN_ID, "劉老師")
+    await bot.send(ADMIN_ID, "/register")
+    await bot.press(ADMIN_ID, "共備精進")  # now /register waits for a school name
+    await bot.send(ADMIN_ID, "/faqedit")
+    await bot.press(ADMIN_ID, "新增")
+    typed = await bot.send(ADMIN_ID, "可以跨校組社群嗎")
+    # /register (registered before /faqedit) no longer owns the chat: the wording went to
+    # /faqedit, which now asks for the answer.
+    assert "flow:register" not in bot.application.user_data[ADMIN_ID]
+    assert "中文回答" in typed.text
+
+    await bot.send(ADMIN_ID, "/broadcast")
+    await bot.send(ADMIN_ID, "各位老師好，研習改到週三。")
+    assert "faqedit" not in bot.application.user_data[ADMIN_ID]
+    await bot.send(ADMIN_ID, "/register")
+    assert "broadcast_draft" not in bot.application.user_data[ADMIN_ID]
