@@ -48,7 +48,7 @@ from handlers.common import (
     reply_html,
     say,
 )
-from handlers.flows import DRAFT_KEYS, end_other_conversations
+from handlers.flows import DRAFT_KEYS, end_other_conversations, is_expired, touch
 from handlers.staff import ensure_staff
 from reminders.delivery import NO_RETRY, RateLimiter
 
@@ -57,7 +57,6 @@ logger = logging.getLogger(__name__)
 END = ConversationHandler.END
 DRAFT_KEY = DRAFT_KEYS["broadcast"]
 PREFIX = "bc:"
-TIMEOUT = dt.timedelta(minutes=30)
 MAX_SCHOOL_CHOICES = 10
 RUNNING_KEY = "broadcasts_running"  # bot_data (not persisted): ids being sent by this process
 # The sender's progress message is edited at most this often (each edit takes a slot of the
@@ -101,18 +100,6 @@ def _button(draft: dict[str, Any], action: str, arg: object = "") -> str:
     return f"{data}:{arg}" if arg != "" else data
 
 
-def _touch(context: BotContext, draft: dict[str, Any]) -> None:
-    draft["expires_at"] = (context.services.clock.now() + TIMEOUT).isoformat()
-
-
-def _expired(context: BotContext, draft: dict[str, Any]) -> bool:
-    try:
-        expires = dt.datetime.fromisoformat(str(draft["expires_at"]))
-    except (KeyError, ValueError):
-        return True
-    return context.services.clock.now() > expires
-
-
 def _finish(context: BotContext) -> object:
     if context.user_data is not None:
         context.user_data.pop(DRAFT_KEY, None)
@@ -125,12 +112,12 @@ async def _step_allowed(update: Update, context: BotContext) -> dict[str, Any] |
         _finish(context)
         return None
     draft = _draft(context)
-    if draft is None or _expired(context, draft):
+    if draft is None or is_expired(draft, context.services.clock.now()):
         await answer_query(update)
         await say(update, context, "broadcast.timed_out")
         _finish(context)
         return None
-    _touch(context, draft)
+    touch(context, draft)
     return draft
 
 
@@ -221,7 +208,7 @@ async def start(update: Update, context: BotContext) -> object:
     end_other_conversations(update, context, "broadcast")
     draft: dict[str, Any] = {}
     _new_nonce(draft)
-    _touch(context, draft)
+    touch(context, draft)
     context.user_data[DRAFT_KEY] = draft
     await say(update, context, "broadcast.ask_text", limit=broadcasts.MAX_TEXT_LENGTH)
     return State.TEXT

@@ -44,7 +44,7 @@ from handlers.common import (
     reply_html,
     say,
 )
-from handlers.flows import DRAFT_KEYS, end_other_conversations
+from handlers.flows import DRAFT_KEYS, end_other_conversations, is_expired, touch
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +74,6 @@ MAX_ANSWER_CHARS = 1200  # both answers, the wordings and the labels fit one 4,0
 MAX_SOURCE_CHARS = 64
 MAX_CALLBACK_BYTES = 64
 NEW_ID_PREFIX = "staff-"
-TIMEOUT = dt.timedelta(minutes=30)
 
 Draft = dict[str, Any]
 StepFn = Callable[[Update, BotContext, Draft, str | None, str], Coroutine[Any, Any, object]]
@@ -105,7 +104,7 @@ def _begin(update: Update, context: BotContext, **fields: Any) -> Draft:
         "related": [],
         **fields,
     }
-    _touch(context, draft)
+    touch(context, draft)
     context.user_data[DRAFT_KEY] = draft
     return draft
 
@@ -114,18 +113,6 @@ def _finish(context: BotContext) -> int:
     if context.user_data is not None:
         context.user_data.pop(DRAFT_KEY, None)
     return END
-
-
-def _touch(context: BotContext, draft: Draft) -> None:
-    draft["expires_at"] = (context.services.clock.now() + TIMEOUT).isoformat()
-
-
-def _expired(context: BotContext, draft: Draft) -> bool:
-    try:
-        expires = dt.datetime.fromisoformat(str(draft["expires_at"]))
-    except (KeyError, ValueError):
-        return True
-    return expires <= context.services.clock.now()
 
 
 def _button(draft: Draft, action: str, arg: str = "") -> str | None:
@@ -379,7 +366,7 @@ def _step(function: StepFn) -> Callback:
             await _refuse(update, context)
             return _finish(context)
         draft = _draft(context)
-        if draft is None or _expired(context, draft):
+        if draft is None or is_expired(draft, context.services.clock.now()):
             await answer_query(update)
             await say(update, context, "faq_admin.timed_out")
             return _finish(context)
@@ -397,7 +384,7 @@ def _step(function: StepFn) -> Callback:
             arg = (message.text if message else None) or ""
         result = await function(update, context, draft, action, arg)
         if result != END:
-            _touch(context, draft)
+            touch(context, draft)
         return result
 
     wrapper.__name__ = function.__name__

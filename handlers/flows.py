@@ -148,6 +148,7 @@ DRAFT_KEYS = {
     **{flow: DRAFT_PREFIX + flow for flow in PREFIXES},
     "broadcast": "broadcast_draft",
     "faqedit": "faqedit",
+    "review": "review_rejecting",
 }
 
 
@@ -332,8 +333,21 @@ async def _language(application: Application[Any, Any, Any, Any, Any, Any], user
     return normalise_language(user.language if user else None)
 
 
+def _timed_out(language: str, name: str) -> str:
+    if name in COMMANDS:
+        return t(language, "flows.timed_out", command=COMMANDS[name])
+    # The staff's conversations say what was (not) done: nothing was sent, changed or rejected.
+    keys = {
+        "broadcast": "broadcast.timed_out",
+        "faqedit": "faq_admin.timed_out",
+        "review": "review.reason_timed_out",
+    }
+    return t(language, keys[name])
+
+
 async def expire_conversations(application: Application[Any, Any, Any, Any, Any, Any]) -> int:
-    """End the flows of users who went quiet past the timeout; tell each once; how many ended.
+    """End the conversations of users who went quiet past the timeout; tell each once; return
+    how many ended.
 
     The scheduler calls this every minute. A draft touched since the database row was written
     (its own ``expires_at`` is still ahead) is left alone.
@@ -344,15 +358,15 @@ async def expire_conversations(application: Application[Any, Any, Any, Any, Any,
         expired = await persistence_store.expired_conversations(session, now)
     ended = 0
     for name, key in expired:
-        if name not in PREFIXES or len(key) != 2:
+        if name not in DRAFT_KEYS or len(key) != 2:
             continue
         chat_id, user_id = int(key[0]), int(key[1])
         user_data = application.user_data.get(user_id)
-        draft = user_data.get(draft_key(name)) if user_data is not None else None
+        draft = user_data.get(DRAFT_KEYS[name]) if user_data is not None else None
         if isinstance(draft, dict) and not is_expired(draft, now):
             continue
         if user_data is not None:
-            user_data.pop(draft_key(name), None)
+            user_data.pop(DRAFT_KEYS[name], None)
         _end_in_memory(application, name, key)
         async with services.database.session() as session:
             await persistence_store.save_conversation(session, name, key, None, None)
@@ -361,9 +375,7 @@ async def expire_conversations(application: Application[Any, Any, Any, Any, Any,
         language = await _language(application, user_id)
         try:
             await application.bot.send_message(
-                chat_id,
-                t(language, "flows.timed_out", command=COMMANDS[name]),
-                parse_mode=ParseMode.HTML,
+                chat_id, _timed_out(language, name), parse_mode=ParseMode.HTML
             )
         except TelegramError as error:
             logger.info("Could not tell a user their flow timed out: %s", type(error).__name__)

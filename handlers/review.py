@@ -28,6 +28,7 @@ from bot.program import Program
 from bot.rules import RuleProblem
 from db import staff_queries, users
 from handlers.common import BotContext, edit_or_send, keyboard, language_of, reply_html, say
+from handlers.flows import DRAFT_KEYS, end_other_conversations, is_expired, touch
 from handlers.staff import ensure_staff
 
 logger = logging.getLogger(__name__)
@@ -35,10 +36,9 @@ logger = logging.getLogger(__name__)
 APPLY_CALLBACK = "ap:go:"
 APPROVE_CALLBACK = "rv:ok:"
 REJECT_CALLBACK = "rv:no:"
-REJECTING_KEY = "review_rejecting"
+REJECTING_KEY = DRAFT_KEYS["review"]
 # How many applications /review shows at once (one message, a row of buttons each).
 PAGE = 15
-REASON_TIMEOUT = dt.timedelta(minutes=30)
 
 
 class State(enum.StrEnum):
@@ -343,10 +343,10 @@ async def reject_pressed(update: Update, context: BotContext) -> object:
         return ConversationHandler.END
     await query.answer()
     if context.user_data is not None:
-        context.user_data[REJECTING_KEY] = {
-            "id": view.id,
-            "until": (context.services.clock.now() + REASON_TIMEOUT).isoformat(),
-        }
+        end_other_conversations(update, context, "review")
+        pending: dict[str, object] = {"id": view.id}
+        touch(context, pending)
+        context.user_data[REJECTING_KEY] = pending
     await reply_html(update, t(language, "review.ask_reason", name=html_escape(view.name)))
     return State.REASON
 
@@ -358,15 +358,15 @@ async def reason_typed(update: Update, context: BotContext) -> object:
     if user is None or message is None or context.user_data is None:
         return ConversationHandler.END
     language = language_of(update, context)
+    services = context.services
     pending = context.user_data.get(REJECTING_KEY)
-    if not isinstance(pending, dict) or _expired(context, pending):
+    if not isinstance(pending, dict) or is_expired(pending, services.clock.now()):
         context.user_data.pop(REJECTING_KEY, None)
         await say(update, context, "review.reason_timed_out")
         return ConversationHandler.END
     if not await ensure_staff(update, context, "reject"):
         context.user_data.pop(REJECTING_KEY, None)
         return ConversationHandler.END
-    services = context.services
     try:
         async with services.database.session() as session:
             decision = await applications.reject(
@@ -387,14 +387,6 @@ async def reason_typed(update: Update, context: BotContext) -> object:
     logger.info("Application %s rejected", decision.application.id)
     await reply_html(update, await _decided(update, context, decision, language))
     return ConversationHandler.END
-
-
-def _expired(context: BotContext, pending: dict[str, object]) -> bool:
-    try:
-        until = dt.datetime.fromisoformat(str(pending["until"]))
-    except (KeyError, ValueError):
-        return True
-    return context.services.clock.now() > until
 
 
 async def cancel(update: Update, context: BotContext) -> object:

@@ -204,3 +204,17 @@ async def test_a_staff_conversation_started_in_the_middle_of_a_flow_owns_the_nex
     assert "faqedit" not in bot.application.user_data[ADMIN_ID]
     await bot.send(ADMIN_ID, "/register")
     assert "broadcast_draft" not in bot.application.user_data[ADMIN_ID]
+
+
+async def test_a_quiet_staff_member_is_told_their_broadcast_timed_out(make_bot: MakeBot):
+    bot = await make_bot(today=TODAY)
+    bot.user(ADMIN_ID, "劉老師")
+    await bot.send(ADMIN_ID, "/broadcast")
+    sent_before = len(bot.standin.sent_messages(ADMIN_ID))
+    with later(31):
+        assert await expire_conversations(bot.application) == 1
+        assert await expire_conversations(bot.application) == 0
+    messages = bot.standin.sent_messages(ADMIN_ID)[sent_before:]
+    assert len(messages) == 1 and "沒有發送任何訊息" in (messages[0].text or "")
+    assert "broadcast_draft" not in bot.application.user_data[ADMIN_ID]
+    assert await conversation_rows(bot) == 0

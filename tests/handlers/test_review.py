@@ -252,3 +252,17 @@ async def test_several_applications_come_in_one_message_and_the_list_updates(bot
     assert "已核定「乙社群」" in updated.text
     assert "待審核的申請：1 件" in updated.text and "1. 甲社群" in updated.text
     assert await status_of(bot, second) == CommunityStatus.APPROVED
+
+
+async def test_a_reason_typed_after_starting_another_flow_still_rejects(bot: BotUnderTest):
+    # /register is registered before the review: without ending it, it would take the reason.
+    bot.user(ADMIN_ID)
+    bot.user(CONVENER_ID)
+    community_id = await add_community(bot, CONVENER_ID, status=CommunityStatus.SUBMITTED)
+    await bot.send(ADMIN_ID, "/register")
+    await bot.press(ADMIN_ID, "共備精進")
+    await bot.send(ADMIN_ID, "/review")
+    await bot.press(ADMIN_ID, "不通過")
+    done = await bot.send(ADMIN_ID, "缺少經費概算表")
+    assert "不通過" in done.text
+    assert await status_of(bot, community_id) == CommunityStatus.REJECTED
