@@ -10,8 +10,8 @@ holds:
   out and ends it (the draft is discarded). ``expire_conversations`` does the same from the
   scheduler for users who simply went away.
 
-Only one conversation runs at a time: starting one (a flow, /broadcast or /faqedit) ends
-the others.
+Only one conversation runs at a time: starting one (a flow, /broadcast, /faqedit or a
+rejection reason in /review) ends the others.
 """
 
 from __future__ import annotations
@@ -143,7 +143,7 @@ def parse_button(flow: str, data: str | None) -> tuple[str, Pressed] | None:
 
 
 # Every conversation of the bot (by its ConversationHandler's name) and the user_data key of
-# its draft: the three flows here, and the staff's /broadcast and /faqedit.
+# its draft: the three flows here, and the staff's /broadcast, /faqedit and rejection reason.
 DRAFT_KEYS = {
     **{flow: DRAFT_PREFIX + flow for flow in PREFIXES},
     "broadcast": "broadcast_draft",
