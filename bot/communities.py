@@ -21,6 +21,7 @@ from bot.program import Program
 from bot.progress import ActivityRecord, Progress, compute_progress
 from bot.rules import MemberDraft, RuleProblem, clean_member_name, member_problems
 from db import communities as store
+from db import staff_queries
 from db.models import Activity, Community, Member, User
 
 MAX_COMMUNITY_NAME = 60
@@ -229,10 +230,15 @@ def _role_in(community: Community, user_id: int, *, staff: bool) -> Role | None:
 
 
 async def community_for_change(
-    session: AsyncSession, user_id: int, community_id: int, *, staff: bool = False
+    session: AsyncSession,
+    user_id: int,
+    community_id: int,
+    *,
+    staff: bool = False,
+    activities: bool = True,
 ) -> Community:
     """The community, if the user may change it; NotAllowed otherwise."""
-    community = await store.get_community(session, community_id)
+    community = await store.get_community(session, community_id, activities=activities)
     if community is None:
         raise NotAllowed(community_id)
     role = _role_in(community, user_id, staff=staff)
@@ -242,10 +248,15 @@ async def community_for_change(
 
 
 async def community_for_view(
-    session: AsyncSession, user_id: int, community_id: int, *, staff: bool = False
+    session: AsyncSession,
+    user_id: int,
+    community_id: int,
+    *,
+    staff: bool = False,
+    activities: bool = True,
 ) -> tuple[Community, Role]:
     """The community and the user's role, if the user may see it; NotAllowed otherwise."""
-    community = await store.get_community(session, community_id)
+    community = await store.get_community(session, community_id, activities=activities)
     if community is None:
         raise NotAllowed(community_id)
     role = _role_in(community, user_id, staff=staff)
@@ -255,16 +266,18 @@ async def community_for_view(
 
 
 async def communities_of(
-    session: AsyncSession, program_year: int, user_id: int
+    session: AsyncSession, program_year: int, user_id: int, *, activities: bool = True
 ) -> list[tuple[Community, Role]]:
     """The communities of this year the user convenes or belongs to, with their role."""
-    found = await store.communities_of_user(session, program_year, user_id)
+    found = await store.communities_of_user(session, program_year, user_id, activities=activities)
     return [(c, Role.CONVENER if c.convener_user_id == user_id else Role.MEMBER) for c in found]
 
 
-async def convened_by(session: AsyncSession, program_year: int, user_id: int) -> Community | None:
+async def convened_by(
+    session: AsyncSession, program_year: int, user_id: int, *, activities: bool = True
+) -> Community | None:
     """The community this user convenes this year."""
-    return await store.community_of_convener(session, program_year, user_id)
+    return await store.community_of_convener(session, program_year, user_id, activities=activities)
 
 
 # --- registering ----------------------------------------------------------------------------
@@ -445,7 +458,9 @@ async def log_activity(
         if existing.community_id != community_id:
             raise NotAllowed(client_token)
         return existing, False
-    community = await community_for_change(session, user_id, community_id, staff=staff)
+    community = await community_for_change(
+        session, user_id, community_id, staff=staff, activities=False
+    )
     _check_activity(program, community, draft)
     activity = Activity(
         community_id=community.id,
@@ -453,10 +468,7 @@ async def log_activity(
         created_by=user_id,
         **_activity_fields(draft),
     )
-    saved, created = await store.add_activity(session, activity)
-    if created:
-        community.activities.append(saved)  # so progress read in this session counts it
-    return saved, created
+    return await store.add_activity(session, activity)
 
 
 def _activity_fields(draft: ActivityDraft) -> dict[str, object]:
@@ -523,6 +535,17 @@ def draft_of(activity: Activity) -> ActivityDraft:
 
 
 def progress_of(program: Program, community: Community, today: dt.date) -> Progress:
-    """How far the community has come against its type's requirements."""
+    """How far the community (loaded with its activities) has come against its requirements."""
     records = [ActivityRecord(activity.day, activity.kind) for activity in community.activities]
     return compute_progress(program, community.type_key, records, today)
+
+
+async def progress_of_many(
+    session: AsyncSession, program: Program, communities: Sequence[Community], today: dt.date
+) -> list[Progress]:
+    """progress_of for each community, reading only the days and kinds of their activities."""
+    found = await staff_queries.activity_days_and_kinds(session, [c.id for c in communities])
+    return [
+        compute_progress(program, c.type_key, [ActivityRecord(d, k) for d, k in found[c.id]], today)
+        for c in communities
+    ]

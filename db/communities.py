@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import raiseload
+from sqlalchemy.sql.base import ExecutableOption
 
 from db.models import Activity, Community, Member, School
 
@@ -65,24 +67,32 @@ async def add_school(session: AsyncSession, name: str) -> School:
 # --- communities and members ----------------------------------------------------------------
 
 
-async def get_community(session: AsyncSession, community_id: int) -> Community | None:
-    """The community with its school, members and activities."""
-    return await session.get(Community, community_id)
+def _loading(activities: bool) -> list[ExecutableOption]:
+    # A community's activities are most of what loading it costs; many callers need only its
+    # members. Without them, touching ``community.activities`` raises instead of loading.
+    return [] if activities else [raiseload(Community.activities)]
+
+
+async def get_community(
+    session: AsyncSession, community_id: int, *, activities: bool = True
+) -> Community | None:
+    """The community with its school, members and (unless told not to) activities."""
+    return await session.get(Community, community_id, options=_loading(activities))
 
 
 async def community_of_convener(
-    session: AsyncSession, program_year: int, user_id: int
+    session: AsyncSession, program_year: int, user_id: int, *, activities: bool = True
 ) -> Community | None:
     """The community this user convenes in this program year."""
     return await session.scalar(
-        select(Community).where(
-            Community.program_year == program_year, Community.convener_user_id == user_id
-        )
+        select(Community)
+        .where(Community.program_year == program_year, Community.convener_user_id == user_id)
+        .options(*_loading(activities))
     )
 
 
 async def communities_of_user(
-    session: AsyncSession, program_year: int, user_id: int
+    session: AsyncSession, program_year: int, user_id: int, *, activities: bool = True
 ) -> list[Community]:
     """Communities of this year the user convenes or is a linked member of, oldest first."""
     linked = select(Member.community_id).where(Member.user_id == user_id)
@@ -92,6 +102,7 @@ async def communities_of_user(
             Community.program_year == program_year,
             or_(Community.convener_user_id == user_id, Community.id.in_(linked)),
         )
+        .options(*_loading(activities))
         .order_by(Community.id)
     )
     return list(rows.unique())

@@ -232,16 +232,16 @@ async def start_log(update: Update, context: BotContext) -> object:
     staff = await is_staff(context, user.id)
     year = services.program.program.year
     async with services.database.session() as session:
-        community = await communities.convened_by(session, year, user.id)
+        community = await communities.convened_by(session, year, user.id, activities=False)
         if community is None and staff and context.args and context.args[0].isdigit():
             try:
                 community = await communities.community_for_change(
-                    session, user.id, int(context.args[0]), staff=True
+                    session, user.id, int(context.args[0]), staff=True, activities=False
                 )
             except communities.NotAllowed:
                 community = None
         belongs = community is None and bool(
-            await communities.communities_of(session, year, user.id)
+            await communities.communities_of(session, year, user.id, activities=False)
         )
     if community is None:
         await say(update, context, "log.member_only" if belongs else "log.no_community")
@@ -529,9 +529,11 @@ async def _save(update: Update, context: BotContext, draft: Draft) -> object:
                 )  # fmt: skip
                 key = "log.saved" if created else "log.already_saved"
             community, _ = await communities.community_for_view(
-                session, user.id, community_id, staff=staff
+                session, user.id, community_id, staff=staff, activities=False
             )
-            progress = communities.progress_of(program, community, services.clock.today())
+            [progress] = await communities.progress_of_many(
+                session, program, [community], services.clock.today()
+            )
     except communities.NotAllowed:
         await flows.show(update, context, t(language, "common.not_allowed"))
         return flows.finish(context, FLOW)

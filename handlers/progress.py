@@ -45,19 +45,21 @@ async def show_progress(update: Update, context: BotContext) -> None:
     wanted = int(context.args[0]) if context.args and context.args[0].isdigit() else None
     staff = wanted is not None and await is_staff(context, user.id)
     async with services.database.session() as session:
-        mine = await communities.communities_of(session, program.program.year, user.id)
+        mine = await communities.communities_of(
+            session, program.program.year, user.id, activities=False
+        )
         found = [community for community, _ in mine]
         if not found and wanted is not None and staff:
             try:
                 community, _ = await communities.community_for_view(
-                    session, user.id, wanted, staff=True
+                    session, user.id, wanted, staff=True, activities=False
                 )
                 found = [community]
             except communities.NotAllowed:
                 found = []
+        progress = await communities.progress_of_many(session, program, found, today)
         texts = [
-            render_progress(program, c, communities.progress_of(program, c, today), language)
-            for c in found
+            render_progress(program, c, p, language) for c, p in zip(found, progress, strict=True)
         ]
     if not texts:
         await say(update, context, "progress.none_yet")
