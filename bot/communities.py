@@ -21,7 +21,6 @@ from bot.program import Program
 from bot.progress import ActivityRecord, Progress, compute_progress
 from bot.rules import MemberDraft, RuleProblem, clean_member_name, member_problems
 from db import communities as store
-from db import staff_queries
 from db.models import Activity, Community, Member, User
 
 MAX_COMMUNITY_NAME = 60
@@ -544,7 +543,7 @@ async def progress_of_many(
     session: AsyncSession, program: Program, communities: Sequence[Community], today: dt.date
 ) -> list[Progress]:
     """progress_of for each community, reading only the days and kinds of their activities."""
-    found = await staff_queries.activity_days_and_kinds(session, [c.id for c in communities])
+    found = await store.activity_days_and_kinds(session, [c.id for c in communities])
     return [
         compute_progress(program, c.type_key, [ActivityRecord(d, k) for d, k in found[c.id]], today)
         for c in communities

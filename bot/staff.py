@@ -21,6 +21,7 @@ from bot.progress import (
     render_checklist,
 )
 from db import staff_queries as queries
+from db.communities import activity_days_and_kinds
 from db.models import CommunityStatus
 
 # Communities still in the program: rejected ones are not expected to run activities.
@@ -65,7 +66,7 @@ async def behind_schedule(
 ) -> list[BehindCommunity]:
     """The running communities of this year that are behind the pace, by school and name."""
     overview = await queries.community_overview(session, program.program.year, RUNNING)
-    logged = await queries.activity_days_and_kinds(session, [row[0] for row in overview])
+    logged = await activity_days_and_kinds(session, [row[0] for row in overview])
     progress = compute_progress_many(
         program,
         (

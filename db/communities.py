@@ -7,7 +7,8 @@ Plain queries on a session the caller owns: nothing here commits. Rules and auth
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -174,10 +175,17 @@ async def delete_activity(session: AsyncSession, activity: Activity) -> None:
 
 
 async def activity_days_and_kinds(
-    session: AsyncSession, community_id: int
-) -> list[tuple[dt.date, str]]:
-    """(day, kind) of each activity of a community, for counting progress."""
-    rows = await session.execute(
-        select(Activity.day, Activity.kind).where(Activity.community_id == community_id)
-    )
-    return [(day, kind) for day, kind in rows]
+    session: AsyncSession, community_ids: Collection[int]
+) -> dict[int, list[tuple[dt.date, str]]]:
+    """community id → (day, kind) of each of its activities."""
+    found: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
+    ids = list(community_ids)
+    for start in range(0, len(ids), 500):
+        rows = await session.execute(
+            select(Activity.community_id, Activity.day, Activity.kind).where(
+                Activity.community_id.in_(ids[start : start + 500])
+            )
+        )
+        for community_id, day, kind in rows:
+            found[community_id].append((day, kind))
+    return found

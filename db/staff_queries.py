@@ -5,7 +5,6 @@ Plain queries on a session the caller owns; nothing here commits.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -154,23 +153,6 @@ async def community_overview(
     return [
         (cid, name, school, type_key, convener) for cid, name, school, type_key, convener in rows
     ]
-
-
-async def activity_days_and_kinds(
-    session: AsyncSession, community_ids: Collection[int]
-) -> dict[int, list[tuple[dt.date, str]]]:
-    """community id → (day, kind) of each of its activities."""
-    found: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
-    ids = list(community_ids)
-    for start in range(0, len(ids), 500):
-        rows = await session.execute(
-            select(Activity.community_id, Activity.day, Activity.kind).where(
-                Activity.community_id.in_(ids[start : start + 500])
-            )
-        )
-        for community_id, day, kind in rows:
-            found[community_id].append((day, kind))
-    return found
 
 
 async def delivery_figures(session: AsyncSession) -> dict[tuple[str, str], int]:

@@ -83,9 +83,9 @@ async def test_an_activity_with_a_known_client_token_is_not_inserted_again(datab
     async with database.session() as session:
         again, created = await store.add_activity(session, activity())
         assert not created and again.id == first.id
-        assert await store.activity_days_and_kinds(session, community_id) == [
-            (dt.date(2022, 10, 5), "dialogue")
-        ]
+        assert await store.activity_days_and_kinds(session, [community_id]) == {
+            community_id: [(dt.date(2022, 10, 5), "dialogue")]
+        }
 
 
 async def test_members_are_found_by_invite_code_and_linked_users_see_their_community(
