@@ -194,11 +194,23 @@ async def render(
         text = t(language, "register.ask_subject", name=name)
         rows = [[(t(language, "register.skip"), _b(draft, "skip"))], back]
     elif state is State.ACTIVITIES:
-        shown = sorted(community.activities, key=lambda a: (a.day, a.id), reverse=True)
-        text = t(language, "community.activities_page" if shown else "community.no_activities",
-                 count=len(community.activities))  # fmt: skip
+        newest_first = sorted(community.activities, key=lambda a: (a.day, a.id), reverse=True)
+        last_page = max(0, (len(newest_first) - 1) // ACTIVITIES_SHOWN)
+        page = min(max(int(draft.get("page", 0)), 0), last_page)
+        draft["page"] = page
+        start = page * ACTIVITIES_SHOWN
+        shown = newest_first[start : start + ACTIVITIES_SHOWN]
+        key = "community.activities_page" if shown else "community.no_activities"
+        text = t(language, key, count=len(newest_first), first=start + 1, last=start + len(shown))
         rows = [[(_activity_label(program, a, language), _b(draft, "activity", a.id))]
-                for a in shown[:ACTIVITIES_SHOWN]]  # fmt: skip
+                for a in shown]  # fmt: skip
+        turn = []
+        if page > 0:
+            turn.append((t(language, "community.newer"), _b(draft, "activities", page - 1)))
+        if page < last_page:
+            turn.append((t(language, "community.older"), _b(draft, "activities", page + 1)))
+        if turn:
+            rows.append(turn)
         rows.append(back)
     else:
         activity = next(a for a in community.activities if a.id == draft["activity_id"])
@@ -218,17 +230,18 @@ async def render(
             },
             language,
         )
+        to_list = (t(language, "community.back"), _b(draft, "activities", draft.get("page", 0)))
         if state is State.DELETE:
             text = details + "\n\n" + t(language, "community.delete_confirm")
             rows = [[(t(language, "community.delete_yes"), _b(draft, "adel_yes", activity.id))],
-                    [(t(language, "community.back"), _b(draft, "activities"))]]  # fmt: skip
+                    [to_list]]  # fmt: skip
         else:
             text = details
             if role.can_change:
                 edit = (t(language, "community.edit"), _b(draft, "aedit", activity.id))
                 delete = (t(language, "community.delete"), _b(draft, "adel", activity.id))
                 rows.append([edit, delete])
-            rows.append([(t(language, "community.back"), _b(draft, "activities"))])
+            rows.append([to_list])
     if notice:
         text = notice + "\n\n" + text
     await flows.show(update, context, text, keyboard(rows))
@@ -295,6 +308,8 @@ async def pressed_button(
     if action == "members":
         return await render(update, context, draft, State.MEMBERS, community, role)
     if action == "activities":
+        # The menu opens the newest page; "back" from an activity returns to the page it was on.
+        draft["page"] = pressed.number if pressed.number is not None else 0
         return await render(update, context, draft, State.ACTIVITIES, community, role)
     if action in ("member", "activity", "adel", "adel_yes", "aedit"):
         known = member_ids if action == "member" else activity_ids

@@ -219,6 +219,34 @@ async def test_an_activity_is_deleted_after_a_confirmation(bot: BotUnderTest):
     assert not await activity_exists(bot, community["activity"])
 
 
+async def test_a_long_activity_list_pages_and_back_returns_to_the_same_page(bot: BotUnderTest):
+    community = await seed(bot)  # one meeting on 10/5, topic 差異化教學
+    everyone = tuple(community["members"].values())  # type: ignore[attr-defined]
+    async with bot.services.database.session() as session:
+        for day in range(1, 25):  # 24 more, in September: older than the seeded one
+            meeting = communities.ActivityDraft(
+                dt.date(2022, 9, day), "dialogue", f"第{day}次共備", everyone
+            )
+            await communities.log_activity(
+                session, bot.services.program, TEACHER_ID, int(community["id"]), meeting,
+                uuid.uuid4().hex,
+            )  # fmt: skip
+    await bot.send(TEACHER_ID, "/mycommunity")
+    first = await bot.press(TEACHER_ID, "活動紀錄")
+    assert "已記錄 25 筆活動" in first.text and "第 1–20 筆" in first.text
+    assert "差異化教學" in " ".join(labels(first)) and "較舊的 ›" in labels(first)
+    assert "‹ 較新的" not in labels(first)
+
+    older = await bot.press(TEACHER_ID, "較舊的 ›")
+    assert "第 21–25 筆" in older.text
+    assert any("第1次共備" in label for label in labels(older))
+    assert "‹ 較新的" in labels(older) and "較舊的 ›" not in labels(older)
+
+    await bot.press(TEACHER_ID, "第1次共備")
+    back = await bot.press(TEACHER_ID, "返回")
+    assert "第 21–25 筆" in back.text
+
+
 async def test_staff_can_open_any_community_by_its_number(bot: BotUnderTest):
     community = await seed(bot)
     bot.user(ADMIN_ID, "賴承辦")
