@@ -43,8 +43,8 @@ def _single_trip_creator(url: str) -> Callable[[], Awaitable[Any]]:
     # connection (see db/sqlite_driver.py).
     from db import sqlite_driver
 
-    probe = create_async_engine(url)
-    args, options = probe.dialect.create_connect_args(probe.url)
+    parsed = make_url(url)
+    args, options = parsed.get_dialect()().create_connect_args(parsed)
     return lambda: sqlite_driver.connect(*args, **options)
 
 
