@@ -13,7 +13,6 @@ import datetime as dt
 import enum
 import logging
 import re
-import secrets
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
@@ -36,6 +35,7 @@ from bot.i18n import html_escape, normalise_language, t
 from bot.program import Program
 from bot.services import Services
 from db import broadcasts as store
+from handlers import flows
 from handlers.common import (
     SERVICES_KEY,
     BotContext,
@@ -48,15 +48,15 @@ from handlers.common import (
     reply_html,
     say,
 )
-from handlers.flows import DRAFT_KEYS, end_other_conversations, is_expired, touch
+from handlers.flows import Pressed, is_expired, touch
 from handlers.staff import ensure_staff
 from reminders.delivery import NO_RETRY, RateLimiter
 
 logger = logging.getLogger(__name__)
 
 END = ConversationHandler.END
-DRAFT_KEY = DRAFT_KEYS["broadcast"]
-PREFIX = "bc:"
+FLOW = "broadcast"
+PREFIX = f"{flows.PREFIXES[FLOW]}:"
 MAX_SCHOOL_CHOICES = 10
 RUNNING_KEY = "broadcasts_running"  # bot_data (not persisted): ids being sent by this process
 # The sender's progress message is edited at most this often (each edit takes a slot of the
@@ -83,58 +83,30 @@ class State(enum.StrEnum):
 # --- the draft ------------------------------------------------------------------------------
 
 
-def _draft(context: BotContext) -> dict[str, Any] | None:
-    if context.user_data is None:
-        return None
-    draft = context.user_data.get(DRAFT_KEY)
-    return draft if isinstance(draft, dict) else None
-
-
-def _new_nonce(draft: dict[str, Any]) -> str:
-    draft["nonce"] = secrets.token_hex(4)
-    return str(draft["nonce"])
-
-
-def _button(draft: dict[str, Any], action: str, arg: object = "") -> str:
-    data = f"{PREFIX}{draft['nonce']}:{action}"
-    return f"{data}:{arg}" if arg != "" else data
-
-
-def _finish(context: BotContext) -> object:
-    if context.user_data is not None:
-        context.user_data.pop(DRAFT_KEY, None)
-    return END
+def _b(draft: dict[str, Any], action: str, arg: object = "") -> str:
+    return flows.button(FLOW, draft, action, arg)
 
 
 async def _step_allowed(update: Update, context: BotContext) -> dict[str, Any] | None:
     """The open draft if this step may go on: staff, not timed out; otherwise ends it."""
     if not await ensure_staff(update, context, "broadcast step"):
-        _finish(context)
+        flows.finish(context, FLOW)
         return None
-    draft = _draft(context)
+    draft = flows.get_draft(context, FLOW)
     if draft is None or is_expired(draft, context.services.clock.now()):
         await answer_query(update)
         await say(update, context, "broadcast.timed_out")
-        _finish(context)
+        flows.finish(context, FLOW)
         return None
     touch(context, draft)
     return draft
 
 
-def _pressed(update: Update, draft: dict[str, Any]) -> tuple[str, str] | None:
-    """(action, argument) of a button of the draft's current menu, or None for a stale one."""
+async def _press(update: Update, draft: dict[str, Any], language: str) -> Pressed | None:
+    """Answer the pressed button; what was pressed, or None (said so) for a stale one."""
     query = update.callback_query
-    if query is None or not query.data:
-        return None
-    parts = query.data.removeprefix(PREFIX).split(":", 2)
-    if len(parts) < 2 or parts[0] != draft.get("nonce"):
-        return None
-    return parts[1], parts[2] if len(parts) > 2 else ""
-
-
-async def _press(update: Update, draft: dict[str, Any], language: str) -> tuple[str, str] | None:
-    """Answer the pressed button; its (action, argument), or None (said so) for a stale one."""
-    pressed = _pressed(update, draft)
+    parsed = flows.parse_button(FLOW, query.data if query else None)
+    pressed = parsed[1] if parsed is not None and parsed[0] == draft.get("nonce") else None
     await answer_query(update, None if pressed else t(language, "common.menu_expired"))
     return pressed
 
@@ -159,8 +131,8 @@ def describe_audience(program: Program, audience: Audience, language: str, schoo
 
 def _audience_menu(program: Program, draft: dict[str, Any], language: str) -> InlineKeyboardMarkup:
     rows: list[list[Button]] = [
-        [(t(language, "broadcast.audience_everyone"), _button(draft, "aud", "everyone"))],
-        [(t(language, "broadcast.audience_conveners"), _button(draft, "aud", "conveners"))],
+        [(t(language, "broadcast.audience_everyone"), _b(draft, "aud", "everyone"))],
+        [(t(language, "broadcast.audience_conveners"), _b(draft, "aud", "conveners"))],
     ]
     for community_type in program.community_types:
         label = t(
@@ -168,10 +140,10 @@ def _audience_menu(program: Program, draft: dict[str, Any], language: str) -> In
             "broadcast.audience_type",
             type=community_type.name_en if language == "en" else community_type.name,
         )
-        rows.append([(label, _button(draft, "aud", f"type:{community_type.key}"))])
-    rows.append([(t(language, "broadcast.choose_schools"), _button(draft, "aud", "schools"))])
-    rows.append([(t(language, "broadcast.audience_behind"), _button(draft, "aud", "behind"))])
-    rows.append([(t(language, "broadcast.cancel_button"), _button(draft, "cancel"))])
+        rows.append([(label, _b(draft, "aud", f"type:{community_type.key}"))])
+    rows.append([(t(language, "broadcast.choose_schools"), _b(draft, "aud", "schools"))])
+    rows.append([(t(language, "broadcast.audience_behind"), _b(draft, "aud", "behind"))])
+    rows.append([(t(language, "broadcast.cancel_button"), _b(draft, "cancel"))])
     return keyboard(rows)
 
 
@@ -204,12 +176,7 @@ async def start(update: Update, context: BotContext) -> object:
     """Ask for the message to broadcast."""
     if not await ensure_staff(update, context, "/broadcast"):
         return END
-    assert context.user_data is not None
-    end_other_conversations(update, context, "broadcast")
-    draft: dict[str, Any] = {}
-    _new_nonce(draft)
-    touch(context, draft)
-    context.user_data[DRAFT_KEY] = draft
+    flows.begin(update, context, FLOW)
     await say(update, context, "broadcast.ask_text", limit=broadcasts.MAX_TEXT_LENGTH)
     return State.TEXT
 
@@ -235,7 +202,7 @@ async def text_typed(update: Update, context: BotContext) -> object:
     except BroadcastTextError as error:
         await reply_html(update, _error_text(error, language))
         return State.TEXT
-    _new_nonce(draft)
+    flows.rotate_nonce(draft)
     await reply_html(
         update,
         t(language, "broadcast.choose_audience"),
@@ -261,15 +228,15 @@ async def audience_chosen(update: Update, context: BotContext) -> object:
     pressed = await _press(update, draft, language)
     if pressed is None:
         return None
-    action, arg = pressed
+    action, arg = pressed.action, pressed.arg
     if action == "cancel":
         await edit_or_send(update, t(language, "common.cancelled"))
-        return _finish(context)
+        return flows.finish(context, FLOW)
     if action != "aud":
         return None
     if arg == "schools":
         draft["schools"] = []
-        _new_nonce(draft)
+        flows.rotate_nonce(draft)
         await edit_or_send(update, t(language, "broadcast.ask_school"))
         return State.SCHOOLS
     kind, _, type_key = arg.partition(":")
@@ -300,7 +267,7 @@ async def school_typed(update: Update, context: BotContext) -> object:
     if not found:
         await say(update, context, "broadcast.no_school", typed=html_escape(typed))
         return State.SCHOOLS
-    _new_nonce(draft)
+    flows.rotate_nonce(draft)
     await reply_html(update, _schools_text(draft, language), _schools_menu(draft, language))
     return State.SCHOOLS
 
@@ -314,13 +281,13 @@ def _schools_text(draft: dict[str, Any], language: str) -> str:
 def _schools_menu(draft: dict[str, Any], language: str) -> InlineKeyboardMarkup:
     chosen = set(draft.get("schools", []))
     rows: list[list[Button]] = [
-        [(("☑ " if school_id in chosen else "☐ ") + name[:40], _button(draft, "tick", school_id))]
+        [(("☑ " if school_id in chosen else "☐ ") + name[:40], _b(draft, "tick", school_id))]
         for school_id, name in draft.get("found", [])
     ]
     rows.append(
         [
-            (t(language, "broadcast.schools_done"), _button(draft, "done")),
-            (t(language, "broadcast.cancel_button"), _button(draft, "cancel")),
+            (t(language, "broadcast.schools_done"), _b(draft, "done")),
+            (t(language, "broadcast.cancel_button"), _b(draft, "cancel")),
         ]
     )
     return keyboard(rows)
@@ -335,10 +302,10 @@ async def school_pressed(update: Update, context: BotContext) -> object:
     pressed = await _press(update, draft, language)
     if pressed is None:
         return None
-    action, arg = pressed
+    action, arg = pressed.action, pressed.arg
     if action == "cancel":
         await edit_or_send(update, t(language, "common.cancelled"))
-        return _finish(context)
+        return flows.finish(context, FLOW)
     if action == "tick" and arg.isdigit():
         school_id = int(arg)
         found = {int(i): name for i, name in draft.get("found", [])}
@@ -377,7 +344,7 @@ async def _preview(
     names = t(language, "broadcast.separator").join(html_escape(n) for n in schools)
     described = describe_audience(services.program, audience, language, names)
     if count == 0:
-        _new_nonce(draft)
+        flows.rotate_nonce(draft)
         await edit_or_send(
             update,
             t(language, "broadcast.no_recipients", audience=described),
@@ -385,15 +352,15 @@ async def _preview(
         )
         return State.AUDIENCE
     draft["audience"] = audience.to_dict()
-    _new_nonce(draft)
+    flows.rotate_nonce(draft)
     buttons = keyboard(
         [
-            [(t(language, "broadcast.send_button", count=count), _button(draft, "send"))],
+            [(t(language, "broadcast.send_button", count=count), _b(draft, "send"))],
             [
-                (t(language, "broadcast.change_audience"), _button(draft, "audience")),
-                (t(language, "broadcast.change_text"), _button(draft, "text")),
+                (t(language, "broadcast.change_audience"), _b(draft, "audience")),
+                (t(language, "broadcast.change_text"), _b(draft, "text")),
             ],
-            [(t(language, "broadcast.cancel_button"), _button(draft, "cancel"))],
+            [(t(language, "broadcast.cancel_button"), _b(draft, "cancel"))],
         ]
     )
     confirm = t(language, "broadcast.confirm", audience=described, count=count)
@@ -417,12 +384,12 @@ async def confirm_pressed(update: Update, context: BotContext) -> object:
     pressed = await _press(update, draft, language)
     if pressed is None:
         return None
-    action = pressed[0]
+    action = pressed.action
     if action == "cancel":
         await edit_or_send(update, t(language, "common.cancelled"))
-        return _finish(context)
+        return flows.finish(context, FLOW)
     if action == "audience":
-        _new_nonce(draft)
+        flows.rotate_nonce(draft)
         await edit_or_send(
             update,
             t(language, "broadcast.choose_audience"),
@@ -430,7 +397,7 @@ async def confirm_pressed(update: Update, context: BotContext) -> object:
         )
         return State.AUDIENCE
     if action == "text":
-        _new_nonce(draft)
+        flows.rotate_nonce(draft)
         await edit_or_send(
             update, t(language, "broadcast.ask_text", limit=broadcasts.MAX_TEXT_LENGTH)
         )
@@ -461,7 +428,7 @@ async def _send(
                 sender_language=language,
             )
     except NoRecipients:
-        _new_nonce(draft)
+        flows.rotate_nonce(draft)
         await edit_or_send(
             update,
             t(language, "broadcast.no_recipients", audience=""),
@@ -470,7 +437,7 @@ async def _send(
         return State.AUDIENCE
     except BroadcastTextError as error:
         await reply_html(update, _error_text(error, language))
-        _new_nonce(draft)
+        flows.rotate_nonce(draft)
         return State.TEXT
     logger.info("Broadcast %s created for %d recipients", broadcast.id, count)
     empty = Figures(total=count, sent=0, blocked=0, failed=0, waiting=count)
@@ -493,14 +460,14 @@ async def _send(
     async with services.database.session() as session:
         await store.set_progress_message(session, broadcast.id, chat.id, message_id)
     start_sending(context.application, broadcast.id)
-    return _finish(context)
+    return flows.finish(context, FLOW)
 
 
 async def cancel(update: Update, context: BotContext) -> object:
     """Drop the draft; nothing is sent."""
     await answer_query(update)
     await say(update, context, "common.cancelled")
-    return _finish(context)
+    return flows.finish(context, FLOW)
 
 
 async def reprompt(update: Update, context: BotContext) -> object:

@@ -54,8 +54,16 @@ logger = logging.getLogger(__name__)
 END = ConversationHandler.END
 DRAFT_PREFIX = "flow:"
 # Callback data of each flow starts with its prefix: "<prefix>:<nonce>:<action>[:<arg>]".
-PREFIXES = {"register": "rg", "log": "lg", "community": "mc"}
+PREFIXES = {"register": "rg", "log": "lg", "community": "mc", "broadcast": "bc"}
 COMMANDS = {"register": "/register", "log": "/log", "community": "/mycommunity"}
+# Every conversation of the bot (by its ConversationHandler's name) and the user_data key of
+# its draft: the three flows above, and the staff's /broadcast, /faqedit and rejection reason.
+DRAFT_KEYS = {
+    **{flow: DRAFT_PREFIX + flow for flow in COMMANDS},
+    "broadcast": "broadcast_draft",
+    "faqedit": "faqedit",
+    "review": "review_rejecting",
+}
 
 Draft = dict[str, Any]
 State = object
@@ -91,7 +99,7 @@ def _timeout() -> dt.timedelta:
 
 def draft_key(flow: str) -> str:
     """The user_data key of a flow's draft."""
-    return DRAFT_PREFIX + flow
+    return DRAFT_KEYS[flow]
 
 
 def get_draft(context: BotContext, flow: str) -> Draft | None:
@@ -140,16 +148,6 @@ def parse_button(flow: str, data: str | None) -> tuple[str, Pressed] | None:
     if len(parts) < 3 or parts[0] != PREFIXES[flow]:
         return None
     return parts[1], Pressed(parts[2], parts[3] if len(parts) > 3 else "")
-
-
-# Every conversation of the bot (by its ConversationHandler's name) and the user_data key of
-# its draft: the three flows here, and the staff's /broadcast, /faqedit and rejection reason.
-DRAFT_KEYS = {
-    **{flow: DRAFT_PREFIX + flow for flow in PREFIXES},
-    "broadcast": "broadcast_draft",
-    "faqedit": "faqedit",
-    "review": "review_rejecting",
-}
 
 
 def end_other_conversations(update: Update, context: BotContext, keep: str) -> None:
