@@ -73,6 +73,10 @@ class ActivityKind(_Frozen):
     name_en: NonEmpty
     counts_toward_total: bool
 
+    def name_in(self, language: str) -> str:
+        """The kind's name in the reader's language ("en…" or Chinese)."""
+        return self.name_en if language.startswith("en") else self.name
+
 
 class CommunityType(_Frozen):
     key: NonEmpty
@@ -102,6 +106,10 @@ class CommunityType(_Frozen):
         if self.min_dialogues + self.min_public_lessons > self.min_activities:
             raise ValueError("min_dialogues + min_public_lessons exceeds min_activities")
         return self
+
+    def name_in(self, language: str) -> str:
+        """The type's name in the reader's language ("en…" or Chinese)."""
+        return self.name_en if language.startswith("en") else self.name
 
 
 class FundingPhase(_Frozen):
@@ -186,6 +194,11 @@ class Contact(_Frozen):
     def phone_with_extension(self) -> str:
         """The phone number written the way the letter writes it (07-3118935#64)."""
         return f"{self.phone}#{self.extension}" if self.extension else self.phone
+
+    def reach(self, language: str) -> str:
+        """Who to ask and how, in the reader's language: 高雄市…劉老師 07-3118935#64."""
+        name = self.name_en if language.startswith("en") else self.organisation + self.name
+        return f"{name} {self.phone_with_extension}"
 
 
 class Recipients(_Frozen):

@@ -82,8 +82,7 @@ def _b(draft: Draft, action: str, arg: object = "") -> str:
 
 def kind_name(program: Program, key: str, language: str) -> str:
     """The activity kind as the reader calls it."""
-    kind = program.activity_kind(key)
-    return kind.name_en if language == "en" else kind.name
+    return program.activity_kind(key).name_in(language)
 
 
 def duration_text(minutes: int, language: str) -> str:

@@ -115,8 +115,7 @@ async def _press(update: Update, draft: dict[str, Any], language: str) -> Presse
 
 
 def _type_name(program: Program, type_key: str, language: str) -> str:
-    community_type = program.community_type(type_key)
-    return html_escape(community_type.name_en if language == "en" else community_type.name)
+    return html_escape(program.community_type(type_key).name_in(language))
 
 
 def describe_audience(program: Program, audience: Audience, language: str, schools: str) -> str:
@@ -138,7 +137,7 @@ def _audience_menu(program: Program, draft: dict[str, Any], language: str) -> In
         label = t(
             language,
             "broadcast.audience_type",
-            type=community_type.name_en if language == "en" else community_type.name,
+            type=community_type.name_in(language),
         )
         rows.append([(label, _b(draft, "aud", f"type:{community_type.key}"))])
     rows.append([(t(language, "broadcast.choose_schools"), _b(draft, "aud", "schools"))])

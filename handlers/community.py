@@ -125,7 +125,7 @@ def overview(
         language,
         "community.overview",
         name=html_escape(community.name),
-        type_name=html_escape(community_type.name_en if language == "en" else community_type.name),
+        type_name=html_escape(community_type.name_in(language)),
         school=html_escape(community.school.name),
         members="\n".join(lines),
         checklist="\n".join(render_checklist(progress, program, language)),

@@ -19,12 +19,6 @@ PREFIX = "pv:"
 NONCE_KEY = "forgetme_nonce"
 
 
-def _contact(context: BotContext, language: str) -> str:
-    contact = context.services.program.help_contact
-    name = contact.name_en if language == "en" else contact.organisation + contact.name
-    return f"{name} {contact.phone_with_extension}"
-
-
 async def show_privacy(update: Update, context: BotContext) -> None:
     """Say what the bot stores, why, and how to have it deleted."""
     language = language_of(update, context)
@@ -36,7 +30,7 @@ async def show_privacy(update: Update, context: BotContext) -> None:
         "privacy.notice",
         operator=html_escape(operator),
         program=html_escape(program.program.title),
-        contact=html_escape(_contact(context, language)),
+        contact=html_escape(context.services.program.help_contact.reach(language)),
     )
 
 

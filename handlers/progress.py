@@ -25,9 +25,7 @@ def render_progress(
         language,
         "progress.header",
         name=html_escape(community.name),
-        community_type=html_escape(
-            community_type.name_en if language == "en" else community_type.name
-        ),
+        community_type=html_escape(community_type.name_in(language)),
     )
     lines = render_checklist(today_progress, program, language)
     return "\n".join([header, *lines, "", next_step(today_progress, program, language)])

@@ -56,10 +56,6 @@ def _b(draft: Draft, action: str, arg: object = "") -> str:
     return flows.button(FLOW, draft, action, arg)
 
 
-def _type_name(community_type: CommunityType, language: str) -> str:
-    return community_type.name_en if language == "en" else community_type.name
-
-
 def type_rules(program: Program, community_type: CommunityType, language: str) -> str:
     """One paragraph with what the letter asks of a community type."""
     showcase = (
@@ -70,7 +66,7 @@ def type_rules(program: Program, community_type: CommunityType, language: str) -
     return t(
         language,
         "register.type_rules",
-        name=html_escape(_type_name(community_type, language)),
+        name=html_escape(community_type.name_in(language)),
         members=community_type.member_count,
         gifted=community_type.min_gifted_teachers,
         activities=community_type.min_activities,
@@ -134,7 +130,7 @@ async def prompt(
             + "\n\n"
             + "\n\n".join(type_rules(program, kind, language) for kind in program.community_types)
         )
-        rows = [[(_type_name(kind, language), _b(draft, "type", kind.key))]
+        rows = [[(kind.name_in(language), _b(draft, "type", kind.key))]
                 for kind in program.community_types]  # fmt: skip
     elif state is State.SCHOOL:
         text = t(language, "register.ask_school")
@@ -195,7 +191,7 @@ def _summary(program: Program, draft: Draft, language: str) -> tuple[str, list[l
     text = t(
         language,
         "register.summary",
-        type_name=html_escape(_type_name(community_type, language)),
+        type_name=html_escape(community_type.name_in(language)),
         school=school,
         name=html_escape(str(draft["name"])),
         count=len(members),

@@ -51,8 +51,7 @@ class State(enum.StrEnum):
 
 
 def _type_name(program: Program, type_key: str, language: str) -> str:
-    community_type = program.community_type(type_key)
-    return html_escape(community_type.name_en if language == "en" else community_type.name)
+    return html_escape(program.community_type(type_key).name_in(language))
 
 
 def paper_documents(program: Program, language: str) -> str:
@@ -454,7 +453,7 @@ async def _notify_convener(context: BotContext, decision: Decision) -> bool:
             "review.tell_rejected",
             name=html_escape(view.name),
             reason=html_escape(view.review_reason or ""),
-            contact=html_escape(_contact(program, language)),
+            contact=html_escape(program.help_contact.reach(language)),
         )
     try:
         await context.bot.send_message(
@@ -468,12 +467,6 @@ async def _notify_convener(context: BotContext, decision: Decision) -> bool:
         logger.warning("Could not tell a convener about a decision: %s", type(error).__name__)
         return False
     return True
-
-
-def _contact(program: Program, language: str) -> str:
-    contact = program.help_contact
-    name = contact.name_en if language == "en" else contact.organisation + contact.name
-    return f"{name} {contact.phone_with_extension}"
 
 
 def build() -> list[BaseHandler[Update, BotContext, object]]:

@@ -30,12 +30,6 @@ def _language_keyboard() -> InlineKeyboardMarkup:
     return keyboard([[(LANGUAGE_LABELS[code], LANGUAGE_CALLBACK + code) for code in LANGUAGES]])
 
 
-def _contact(context: BotContext, language: str) -> str:
-    contact = context.services.program.help_contact
-    name = contact.name_en if language == "en" else contact.organisation + contact.name
-    return f"{name} {contact.phone_with_extension}"
-
-
 async def start(update: Update, context: BotContext) -> None:
     """Welcome the user and offer the languages."""
     user = update.effective_user
@@ -53,7 +47,8 @@ async def start(update: Update, context: BotContext) -> None:
 async def show_help(update: Update, context: BotContext) -> None:
     """List what the bot can do (and the staff commands, for staff)."""
     language = language_of(update, context)
-    text = t(language, "common.help", contact=html_escape(_contact(context, language)))
+    contact = context.services.program.help_contact.reach(language)
+    text = t(language, "common.help", contact=html_escape(contact))
     user = update.effective_user
     if user is not None and await is_staff(context, user.id):
         text += "\n\n" + t(language, "common.help_staff")

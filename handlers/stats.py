@@ -23,7 +23,7 @@ def _type_name(program: Program, type_key: str, language: str) -> str:
         community_type = program.community_type(type_key)
     except KeyError:
         return type_key
-    return html_escape(community_type.name_en if language == "en" else community_type.name)
+    return html_escape(community_type.name_in(language))
 
 
 def _kind_name(program: Program, kind: str, language: str) -> str:
@@ -31,7 +31,7 @@ def _kind_name(program: Program, kind: str, language: str) -> str:
         activity_kind = program.activity_kind(kind)
     except KeyError:
         return kind
-    return html_escape(activity_kind.name_en if language == "en" else activity_kind.name)
+    return html_escape(activity_kind.name_in(language))
 
 
 def render(program: Program, board: staff.Dashboard, language: str, today_text: str) -> str:

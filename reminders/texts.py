@@ -40,12 +40,6 @@ def _left(language: str, event_day: dt.date, today: dt.date) -> str:
     return t(language, "reminders.days_left", days=days)
 
 
-def _contact(program: Program, language: str) -> str:
-    contact = program.help_contact
-    name = contact.name_en if _is_en(language) else contact.organisation + contact.name
-    return f"{name} {contact.phone_with_extension}"
-
-
 def _phase_name(program: Program, day: dt.date, language: str) -> tuple[str, dt.date, dt.date]:
     phase = program.phase_on(day)
     if phase is None:
@@ -57,8 +51,7 @@ def _phase_name(program: Program, day: dt.date, language: str) -> tuple[str, dt.
 def _type_name(program: Program, type_key: str | None, language: str) -> str:
     if type_key is None:
         return ""
-    community_type = program.community_type(type_key)
-    return community_type.name_en if _is_en(language) else community_type.name
+    return program.community_type(type_key).name_in(language)
 
 
 def community_line(program: Program, language: str, name: str, progress: Progress) -> str:
@@ -129,7 +122,7 @@ def render(
             start=format_date(start, language),
             end=format_date(end, language),
             left=left,
-            contact=_e(_contact(program, language)),
+            contact=_e(program.help_contact.reach(language)),
         )
     elif key == "workshop":
         workshop = program.workshop
