@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -70,3 +70,15 @@ def has(language: str, key: str) -> bool:
 def html_escape(text: str) -> str:
     """Escape user text for Telegram's HTML parse mode."""
     return html.escape(text, quote=False)
+
+
+def join_list(items: Sequence[str], language: str) -> str:
+    """A、B及C / A, B and C."""
+    items = list(items)
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    if language.startswith("en"):
+        return ", ".join(items[:-1]) + " and " + items[-1]
+    return "、".join(items[:-1]) + "及" + items[-1]

@@ -23,7 +23,7 @@ from telegram.ext import (
 from bot import applications
 from bot.applications import ApplicationError, ApplicationView, Decision, QuotaUse
 from bot.dates import format_date
-from bot.i18n import html_escape, normalise_language, t
+from bot.i18n import html_escape, join_list, normalise_language, t
 from bot.program import Program
 from bot.rules import RuleProblem
 from db import staff_queries, users
@@ -58,10 +58,10 @@ def paper_documents(program: Program, language: str) -> str:
     """What still goes to the resource center on paper, and by when (說明三)."""
     app = program.application
     if language == "en":
-        names = ", ".join(f"the {d.name_en} ({d.copies} copies)" for d in app.documents)
+        names = join_list([f"the {d.name_en} ({d.copies} copies)" for d in app.documents], language)
         place, collector = app.deliver_to_en, app.collector_en
     else:
-        names = "及".join(f"「{d.name}」" for d in app.documents) + app.copies_text
+        names = join_list([f"「{d.name}」" for d in app.documents], language) + app.copies_text
         place, collector = app.deliver_to, app.collector
     return t(
         language,

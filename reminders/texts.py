@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.dates import format_date
-from bot.i18n import html_escape, t
+from bot.i18n import html_escape, join_list, t
 from bot.program import Program
 from bot.progress import Progress, describe_lacking, showcase_when
 from reminders.plan import BEHIND, COMMUNITY_TYPE, Audience
@@ -102,7 +102,7 @@ def render(
             program=_e(program.program.title_en if _is_en(language) else program.program.title),
             deadline=format_date(day, language),
             left=left,
-            documents=_e((" and " if _is_en(language) else "及").join(documents)),
+            documents=_e(join_list(documents, language)),
             copies=" (two copies each)" if _is_en(language) else _e(application.copies_text),
             cover="no covering letter needed"
             if _is_en(language)

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from bot.dates import format_roc
-from bot.i18n import t
+from bot.i18n import join_list, t
 from bot.program import CommunityType, FundingPhase, Program
 
 _EN_MONTHS = (
@@ -57,18 +57,6 @@ def money(amount: int, language: str) -> str:
     if amount >= 10000 and amount % 10000 == 0:
         return f"{amount // 10000}萬元"
     return f"{amount:,}元"
-
-
-def join_list(items: Sequence[str], language: str) -> str:
-    """A、B及C / A, B and C."""
-    items = list(items)
-    if not items:
-        return ""
-    if len(items) == 1:
-        return items[0]
-    if is_en(language):
-        return ", ".join(items[:-1]) + " and " + items[-1]
-    return "、".join(items[:-1]) + "及" + items[-1]
 
 
 def source_text(source: str, language: str) -> str:
