@@ -13,6 +13,7 @@ import datetime as dt
 import enum
 import logging
 import re
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
@@ -109,6 +110,34 @@ async def _press(update: Update, draft: dict[str, Any], language: str) -> Presse
     pressed = parsed[1] if parsed is not None and parsed[0] == draft.get("nonce") else None
     await answer_query(update, None if pressed else t(language, "common.menu_expired"))
     return pressed
+
+
+ButtonStep = Callable[
+    [Update, BotContext, dict[str, Any], Pressed, str], Coroutine[Any, Any, object]
+]
+
+
+def _button_step(
+    function: ButtonStep,
+) -> Callable[[Update, BotContext], Coroutine[Any, Any, object]]:
+    """A button step: staff and timeout checked, a stale button refused, cancel handled."""
+
+    async def wrapper(update: Update, context: BotContext) -> object:
+        draft = await _step_allowed(update, context)
+        if draft is None:
+            return END
+        language = language_of(update, context)
+        pressed = await _press(update, draft, language)
+        if pressed is None:
+            return None
+        if pressed.action == "cancel":
+            await edit_or_send(update, t(language, "common.cancelled"))
+            return flows.finish(context, FLOW)
+        return await function(update, context, draft, pressed, language)
+
+    wrapper.__name__ = function.__name__
+    wrapper.__doc__ = function.__doc__
+    return wrapper
 
 
 # --- texts ----------------------------------------------------------------------------------
@@ -218,19 +247,12 @@ async def not_text(update: Update, context: BotContext) -> object:
     return None
 
 
-async def audience_chosen(update: Update, context: BotContext) -> object:
+@_button_step
+async def audience_chosen(
+    update: Update, context: BotContext, draft: dict[str, Any], pressed: Pressed, language: str
+) -> object:
     """An audience (or schools, or cancel) was chosen."""
-    draft = await _step_allowed(update, context)
-    if draft is None:
-        return END
-    language = language_of(update, context)
-    pressed = await _press(update, draft, language)
-    if pressed is None:
-        return None
     action, arg = pressed.action, pressed.arg
-    if action == "cancel":
-        await edit_or_send(update, t(language, "common.cancelled"))
-        return flows.finish(context, FLOW)
     if action != "aud":
         return None
     if arg == "schools":
@@ -292,19 +314,12 @@ def _schools_menu(draft: dict[str, Any], language: str) -> InlineKeyboardMarkup:
     return keyboard(rows)
 
 
-async def school_pressed(update: Update, context: BotContext) -> object:
+@_button_step
+async def school_pressed(
+    update: Update, context: BotContext, draft: dict[str, Any], pressed: Pressed, language: str
+) -> object:
     """Tick or untick a school, or finish choosing."""
-    draft = await _step_allowed(update, context)
-    if draft is None:
-        return END
-    language = language_of(update, context)
-    pressed = await _press(update, draft, language)
-    if pressed is None:
-        return None
     action, arg = pressed.action, pressed.arg
-    if action == "cancel":
-        await edit_or_send(update, t(language, "common.cancelled"))
-        return flows.finish(context, FLOW)
     if action == "tick" and arg.isdigit():
         school_id = int(arg)
         found = {int(i): name for i, name in draft.get("found", [])}
@@ -374,19 +389,12 @@ async def _preview(
     return State.CONFIRM
 
 
-async def confirm_pressed(update: Update, context: BotContext) -> object:
+@_button_step
+async def confirm_pressed(
+    update: Update, context: BotContext, draft: dict[str, Any], pressed: Pressed, language: str
+) -> object:
     """Send, or go back to the audience or the text, or cancel."""
-    draft = await _step_allowed(update, context)
-    if draft is None:
-        return END
-    language = language_of(update, context)
-    pressed = await _press(update, draft, language)
-    if pressed is None:
-        return None
     action = pressed.action
-    if action == "cancel":
-        await edit_or_send(update, t(language, "common.cancelled"))
-        return flows.finish(context, FLOW)
     if action == "audience":
         flows.rotate_nonce(draft)
         await edit_or_send(
