@@ -1,8 +1,20 @@
-"""Retry a Bot API call that Telegram answered with 429, for the bot's interactive replies.
+"""Retry a Bot API call that met a transient fault, for the bot's interactive replies.
 
-Reminders and broadcasts pace themselves with their own shared limiter and handle 429 there
-(they pass ``rate_limit_args={"retry": False}``); every other call (a reply to a user) waits
-the ``retry_after`` Telegram asked for and tries again, so a burst does not lose a reply.
+Reminders and broadcasts pace themselves with their own shared limiter and handle faults there
+(they pass ``rate_limit_args={"retry": False}``); every other call (a reply to a user) is tried
+again, a bounded number of times, when Telegram or the network failed in a way that says the
+request was not carried out:
+
+- 429: wait the ``retry_after`` Telegram asked for;
+- a server error (500, 502, …) or a dropped or refused connection: back off and try again;
+- a timeout before the request was sent (no connection from the pool, connecting took too
+  long): try again.
+
+A timeout while waiting for the answer is different: Telegram may have carried the request
+out. Sending it again could send a teacher the same message twice, so a send is never repeated;
+the caller gets ``TimedOut`` and treats the message as delivered. Reads and edits are repeated
+once, since doing them twice shows the user nothing new (an edit that already arrived answers
+"message is not modified", which counts as success here).
 """
 
 from __future__ import annotations
@@ -13,20 +25,38 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from telegram.error import RetryAfter
+import httpx
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter
 
 logger = logging.getLogger(__name__)
 
 RateLimitArgs = dict[str, Any]
+ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
+
+# The updater retries getUpdates itself (and a long poll that times out is normal).
+_LEFT_TO_THE_CALLER = frozenset({"getUpdates"})
+# Calls that change nothing the user sees when Telegram carries them out twice.
+_REPEATABLE_PREFIXES = ("get", "edit")
 
 
 class RetryAfterLimiter(BaseRateLimiter[RateLimitArgs]):
-    """Waits out a 429 and retries, a bounded number of times and for a bounded wait."""
+    """Retries 429s, server errors and network errors with bounded backoff; see the module."""
 
-    def __init__(self, *, max_retries: int = 2, max_wait_seconds: float = 30.0) -> None:
+    def __init__(
+        self,
+        *,
+        max_retries: int = 3,
+        max_wait_seconds: float = 30.0,
+        first_backoff_seconds: float = 0.25,
+        max_backoff_seconds: float = 2.0,
+        timeout_retries: int = 1,
+    ) -> None:
         self.max_retries = max_retries
         self.max_wait_seconds = max_wait_seconds
+        self.first_backoff_seconds = first_backoff_seconds
+        self.max_backoff_seconds = max_backoff_seconds
+        self.timeout_retries = timeout_retries
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -36,25 +66,59 @@ class RetryAfterLimiter(BaseRateLimiter[RateLimitArgs]):
 
     async def process_request(
         self,
-        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        callback: Callable[..., Coroutine[Any, Any, ApiResult]],
         args: Any,
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
         rate_limit_args: RateLimitArgs | None,
-    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+    ) -> ApiResult:
         retry = rate_limit_args is None or rate_limit_args.get("retry", True)
-        attempts = 0
+        if not retry or endpoint in _LEFT_TO_THE_CALLER:
+            return await callback(*args, **kwargs)
+        attempts = timeouts = 0
+        timed_out_before = False
         while True:
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 wait = _seconds(exc.retry_after)
-                if not retry or attempts >= self.max_retries or wait > self.max_wait_seconds:
+                if attempts >= self.max_retries or wait > self.max_wait_seconds:
                     raise
-                attempts += 1
                 logger.warning("Telegram asked to wait %.0f s before %s; retrying", wait, endpoint)
-                await asyncio.sleep(wait)
+            except TimedOut as exc:
+                if _never_sent(exc):
+                    if attempts >= self.max_retries:
+                        raise
+                    wait = self._backoff(attempts)
+                elif endpoint.startswith(_REPEATABLE_PREFIXES) and timeouts < self.timeout_retries:
+                    timeouts += 1
+                    timed_out_before = True
+                    wait = 0.0
+                else:
+                    # Maybe carried out: the caller treats it as delivered.
+                    raise
+                logger.warning("%s timed out; retrying", endpoint)
+            except BadRequest as exc:
+                if timed_out_before and "not modified" in exc.message.lower():
+                    # The edit that timed out did arrive.
+                    return True
+                raise
+            except NetworkError as exc:
+                if attempts >= self.max_retries:
+                    raise
+                wait = self._backoff(attempts)
+                logger.warning("%s failed (%s); retrying", endpoint, type(exc).__name__)
+            attempts += 1
+            await asyncio.sleep(wait)
+
+    def _backoff(self, attempts: int) -> float:
+        return min(self.max_backoff_seconds, self.first_backoff_seconds * 2**attempts)
+
+
+def _never_sent(error: TimedOut) -> bool:
+    """Whether the request timed out before it left (so Telegram cannot have carried it out)."""
+    return isinstance(error.__cause__, httpx.PoolTimeout | httpx.ConnectTimeout)
 
 
 def _seconds(retry_after: int | dt.timedelta) -> float:

@@ -19,7 +19,12 @@ async def on_error(update: object, context: BotContext) -> None:
     if isinstance(error, Forbidden):
         logger.info("A user blocked the bot; nothing to tell them")
         return
-    if isinstance(error, RetryAfter | TimedOut | NetworkError):
+    if isinstance(error, TimedOut):
+        # Telegram may well have delivered the reply that timed out (bot/retry.py does not
+        # send it twice); an apology after the answer would be false, so say nothing.
+        logger.warning("A Telegram call timed out; treated as delivered")
+        return
+    if isinstance(error, RetryAfter | NetworkError):
         logger.warning("Transient Telegram error: %s", type(error).__name__)
     else:
         logger.error("Unhandled error while handling an update", exc_info=error)

@@ -25,7 +25,7 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram.error import TelegramError, TimedOut
 from telegram.ext import (
     Application,
     BaseHandler,
@@ -194,11 +194,18 @@ def nonce_matches(context: BotContext, flow: str, nonce: str) -> bool:
 async def show(
     update: Update, context: BotContext, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> None:
-    """Show a step: in place of the pressed menu after a button, as a new message after text."""
-    if update.callback_query is not None:
-        await edit_or_send(update, text, markup)
-    else:
-        await reply_html(update, text, markup)
+    """Show a step: in place of the pressed menu after a button, as a new message after text.
+
+    A call that timed out is taken as delivered (Telegram may have shown it, and it is not
+    sent twice): the step goes on and the conversation moves to the state the user now sees.
+    """
+    try:
+        if update.callback_query is not None:
+            await edit_or_send(update, text, markup)
+        else:
+            await reply_html(update, text, markup)
+    except TimedOut:
+        logger.warning("Showing a flow step timed out; taken as delivered")
 
 
 # --- steps ----------------------------------------------------------------------------------

@@ -132,8 +132,12 @@ class SentMessage:
 class _Fault:
     method: str | None
     chat_id: int | None
-    error: ApiError
+    error: ApiError | DroppedConnection
     times: int
+
+
+class DroppedConnection(Exception):
+    """An injected fault: the HTTP server closes the connection without answering."""
 
 
 class _RateWindow:
@@ -285,10 +289,13 @@ class BotApiStandin:
         self._apply_rate_limit(name, normalised)
         handler = getattr(self, f"_m_{name}", None)
         if handler is not None:
-            return await handler(normalised, files)
-        if self.spec.returns(name) == ["Boolean"]:
-            return True
-        raise bad_request("method is not supported by the stand-in")
+            result = await handler(normalised, files)
+        elif self.spec.returns(name) == ["Boolean"]:
+            result = True
+        else:
+            raise bad_request("method is not supported by the stand-in")
+        await self._apply_delay(name, after=True)
+        return result
 
     async def handle(
         self,
@@ -303,6 +310,8 @@ class BotApiStandin:
         except ApiError as exc:
             logger.debug("%s failed: %s %s", method, exc.error_code, exc.description)
             return exc.error_code, exc.to_response()
+        except DroppedConnection:
+            raise
         except Exception:
             logger.exception("stand-in crashed on %s", method)
             return 500, {
@@ -316,9 +325,9 @@ class BotApiStandin:
         self.calls.append((method, params))
         self._activity.set()
 
-    async def _apply_delay(self, method: str) -> None:
+    async def _apply_delay(self, method: str, *, after: bool = False) -> None:
         for entry in self._delays:
-            if entry[0] == method and entry[2] > 0:
+            if entry[0] == method and entry[2] > 0 and entry[3] == after:
                 entry[2] -= 1
                 # Simulates a slow Telegram; the client's timeout is what is under test.
                 await asyncio.sleep(entry[1])
@@ -370,9 +379,22 @@ class BotApiStandin:
         error = ApiError(error_code, description, retry_after)
         self._faults.append(_Fault(method, chat_id, error, times))
 
-    def inject_delay(self, method: str, seconds: float, times: int = 1) -> None:
-        """Make the next ``times`` calls of ``method`` take ``seconds`` before answering."""
-        self._delays.append([method, seconds, times])
+    def inject_delay(
+        self, method: str, seconds: float, times: int = 1, *, after_doing_it: bool = False
+    ) -> None:
+        """Make the next ``times`` calls of ``method`` take ``seconds`` before answering.
+
+        With ``after_doing_it`` the call is carried out first and the answer is late: a client
+        that times out has had its message delivered all the same.
+        """
+        self._delays.append([method, seconds, times, after_doing_it])
+
+    def inject_dropped_connection(
+        self, *, method: str | None = None, chat_id: int | None = None, times: int = 1
+    ) -> None:
+        """Make the next ``times`` matching calls end with the connection closed, unanswered
+        and not carried out."""
+        self._faults.append(_Fault(method, chat_id, DroppedConnection(), times))
 
     def block_user(self, user_id: int) -> None:
         self.blocked_users.add(user_id)

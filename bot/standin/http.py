@@ -14,7 +14,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.standin.core import BotApiStandin, FileTuple
+from bot.standin.core import BotApiStandin, DroppedConnection, FileTuple
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +99,12 @@ class StandinHttpServer:
                 },
             )
         else:
-            status, body = await self.standin.handle(method, params, files, token)
+            try:
+                status, body = await self.standin.handle(method, params, files, token)
+            except DroppedConnection:
+                if request.transport is not None:
+                    request.transport.abort()
+                raise web.HTTPServiceUnavailable() from None  # never reaches the client
         return web.json_response(body, status=status, dumps=_dumps)
 
     async def _file(self, request: web.Request) -> web.Response:
