@@ -270,6 +270,13 @@ class Figures:
     blocked: int
     failed: int
     waiting: int
+    # Timed out (or cut off by a restart) during the Telegram call: maybe delivered, not resent.
+    unknown: int = 0
+
+    @property
+    def done(self) -> int:
+        """Deliveries with an outcome, known or not."""
+        return self.sent + self.blocked + self.failed + self.unknown
 
     @property
     def finished(self) -> bool:
@@ -283,6 +290,11 @@ async def figures(session: AsyncSession, broadcast_id: int) -> Figures:
     return _figures(counts)
 
 
+async def reminder_figures(session: AsyncSession, reminder_id: int) -> Figures:
+    """The delivery figures of one reminder."""
+    return _figures(await deliveries.counts(session, reminder_id=reminder_id))
+
+
 def _figures(counts: dict[DeliveryStatus, int]) -> Figures:
     return Figures(
         total=sum(counts.values()),
@@ -290,6 +302,27 @@ def _figures(counts: dict[DeliveryStatus, int]) -> Figures:
         blocked=counts.get(DeliveryStatus.BLOCKED, 0),
         failed=counts.get(DeliveryStatus.FAILED, 0) + counts.get(DeliveryStatus.SKIPPED, 0),
         waiting=counts.get(DeliveryStatus.PENDING, 0) + counts.get(DeliveryStatus.SENDING, 0),
+        unknown=counts.get(DeliveryStatus.UNKNOWN, 0),
+    )
+
+
+# The groups of a report staff can list: sent, blocked, failed, outcome unknown.
+REPORT_GROUPS = deliveries.REPORT_GROUPS
+Recipient = deliveries.Recipient
+
+
+async def people_in_group(
+    session: AsyncSession,
+    group: str,
+    *,
+    broadcast_id: int | None = None,
+    reminder_id: int | None = None,
+    limit: int = 200,
+) -> tuple[list[Recipient], int]:
+    """Who of a broadcast's (or reminder's) recipients is in ``group``, by name; and how many
+    in all. ValueError for an unknown group."""
+    return await deliveries.recipients_in_group(
+        session, group, broadcast_id=broadcast_id, reminder_id=reminder_id, limit=limit
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.deliveries import reported_status
 from db.models import Broadcast, BroadcastStatus, Delivery, DeliveryStatus
 
 
@@ -88,12 +89,14 @@ async def delivery_counts(
     found: dict[int, dict[DeliveryStatus, int]] = defaultdict(dict)
     if not broadcast_ids:
         return found
+    status = reported_status()
     rows = await session.execute(
-        select(Delivery.broadcast_id, Delivery.status, func.count())
+        select(Delivery.broadcast_id, status, func.count())
         .where(Delivery.broadcast_id.in_(list(broadcast_ids)))
-        .group_by(Delivery.broadcast_id, Delivery.status)
+        .group_by(Delivery.broadcast_id, status)
     )
-    for broadcast_id, status, count in rows:
+    for broadcast_id, value, count in rows:
         if broadcast_id is not None:
-            found[broadcast_id][DeliveryStatus(status)] = count
+            counts = found[broadcast_id]
+            counts[DeliveryStatus(value)] = counts.get(DeliveryStatus(value), 0) + count
     return found

@@ -12,15 +12,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Delivery, DeliveryStatus
+from db.models import Delivery, DeliveryStatus, User
 from db.sql import insert_ignoring_duplicates
 
 # What the error column keeps when a process died (or a call timed out) during the Telegram
-# call: the message may or may not have arrived, and it is not sent again.
+# call: the message may or may not have arrived, and it is not sent again. Such rows have the
+# status UNKNOWN; older versions stored them as FAILED with this error, and are read as UNKNOWN.
 OUTCOME_UNKNOWN = "interrupted during the Telegram call; outcome unknown"
+TIMED_OUT = "the Telegram call timed out; outcome unknown"
+
+# The groups a report counts and staff can list, by the statuses stored.
+REPORT_GROUPS = ("sent", "blocked", "failed", "unknown")
 
 
 @dataclass(frozen=True)
@@ -117,21 +122,80 @@ async def finish(
 async def counts(
     session: AsyncSession, *, reminder_id: int | None = None, broadcast_id: int | None = None
 ) -> dict[DeliveryStatus, int]:
-    """How many deliveries are in each status."""
+    """How many deliveries are in each status (an old "failed, outcome unknown" as unknown)."""
+    status = reported_status()
     rows = await session.execute(
-        select(Delivery.status, func.count())
-        .where(_owner(reminder_id, broadcast_id))
-        .group_by(Delivery.status)
+        select(status, func.count()).where(_owner(reminder_id, broadcast_id)).group_by(status)
     )
-    return {DeliveryStatus(status): count for status, count in rows}
+    found: dict[DeliveryStatus, int] = {}
+    for value, count in rows:
+        found[DeliveryStatus(value)] = found.get(DeliveryStatus(value), 0) + count
+    return found
+
+
+def reported_status() -> Any:
+    """The status column as reports count it: rows an older version stored as failed with an
+    unknown outcome count as unknown."""
+    return case(
+        (
+            and_(Delivery.status == DeliveryStatus.FAILED, Delivery.error == OUTCOME_UNKNOWN),
+            DeliveryStatus.UNKNOWN.value,
+        ),
+        else_=Delivery.status,
+    )
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Someone a delivery went (or did not go) to, as staff see them in a report."""
+
+    user_id: int
+    name: str
+    username: str | None
+
+
+def _statuses_of_group(group: str) -> list[DeliveryStatus]:
+    if group not in REPORT_GROUPS:
+        raise ValueError(f"unknown group {group!r}")
+    if group == "failed":
+        return [DeliveryStatus.FAILED, DeliveryStatus.SKIPPED]
+    return [DeliveryStatus(group)]
+
+
+async def recipients_in_group(
+    session: AsyncSession,
+    group: str,
+    *,
+    reminder_id: int | None = None,
+    broadcast_id: int | None = None,
+    limit: int = 200,
+) -> tuple[list[Recipient], int]:
+    """The people of one report group (sent, blocked, failed, unknown) by name, and how many
+    there are in all (the list stops at ``limit``)."""
+    status = reported_status()
+    where = [
+        _owner(reminder_id, broadcast_id),
+        status.in_([s.value for s in _statuses_of_group(group)]),
+    ]
+    total = int(await session.scalar(select(func.count()).select_from(Delivery).where(*where)) or 0)
+    rows = await session.execute(
+        select(Delivery.user_id, User.display_name, User.username)
+        .outerjoin(User, User.id == Delivery.user_id)
+        .where(*where)
+        .order_by(User.display_name, Delivery.user_id)
+        .limit(limit)
+    )
+    people = [Recipient(user_id, name or "", username) for user_id, name, username in rows]
+    return people, total
 
 
 async def give_up_interrupted(session: AsyncSession) -> int:
-    """Deliveries a dead process left in 'sending' become failed (at most once); the count."""
+    """Deliveries a dead process left in 'sending' get an unknown outcome (at most once, never
+    sent again); the count."""
     result = await session.execute(
         update(Delivery)
         .where(Delivery.status == DeliveryStatus.SENDING)
-        .values(status=DeliveryStatus.FAILED, error=OUTCOME_UNKNOWN)
+        .values(status=DeliveryStatus.UNKNOWN, error=OUTCOME_UNKNOWN)
     )
     return int(getattr(result, "rowcount", 0) or 0)
 

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import deliveries
 from db.models import (
     Activity,
     Community,
@@ -159,10 +160,9 @@ async def delivery_figures(session: AsyncSession) -> dict[tuple[str, str], int]:
     """("reminder" or "broadcast", delivery status) → number of deliveries."""
     figures: dict[tuple[str, str], int] = {}
     for name, column in (("reminder", Delivery.reminder_id), ("broadcast", Delivery.broadcast_id)):
+        reported = deliveries.reported_status()
         rows = await session.execute(
-            select(Delivery.status, func.count())
-            .where(column.is_not(None))
-            .group_by(Delivery.status)
+            select(reported, func.count()).where(column.is_not(None)).group_by(reported)
         )
         for status, count in rows:
             figures[(name, str(status))] = count

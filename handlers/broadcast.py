@@ -189,11 +189,12 @@ def _progress_text(language: str, broadcast_id: int, figures: Figures) -> str:
         language,
         "broadcast.progress",
         id=broadcast_id,
-        done=figures.sent + figures.blocked + figures.failed,
+        done=figures.done,
         total=figures.total,
         sent=figures.sent,
         blocked=figures.blocked,
         failed=figures.failed,
+        unknown=figures.unknown,
     )
 
 
@@ -633,10 +634,19 @@ async def deliver_broadcast(
             sent=figures.sent,
             blocked=figures.blocked,
             failed=figures.failed,
+            unknown=figures.unknown,
         )
+        if figures.unknown:
+            report += "\n" + t(language, "broadcast.unknown_note")
         if message_id is not None:
             await _edit(application, limiter, chat_id, message_id, report)
-        await _report(application, limiter, chat_id, report)
+        await _report(
+            application,
+            limiter,
+            chat_id,
+            report,
+            group_buttons(language, "b", broadcast_id, figures),
+        )
     logger.info("Broadcast %s done", broadcast_id)
     return figures
 
@@ -668,13 +678,18 @@ async def _report(
     limiter: RateLimiter,
     chat_id: int,
     text: str,
+    markup: InlineKeyboardMarkup | None = None,
 ) -> None:
     """Send the final report as a new message (it notifies, an edit does not)."""
     for _ in range(REPORT_ATTEMPTS):
         await limiter.acquire(chat_id)
         try:
             await application.bot.send_message(
-                chat_id, text, parse_mode=ParseMode.HTML, rate_limit_args=NO_RETRY
+                chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                rate_limit_args=NO_RETRY,
             )
             return
         except RetryAfter as error:
@@ -739,10 +754,147 @@ async def list_broadcasts(update: Update, context: BotContext) -> None:
                 sent=item.figures.sent,
                 blocked=item.figures.blocked,
                 failed=item.figures.failed,
+                unknown=item.figures.unknown,
                 waiting=item.figures.waiting,
             )
         )
     await reply_html(update, "\n\n".join(lines))
+
+
+# --- who is in each group of a report -------------------------------------------------------
+
+GROUP_PREFIX = "bl:"  # "bl:<b|r>:<id>:<group>": list one group of a broadcast or reminder
+GROUP_LIST_LIMIT = 80  # names in one message (Telegram's 4,096 characters)
+
+
+def group_buttons(
+    language: str, kind: str, owner_id: int, figures: Figures
+) -> InlineKeyboardMarkup | None:
+    """One button per non-empty group of a report, to list who is in it."""
+    counts = {
+        "sent": figures.sent,
+        "blocked": figures.blocked,
+        "failed": figures.failed,
+        "unknown": figures.unknown,
+    }
+    buttons: list[Button] = [
+        (
+            t(
+                language,
+                "broadcast.group_button",
+                group=t(language, f"broadcast.group_{g}"),
+                count=n,
+            ),
+            f"{GROUP_PREFIX}{kind}:{owner_id}:{g}",
+        )
+        for g in broadcasts.REPORT_GROUPS
+        if (n := counts[g])
+    ]
+    if not buttons:
+        return None
+    return keyboard([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+def _group_text(
+    language: str,
+    kind: str,
+    owner_id: int,
+    group: str,
+    people: list[broadcasts.Recipient],
+    total: int,
+) -> str:
+    title = t(
+        language,
+        f"broadcast.group_title_{'reminder' if kind == 'r' else 'broadcast'}",
+        id=owner_id,
+        group=t(language, f"broadcast.group_{group}"),
+        count=total,
+    )
+    if not people:
+        return title + "\n" + t(language, "broadcast.group_empty")
+    lines = [title]
+    for person in people:
+        name = html_escape(person.name) if person.name else t(language, "broadcast.group_no_name")
+        handle = f" @{html_escape(person.username)}" if person.username else ""
+        lines.append(
+            t(language, "broadcast.group_line", name=name, username=handle, id=person.user_id)
+        )
+    if total > len(people):
+        lines.append(t(language, "broadcast.group_more", count=total - len(people)))
+    return "\n".join(lines)
+
+
+async def _show_group(
+    update: Update, context: BotContext, kind: str, owner_id: int, group: str
+) -> None:
+    language = language_of(update, context)
+    owner = {"broadcast_id": owner_id} if kind == "b" else {"reminder_id": owner_id}
+    async with context.services.database.session() as session:
+        people, total = await broadcasts.people_in_group(
+            session, group, limit=GROUP_LIST_LIMIT, **owner
+        )
+    await reply_html(update, _group_text(language, kind, owner_id, group, people, total))
+
+
+async def group_pressed(update: Update, context: BotContext) -> None:
+    """A group button under a report: list who is in that group."""
+    if not await ensure_staff(update, context, "report group button"):
+        return
+    query = update.callback_query
+    parts = (query.data or "").split(":") if query else []
+    if (
+        len(parts) != 4
+        or parts[1] not in ("b", "r")
+        or not parts[2].isdigit()
+        or parts[3] not in broadcasts.REPORT_GROUPS
+    ):
+        await answer_query(update, t(language_of(update, context), "common.menu_expired"))
+        return
+    await answer_query(update)
+    await _show_group(update, context, parts[1], int(parts[2]), parts[3])
+
+
+async def recipients_command(update: Update, context: BotContext) -> None:
+    """/recipients <id> or /recipients r<id> [group]: a report's groups, or who is in one."""
+    if not await ensure_staff(update, context, "/recipients"):
+        return
+    language = language_of(update, context)
+    args = list(context.args or [])
+    match = re.fullmatch(r"([rR#]?)(\d{1,9})", args[0]) if args else None
+    group = args[1].lower() if len(args) > 1 else None
+    if match is None or (group is not None and group not in broadcasts.REPORT_GROUPS):
+        await say(update, context, "broadcast.recipients_usage")
+        return
+    kind = "r" if match.group(1).lower() == "r" else "b"
+    owner_id = int(match.group(2))
+    async with context.services.database.session() as session:
+        if kind == "b":
+            figures = await broadcasts.figures(session, owner_id)
+        else:
+            figures = await broadcasts.reminder_figures(session, owner_id)
+    if figures.total == 0:
+        await say(
+            update,
+            context,
+            f"broadcast.recipients_none_{'reminder' if kind == 'r' else 'broadcast'}",
+            id=owner_id,
+        )
+        return
+    if group is not None:
+        await _show_group(update, context, kind, owner_id, group)
+        return
+    text = t(
+        language,
+        f"broadcast.recipients_figures_{'reminder' if kind == 'r' else 'broadcast'}",
+        id=owner_id,
+        total=figures.total,
+        sent=figures.sent,
+        blocked=figures.blocked,
+        failed=figures.failed,
+        unknown=figures.unknown,
+        waiting=figures.waiting,
+    )
+    await reply_html(update, text, group_buttons(language, kind, owner_id, figures))
 
 
 def build() -> list[BaseHandler[Update, BotContext, object]]:
@@ -773,5 +925,7 @@ def build() -> list[BaseHandler[Update, BotContext, object]]:
     return [
         conversation,
         CommandHandler("broadcasts", list_broadcasts),
+        CommandHandler("recipients", recipients_command),
         CallbackQueryHandler(stale, pattern=f"^{PREFIX}"),
+        CallbackQueryHandler(group_pressed, pattern=f"^{GROUP_PREFIX}"),
     ]

@@ -13,7 +13,7 @@ from handlers.common import BotContext, language_of, reply_html
 from handlers.staff import ensure_staff
 
 STATUSES = ("draft", "submitted", "approved", "rejected")
-DELIVERY_STATUSES = ("sent", "blocked", "failed", "pending", "sending", "skipped")
+DELIVERY_STATUSES = ("sent", "blocked", "failed", "unknown", "pending", "sending", "skipped")
 # Beyond this many, the list of communities behind schedule points to the export instead.
 MAX_BEHIND_LINES = 25
 

@@ -3,8 +3,10 @@
 The one place below handlers/ that touches Telegram types. Every message is a Delivery row
 written beforehand; a row is claimed (pending → sending, compare-and-set) and committed before
 the call and its outcome committed after it, so no row is ever sent twice. A process that dies
-during the call leaves the row in 'sending'; the next start marks it failed with
-OUTCOME_UNKNOWN instead of sending again (at most once for that one message per worker).
+during the call leaves the row in 'sending'; the next start marks its outcome unknown instead
+of sending again (at most once for that one message per worker). A call that times out is
+recorded the same way: Telegram may well have delivered it, so it is neither sent again nor
+counted as failed.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from db import deliveries, users
-from db.deliveries import OUTCOME_UNKNOWN, PendingDelivery
+from db.deliveries import TIMED_OUT, PendingDelivery
 from db.engine import Database
 from db.models import DeliveryStatus, utcnow
 
@@ -93,13 +95,14 @@ class DeliveryReport:
     sent: int = 0
     blocked: int = 0
     failed: int = 0
+    unknown: int = 0
     retried_429: int = 0
     left_pending: int = 0
 
     @property
     def handled(self) -> int:
-        """Messages with a final outcome in this run."""
-        return self.sent + self.blocked + self.failed
+        """Messages with a final outcome in this run (an unknown outcome is final too)."""
+        return self.sent + self.blocked + self.failed + self.unknown
 
 
 ProgressCallback = Callable[[DeliveryReport], Awaitable[None]]
@@ -166,9 +169,10 @@ async def _send_one(
             report.failed += 1
             return
         except TimedOut:
-            # The request may have reached Telegram: do not send it again.
-            await _finish(database, item, DeliveryStatus.FAILED, error=OUTCOME_UNKNOWN)
-            report.failed += 1
+            # The request may have reached Telegram: do not send it again, and do not call it
+            # failed either (with slow answers most of these did arrive).
+            await _finish(database, item, DeliveryStatus.UNKNOWN, error=TIMED_OUT)
+            report.unknown += 1
             return
         except NetworkError as exc:
             network_failures += 1

@@ -284,7 +284,7 @@ class BotApiStandin:
             self.rejected.append((name, dict(params), exc))
             raise
         self._record(name, normalised)
-        await self._apply_delay(name)
+        await self._apply_delay(name, normalised)
         self._apply_fault(name, normalised)
         self._apply_rate_limit(name, normalised)
         handler = getattr(self, f"_m_{name}", None)
@@ -294,7 +294,7 @@ class BotApiStandin:
             result = True
         else:
             raise bad_request("method is not supported by the stand-in")
-        await self._apply_delay(name, after=True)
+        await self._apply_delay(name, normalised, after=True)
         return result
 
     async def handle(
@@ -325,8 +325,10 @@ class BotApiStandin:
         self.calls.append((method, params))
         self._activity.set()
 
-    async def _apply_delay(self, method: str, *, after: bool = False) -> None:
+    async def _apply_delay(self, method: str, params: JSONDict, *, after: bool = False) -> None:
         for entry in self._delays:
+            if entry[4] is not None and entry[4] != params.get("chat_id"):
+                continue
             if entry[0] == method and entry[2] > 0 and entry[3] == after:
                 entry[2] -= 1
                 # Simulates a slow Telegram; the client's timeout is what is under test.
@@ -380,14 +382,21 @@ class BotApiStandin:
         self._faults.append(_Fault(method, chat_id, error, times))
 
     def inject_delay(
-        self, method: str, seconds: float, times: int = 1, *, after_doing_it: bool = False
+        self,
+        method: str,
+        seconds: float,
+        times: int = 1,
+        *,
+        after_doing_it: bool = False,
+        chat_id: int | None = None,
     ) -> None:
-        """Make the next ``times`` calls of ``method`` take ``seconds`` before answering.
+        """Make the next ``times`` calls of ``method`` (to ``chat_id``, if given) take
+        ``seconds`` before answering.
 
         With ``after_doing_it`` the call is carried out first and the answer is late: a client
         that times out has had its message delivered all the same.
         """
-        self._delays.append([method, seconds, times, after_doing_it])
+        self._delays.append([method, seconds, times, after_doing_it, chat_id])
 
     def inject_dropped_connection(
         self, *, method: str | None = None, chat_id: int | None = None, times: int = 1

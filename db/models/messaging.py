@@ -29,6 +29,9 @@ class DeliveryStatus(enum.StrEnum):
     BLOCKED = "blocked"
     FAILED = "failed"
     SKIPPED = "skipped"
+    # The Telegram call timed out, or the process died during it: the message may well have
+    # arrived, and it is not sent again. Stored as text (no native enum): no migration needed.
+    UNKNOWN = "unknown"
 
 
 class BroadcastStatus(enum.StrEnum):

@@ -226,7 +226,7 @@ async def test_past_broadcasts_are_listed_with_their_figures(bot: BotUnderTest):
     listing = await bot.send(ADMIN_ID, "/broadcasts")
     assert "#1" in listing.text and "已完成" in listing.text
     assert "第一則公告內容" in listing.text
-    assert "共 5 人：已送達 4、已封鎖 1、失敗 0、待發送 0" in listing.text
+    assert "共 5 人：已送達 4、已封鎖 1、失敗 0、未確定 0、待發送 0" in listing.text
 
 
 async def test_a_broadcast_interrupted_by_a_restart_resumes_with_the_pending_rows_only(
@@ -279,6 +279,72 @@ async def test_stopping_mid_broadcast_and_starting_again_sends_everyone_exactly_
     assert max(counts) == 1
     async with second.services.database.session() as session:
         statuses = list(await session.scalars(select(Delivery.status)))
-    # A message whose Telegram call was cut short is given up, never sent twice.
-    assert statuses.count(DeliveryStatus.SENT) + statuses.count(DeliveryStatus.FAILED) == 13
+    # A message whose Telegram call was cut short has an unknown outcome, never sent twice.
+    assert statuses.count(DeliveryStatus.SENT) + statuses.count(DeliveryStatus.UNKNOWN) == 13
     assert sum(counts) == statuses.count(DeliveryStatus.SENT) - 1  # minus the sender's copy
+
+
+async def test_timeouts_are_reported_as_outcome_unknown_and_staff_can_list_each_group(
+    bot: BotUnderTest,
+):
+    bot.user(ADMIN_ID)
+    people = (*TEACHERS, 10005)
+    await add_users(bot, people)
+    late, blocked, refused = (10001, 10002), 10003, 10004
+    for user_id in late:
+        # Delivered, but Telegram answers after the client's read timeout (5 s).
+        bot.standin.inject_delay("sendMessage", 6.0, after_doing_it=True, chat_id=user_id)
+    bot.standin.block_user(blocked)
+    bot.standin.inject_fault(
+        method="sendMessage", chat_id=refused, error_code=400,
+        description="Bad Request: chat not found",
+    )  # fmt: skip
+    await compose(bot, "逾時公告", "所有使用者")
+    await bot.press(ADMIN_ID, "確認發送")
+    await bot.standin.wait_until(lambda: received(bot, ADMIN_ID, "發送完成") >= 2, within=30)
+    # The last one: the progress message above it says the same, without the buttons.
+    report = [m for m in bot.standin.sent_messages(ADMIN_ID) if "發送完成" in (m.text or "")][-1]
+
+    # Nobody got it twice: a timed-out send is not repeated.
+    assert [received(bot, user_id, "逾時公告") for user_id in people] == [1, 1, 0, 0, 1]
+    # Sent: 10005 and the sender's own copy; the two late ones are "unknown", not "failed".
+    assert "已送達 2　已封鎖 1　失敗 1　未確定 2" in (report.text or "")
+    labels = [label for row in report.buttons for label, _ in row]
+    assert labels == ["已送達名單（2）", "已封鎖名單（1）", "失敗名單（1）", "未確定名單（2）"]
+
+    unknown = await bot.press(ADMIN_ID, "未確定名單", message_id=report.message_id)
+    assert "未確定" in unknown.text and "（2 人）" in unknown.text
+    assert "老師10001" in unknown.text and "老師10002" in unknown.text
+    assert "老師10005" not in unknown.text
+    failed = await bot.press(ADMIN_ID, "失敗名單", message_id=report.message_id)
+    assert "老師10004" in failed.text and "老師10001" not in failed.text
+
+    listing = await bot.send(ADMIN_ID, "/broadcasts")
+    assert "已送達 2、已封鎖 1、失敗 1、未確定 2、待發送 0" in listing.text
+
+
+async def test_staff_list_a_group_with_the_recipients_command_in_english(bot: BotUnderTest):
+    bot.user(ADMIN_ID, language_code="en")
+    await add_users(bot)
+    async with bot.services.database.session() as session:
+        broadcast = Broadcast(
+            created_by=ADMIN_ID, text_html="x", audience={"kind": "everyone"},
+            status=BroadcastStatus.DONE,
+        )  # fmt: skip
+        session.add(broadcast)
+        await session.flush()
+        statuses = (DeliveryStatus.SENT, DeliveryStatus.UNKNOWN, DeliveryStatus.BLOCKED)
+        for user_id, status in zip(TEACHERS, statuses, strict=False):
+            session.add(
+                Delivery(broadcast_id=broadcast.id, user_id=user_id, text="x", status=status)
+            )
+        broadcast_id = broadcast.id
+    summary = await bot.send(ADMIN_ID, f"/recipients {broadcast_id}")
+    assert "sent 1, blocked 1, failed 0, outcome unknown 1" in summary.text
+    listed = await bot.send(ADMIN_ID, f"/recipients {broadcast_id} unknown")
+    assert "Outcome unknown" in listed.text and "老師10002" in listed.text
+    assert "老師10001" not in listed.text
+    wrong = await bot.send(ADMIN_ID, "/recipients banana")
+    assert "/recipients" in wrong.text
+    teacher = await bot.send(TEACHERS[0], f"/recipients {broadcast_id}")
+    assert "老師10002" not in teacher.text
