@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import String, and_, case, func, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Delivery, DeliveryStatus, User
@@ -139,7 +139,9 @@ def reported_status() -> Any:
     return case(
         (
             and_(Delivery.status == DeliveryStatus.FAILED, Delivery.error == OUTCOME_UNKNOWN),
-            DeliveryStatus.UNKNOWN.value,
+            # Inline, not a bound parameter: PostgreSQL must see the same expression in the
+            # SELECT and the GROUP BY.
+            literal_column(f"'{DeliveryStatus.UNKNOWN.value}'", String),
         ),
         else_=Delivery.status,
     )
