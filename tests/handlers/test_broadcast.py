@@ -282,3 +282,15 @@ async def test_stopping_mid_broadcast_and_starting_again_sends_everyone_exactly_
     # A message whose Telegram call was cut short is given up, never sent twice.
     assert statuses.count(DeliveryStatus.SENT) + statuses.count(DeliveryStatus.FAILED) == 13
     assert sum(counts) == statuses.count(DeliveryStatus.SENT) - 1  # minus the sender's copy
+
+
+async def test_a_javascript_link_is_refused_at_the_draft_step_saying_which(bot: BotUnderTest):
+    bot.user(ADMIN_ID)
+    await add_users(bot)
+    await bot.send(ADMIN_ID, "/broadcast")
+    refused = await bot.send(ADMIN_ID, '請看<a href="javascript:alert(1)">這裡</a>')
+    assert "不允許使用連結「javascript:alert(1)」" in refused.text
+    assert "https://" in refused.text
+    fixed = await bot.send(ADMIN_ID, '請看<a href="https://gifted.kh.edu.tw/">這裡</a>')
+    assert "不允許" not in fixed.text
+    assert all(received(bot, teacher, "請看") == 0 for teacher in TEACHERS)
