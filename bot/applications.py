@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import audit
 from bot.program import Program
 from bot.rules import MemberDraft, RuleProblem, member_problems
 from db import staff_queries as queries
@@ -216,6 +217,9 @@ async def approve(
     )
     if not changed:
         raise ApplicationError("already_decided", name=community.name)
+    await audit.record(
+        session, staff_id, audit.APPROVED, {"community": community.name, "id": community.id}, now
+    )
     after = QuotaUse(use.type_key, use.approved + 1, use.quota)
     return Decision(view_of(community), True, after)
 
@@ -252,6 +256,13 @@ async def reject(
     )
     if not changed:
         raise ApplicationError("already_decided", name=community.name)
+    await audit.record(
+        session,
+        staff_id,
+        audit.REJECTED,
+        {"community": community.name, "id": community.id, "reason": reason},
+        now,
+    )
     use = _usage(await quota_use(session, program), community.type_key)
     return Decision(view_of(community), False, use)
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import audit
 from bot.program import Program
 from bot.staff import behind_schedule
 from db import broadcasts as store
@@ -277,6 +278,13 @@ async def create(
     )
     await deliveries.add_pending(
         session, ((user_id, text_html) for user_id in sorted(people)), broadcast_id=broadcast.id
+    )
+    await audit.record(
+        session,
+        created_by,
+        audit.BROADCAST,
+        {"id": broadcast.id, "audience": audience.kind, "recipients": len(people)},
+        now,
     )
     return broadcast, len(people)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import audit
 from bot.applications import QuotaUse, quota_use
 from bot.exports import ActivityRow, CommunityRecord, MemberRow, PhotoRef
 from bot.program import Program
@@ -20,7 +21,6 @@ from bot.progress import (
     describe_lacking,
     render_checklist,
 )
-from db import audit
 from db import staff as staff_store
 from db import staff_queries as queries
 from db.communities import activity_days_and_kinds
@@ -245,6 +245,6 @@ async def change_staff(
     else:
         changed = await staff_store.remove_staff(session, user_id)
     if changed:
-        entry = "staff_added" if action == "add" else "staff_removed"
-        await audit.record(session, actor_id, entry, {"user_id": user_id}, at=now)
+        entry = audit.STAFF_ADDED if action == "add" else audit.STAFF_REMOVED
+        await audit.record(session, actor_id, entry, {"user_id": user_id}, now)
     return changed

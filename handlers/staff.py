@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.i18n import LANGUAGES, html_escape, t
+from bot import audit
+from bot.dates import format_date
+from bot.i18n import LANGUAGES, has, html_escape, t
 from bot.staff import StaffChangeError, change_staff, check_staff_change
 from db import staff as staff_store
 from handlers.common import (
@@ -35,6 +38,7 @@ from handlers.flows import (
 logger = logging.getLogger(__name__)
 
 MAX_USER_ID = 10**15
+AUDIT_CALLBACK = "au:"
 # Shown in the command menu of staff chats only; everyone else's menu never lists them.
 STAFF_MENU = ("broadcast", "broadcasts", "review", "stats", "export", "staff")
 
@@ -184,6 +188,96 @@ async def confirm_pressed(update: Update, context: BotContext) -> None:
     )
 
 
+# --- /audit (admins) -------------------------------------------------------------------------
+
+
+def _audit_details(context: BotContext, line: audit.AuditLine, language: str) -> str:
+    values: dict[str, object] = {
+        key: html_escape(str(value)) for key, value in line.details.items() if value is not None
+    }
+    program = context.services.program
+    if "event" in line.details:
+        event = program.showcase if line.details["event"] == "showcase" else program.workshop
+        values["event"] = html_escape(event.name)
+    if isinstance(line.details.get("date"), str):
+        values["date"] = format_date(dt.date.fromisoformat(line.details["date"]), language)
+    if "audience" in line.details:
+        key = f"audit.audience_{line.details['audience']}"
+        values["audience"] = t(language, key) if has(language, key) else values["audience"]
+    key = f"audit.{line.action}"
+    try:
+        return t(language, key, **values) if has(language, key) else html_escape(line.action)
+    except (KeyError, IndexError):  # an entry written by another version with other details
+        return html_escape(line.action)
+
+
+def _audit_line(context: BotContext, line: audit.AuditLine, language: str) -> str:
+    moment = line.at.astimezone(context.services.settings.timezone)
+    actor = (
+        t(language, "staff.line_named", id=line.actor_user_id, name=html_escape(line.actor_name))
+        if line.actor_name
+        else t(language, "staff.line", id=line.actor_user_id)
+    ).removeprefix("• ")
+    return t(
+        language,
+        "audit.line",
+        day=format_date(moment.date(), language, weekday=False),
+        time=moment.strftime("%H:%M"),
+        actor=actor,
+        action=_audit_details(context, line, language),
+    )
+
+
+async def _audit_page(
+    context: BotContext, page: int, language: str
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    async with context.services.database.session() as session:
+        found = await audit.read_page(session, page)
+    if not found.lines:
+        return t(language, "audit.empty"), None
+    text = t(language, "audit.header", page=found.page + 1, pages=found.pages, total=found.total)
+    text += "\n\n" + "\n".join(_audit_line(context, line, language) for line in found.lines)
+    row = []
+    if found.page + 1 < found.pages:
+        row.append((t(language, "audit.older"), f"{AUDIT_CALLBACK}{found.page + 1}"))
+    if found.page > 0:
+        row.append((t(language, "audit.newer"), f"{AUDIT_CALLBACK}{found.page - 1}"))
+    return text, keyboard([row]) if row else None
+
+
+async def _ensure_admin(update: Update, context: BotContext) -> bool:
+    user = update.effective_user
+    if user is not None and context.services.is_admin(user.id):
+        return True
+    logger.warning("Refused /audit to non-admin user %s", user.id if user else "?")
+    text = t(language_of(update, context), "audit.admins_only")
+    if update.callback_query is not None:
+        await answer_query(update, text)
+    else:
+        await reply_html(update, text)
+    return False
+
+
+async def audit_command(update: Update, context: BotContext) -> None:
+    """Show the latest staff actions (admins only)."""
+    if not await _ensure_admin(update, context):
+        return
+    text, markup = await _audit_page(context, 0, language_of(update, context))
+    await reply_html(update, text, markup)
+
+
+async def audit_page_pressed(update: Update, context: BotContext) -> None:
+    """Show an older or newer page of the audit log."""
+    query = update.callback_query
+    if query is None or not await _ensure_admin(update, context):
+        return
+    await answer_query(update)
+    rest = (query.data or "").removeprefix(AUDIT_CALLBACK)
+    page = int(rest) if rest.isdigit() and len(rest) < 9 else 0
+    text, markup = await _audit_page(context, page, language_of(update, context))
+    await edit_or_send(update, text, markup)
+
+
 def _menu(language: str) -> list[BotCommand]:
     from bot.app import MENU_COMMANDS
 
@@ -237,4 +331,6 @@ def build() -> list[BaseHandler[Update, BotContext, object]]:
     return [
         CommandHandler("staff", staff_command),
         CallbackQueryHandler(confirm_pressed, pattern="^sf:"),
+        CommandHandler("audit", audit_command),
+        CallbackQueryHandler(audit_page_pressed, pattern=f"^{AUDIT_CALLBACK}"),
     ]
