@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import audit
 from bot.program import Program
 from bot.rules import MemberDraft, RuleProblem, member_problems
 from db import staff_queries as queries
@@ -168,12 +169,22 @@ async def quota_use(session: AsyncSession, program: Program) -> list[QuotaUse]:
     return [QuotaUse(t.key, approved.get(t.key, 0), t.quota) for t in program.community_types]
 
 
+def is_own_community(community: Community, user_id: int) -> bool:
+    """Whether the user convenes the community or is one of its (linked) members."""
+    return community.convener_user_id == user_id or any(
+        member.user_id == user_id for member in community.members
+    )
+
+
 async def _pending_community(
-    session: AsyncSession, program: Program, community_id: int
+    session: AsyncSession, program: Program, community_id: int, staff_id: int
 ) -> Community:
     community = await queries.community(session, community_id)
     if community is None or community.program_year != program.program.year:
         raise ApplicationError("not_found")
+    # Nobody decides on their own application, whatever their staff role.
+    if is_own_community(community, staff_id):
+        raise ApplicationError("own_community", name=community.name)
     if community.status == CommunityStatus.APPROVED:
         raise ApplicationError("already_approved", name=community.name)
     if community.status == CommunityStatus.REJECTED:
@@ -191,7 +202,7 @@ async def approve(
     session: AsyncSession, program: Program, community_id: int, staff_id: int, now: dt.datetime
 ) -> Decision:
     """Approve a submitted application if its type's quota has room."""
-    community = await _pending_community(session, program, community_id)
+    community = await _pending_community(session, program, community_id, staff_id)
     use = _usage(await quota_use(session, program), community.type_key)
     if use.full:
         raise ApplicationError("quota_full", approved=use.approved, quota=use.quota)
@@ -206,6 +217,9 @@ async def approve(
     )
     if not changed:
         raise ApplicationError("already_decided", name=community.name)
+    await audit.record(
+        session, staff_id, audit.APPROVED, {"community": community.name, "id": community.id}, now
+    )
     after = QuotaUse(use.type_key, use.approved + 1, use.quota)
     return Decision(view_of(community), True, after)
 
@@ -230,7 +244,7 @@ async def reject(
 ) -> Decision:
     """Reject a submitted application, with the reason the convener will read."""
     reason = clean_reason(reason)
-    community = await _pending_community(session, program, community_id)
+    community = await _pending_community(session, program, community_id, staff_id)
     changed = await queries.change_status(
         session,
         community.id,
@@ -242,8 +256,22 @@ async def reject(
     )
     if not changed:
         raise ApplicationError("already_decided", name=community.name)
+    await audit.record(
+        session,
+        staff_id,
+        audit.REJECTED,
+        {"community": community.name, "id": community.id, "reason": reason},
+        now,
+    )
     use = _usage(await quota_use(session, program), community.type_key)
     return Decision(view_of(community), False, use)
+
+
+async def check_may_decide(
+    session: AsyncSession, program: Program, community_id: int, staff_id: int
+) -> ApplicationView:
+    """The pending application staff may decide; ApplicationError says why they may not."""
+    return view_of(await _pending_community(session, program, community_id, staff_id))
 
 
 async def application(

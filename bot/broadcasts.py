@@ -9,12 +9,14 @@ the writer; anything that looks like a tag must be one Telegram knows.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import audit
 from bot.program import Program
 from bot.staff import behind_schedule
 from db import broadcasts as store
@@ -33,6 +35,11 @@ ALLOWED_TAGS = {
 _ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^<>]*)>")
 _ATTRIBUTE = re.compile(r"""\s*([A-Za-z-]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
+
+# Links may open a web page or a Telegram chat; javascript:, data: and the like never.
+LINK_SCHEMES = ("http", "https", "tg")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+MAX_SHOWN_LINK = 60
 
 # Audience kinds.
 EVERYONE = "everyone"
@@ -85,10 +92,24 @@ def _check_attributes(tag: str, raw: str, line: int) -> None:
         position = match.end()
     if tag == "a" and not seen.get("href"):
         raise BroadcastTextError("link_without_address", line=line)
+    if tag == "a":
+        _check_link(seen["href"], line)
     if tag == "span" and seen.get("class") != "tg-spoiler":
         raise BroadcastTextError("bad_attribute", tag=tag, line=line)
     if tag == "tg-emoji" and not seen.get("emoji-id"):
         raise BroadcastTextError("bad_attribute", tag=tag, line=line)
+
+
+def _check_link(href: str, line: int) -> None:
+    # Decoded as the reader's app decodes it, so "&#106;avascript:" or a tab inside the scheme
+    # cannot slip through.
+    address = re.sub(r"[\x00-\x20\x7f]", "", html.unescape(href))
+    scheme = _SCHEME.match(address)
+    if scheme is None or scheme.group(1).lower() not in LINK_SCHEMES:
+        shown = html.unescape(href).strip()
+        if len(shown) > MAX_SHOWN_LINK:
+            shown = shown[: MAX_SHOWN_LINK - 1] + "…"
+        raise BroadcastTextError("link_scheme", link=shown, line=line)
 
 
 def visible_length(html_text: str) -> int:
@@ -257,6 +278,13 @@ async def create(
     )
     await deliveries.add_pending(
         session, ((user_id, text_html) for user_id in sorted(people)), broadcast_id=broadcast.id
+    )
+    await audit.record(
+        session,
+        created_by,
+        audit.BROADCAST,
+        {"id": broadcast.id, "audience": audience.kind, "recipients": len(people)},
+        now,
     )
     return broadcast, len(people)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import audit
 from bot.applications import QuotaUse, quota_use
 from bot.exports import ActivityRow, CommunityRecord, MemberRow, PhotoRef
 from bot.program import Program
@@ -20,6 +21,7 @@ from bot.progress import (
     describe_lacking,
     render_checklist,
 )
+from db import staff as staff_store
 from db import staff_queries as queries
 from db.communities import activity_days_and_kinds
 from db.models import CommunityStatus
@@ -201,3 +203,48 @@ async def own_community_id(session: AsyncSession, program: Program, user_id: int
     """The id of the community this user convenes this year."""
     community = await queries.convened_community(session, program.program.year, user_id)
     return community.id if community else None
+
+
+# --- managing staff -------------------------------------------------------------------------
+
+
+class StaffChangeError(Exception):
+    """The staff change cannot be made; ``reason`` is a catalogue key under ``staff.``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def check_staff_change(admin_ids: frozenset[int], actor_id: int, action: str, user_id: int) -> None:
+    """Whether the admin ``actor_id`` may add or remove ``user_id``; StaffChangeError if not."""
+    if actor_id not in admin_ids:
+        raise StaffChangeError("admins_only")
+    if user_id in admin_ids:
+        # Admins are configured in BOT_ADMIN_IDS, not in the database.
+        if action == "add":
+            raise StaffChangeError("already")
+        if user_id == actor_id:
+            raise StaffChangeError("cannot_remove_self")
+        raise StaffChangeError("cannot_remove_admin")
+
+
+async def change_staff(
+    session: AsyncSession,
+    admin_ids: frozenset[int],
+    actor_id: int,
+    action: str,
+    user_id: int,
+    now: dt.datetime,
+) -> bool:
+    """Add or remove a staff member (an admin's confirmed choice), logged in the audit log;
+    whether anything changed."""
+    check_staff_change(admin_ids, actor_id, action, user_id)
+    if action == "add":
+        changed = await staff_store.add_staff(session, user_id)
+    else:
+        changed = await staff_store.remove_staff(session, user_id)
+    if changed:
+        entry = audit.STAFF_ADDED if action == "add" else audit.STAFF_REMOVED
+        await audit.record(session, actor_id, entry, {"user_id": user_id}, now)
+    return changed

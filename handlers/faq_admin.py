@@ -29,6 +29,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import audit
 from bot.i18n import html_escape, t
 from bot.qa import FaqEntry, QaEngine
 from bot.qa.engine import load_faq
@@ -567,7 +568,7 @@ async def confirmed(
             source=draft["source"],
             related=list(draft["related"]),
         )
-        await faq_entries.save_entry(session, entry, user.id)
+        await audit.save_faq_entry(session, entry, user.id, services.clock.now())
         entries = await faq_entries.all_entries(session)
     services.rebuild_qa(entries)
     logger.info("FAQ entry %s saved by staff", entry_id)

@@ -54,7 +54,7 @@ logger = logging.getLogger(__name__)
 END = ConversationHandler.END
 DRAFT_PREFIX = "flow:"
 # Callback data of each flow starts with its prefix: "<prefix>:<nonce>:<action>[:<arg>]".
-PREFIXES = {"register": "rg", "log": "lg", "community": "mc", "broadcast": "bc"}
+PREFIXES = {"register": "rg", "log": "lg", "community": "mc", "broadcast": "bc", "staff": "sf"}
 COMMANDS = {"register": "/register", "log": "/log", "community": "/mycommunity"}
 # Every conversation of the bot (by its ConversationHandler's name) and the user_data key of
 # its draft: the three flows above, and the staff's /broadcast, /faqedit and rejection reason.
@@ -64,6 +64,8 @@ DRAFT_KEYS = {
     "faqedit": "faqedit",
     "review": "review_rejecting",
 }
+# Drafts of one-button confirmations (no conversation, so starting one ends none of the above).
+CONFIRMATION_KEYS = {"staff": "staff_change"}
 
 Draft = dict[str, Any]
 State = object
@@ -99,7 +101,7 @@ def _timeout() -> dt.timedelta:
 
 def draft_key(flow: str) -> str:
     """The user_data key of a flow's draft."""
-    return DRAFT_KEYS[flow]
+    return DRAFT_KEYS.get(flow) or CONFIRMATION_KEYS[flow]
 
 
 def get_draft(context: BotContext, flow: str) -> Draft | None:
@@ -168,6 +170,16 @@ def begin(update: Update, context: BotContext, flow: str, **fields: Any) -> Draf
     """Open a fresh draft of this flow, ending any other conversation the user was in."""
     assert context.user_data is not None
     end_other_conversations(update, context, flow)
+    draft: Draft = dict(fields)
+    rotate_nonce(draft)
+    touch(context, draft)
+    context.user_data[draft_key(flow)] = draft
+    return draft
+
+
+def begin_confirmation(context: BotContext, flow: str, **fields: Any) -> Draft:
+    """Open a draft for a yes/no confirmation; other conversations go on."""
+    assert context.user_data is not None
     draft: Draft = dict(fields)
     rotate_nonce(draft)
     touch(context, draft)

@@ -9,10 +9,10 @@ import re
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
+from bot import audit
 from bot.dateparse import DateParseError, parse_user_date
 from bot.dates import format_date
 from bot.i18n import html_escape, t
-from db import program_dates
 from handlers.common import (
     BotContext,
     edit_or_send,
@@ -320,7 +320,9 @@ async def set_date(update: Update, context: BotContext) -> None:
             )
             return
     async with services.database.session() as session:
-        row = await program_dates.set_date(session, program.program.year, event, day, staff_id)
+        row = await audit.set_program_date(
+            session, program.program.year, event, day, staff_id, services.clock.now()
+        )
         showcase, workshop = row.showcase_date, row.workshop_date
     services.apply_program_dates(showcase, workshop)
     await manage.plan_changed(services)

@@ -307,6 +307,7 @@ async def approve_pressed(update: Update, context: BotContext) -> None:
                 session, services.program, community_id, user.id, services.clock.now()
             )
     except ApplicationError as error:
+        _log_own_community(error, user.id)
         text = _error_text(error, language)
         await query.answer(_plain(text), show_alert=True)
         return
@@ -327,17 +328,15 @@ async def reject_pressed(update: Update, context: BotContext) -> object:
         return ConversationHandler.END
     language = language_of(update, context)
     community_id = _id_in(query.data, REJECT_CALLBACK)
-    async with context.services.database.session() as session:
-        view = (
-            await applications.application(session, context.services.program, community_id)
-            if community_id is not None
-            else None
-        )
-    if view is None or view.status != "submitted":
-        reason = "not_found" if view is None else f"already_{view.status}"
-        if view is not None and view.status == "draft":
-            reason = "not_submitted"
-        error = ApplicationError(reason, name=view.name if view else "")
+    try:
+        if community_id is None:
+            raise ApplicationError("not_found")
+        async with context.services.database.session() as session:
+            view = await applications.check_may_decide(
+                session, context.services.program, community_id, user.id
+            )
+    except ApplicationError as error:
+        _log_own_community(error, user.id)
         await query.answer(_plain(_error_text(error, language)), show_alert=True)
         return ConversationHandler.END
     await query.answer()
@@ -394,6 +393,11 @@ async def cancel(update: Update, context: BotContext) -> object:
         context.user_data.pop(REJECTING_KEY, None)
     await say(update, context, "common.cancelled")
     return ConversationHandler.END
+
+
+def _log_own_community(error: ApplicationError, user_id: int) -> None:
+    if error.reason == "own_community":
+        logger.warning("Refused a decision on their own community to staff user %s", user_id)
 
 
 def _plain(text: str) -> str:

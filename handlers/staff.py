@@ -2,20 +2,43 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any
 
-from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, BaseHandler, CommandHandler
+from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.i18n import LANGUAGES, html_escape, t
+from bot import audit
+from bot.dates import format_date
+from bot.i18n import LANGUAGES, has, html_escape, t
+from bot.staff import StaffChangeError, change_staff, check_staff_change
 from db import staff as staff_store
-from handlers.common import SERVICES_KEY, BotContext, is_staff, language_of, reply_html, say
+from handlers.common import (
+    SERVICES_KEY,
+    BotContext,
+    answer_query,
+    edit_or_send,
+    is_staff,
+    keyboard,
+    language_of,
+    reply_html,
+    say,
+)
+from handlers.flows import (
+    begin_confirmation,
+    button,
+    finish,
+    get_draft,
+    is_expired,
+    parse_button,
+)
 
 logger = logging.getLogger(__name__)
 
 MAX_USER_ID = 10**15
+AUDIT_CALLBACK = "au:"
 # Shown in the command menu of staff chats only; everyone else's menu never lists them.
 STAFF_MENU = ("broadcast", "broadcasts", "review", "stats", "export", "staff")
 
@@ -55,10 +78,7 @@ async def staff_command(update: Update, context: BotContext) -> None:
     if action not in ("add", "remove") or user_id is None:
         await say(update, context, "staff.usage")
         return
-    if action == "add":
-        await _add(update, context, user_id)
-    else:
-        await _remove(update, context, user_id)
+    await _ask_confirmation(update, context, action, user_id)
 
 
 async def _list_staff(update: Update, context: BotContext) -> None:
@@ -84,27 +104,178 @@ async def _list_staff(update: Update, context: BotContext) -> None:
     )
 
 
-async def _add(update: Update, context: BotContext, user_id: int) -> None:
-    if context.services.is_admin(user_id):
-        await say(update, context, "staff.already", id=user_id)
+async def _ask_confirmation(update: Update, context: BotContext, action: str, user_id: int) -> None:
+    """Check the change, then ask the admin to confirm it with a button."""
+    user = update.effective_user
+    assert user is not None
+    language = language_of(update, context)
+    admins = context.services.settings.BOT_ADMIN_IDS
+    try:
+        check_staff_change(admins, user.id, action, user_id)
+    except StaffChangeError as error:
+        await say(update, context, f"staff.{error.reason}", id=user_id)
         return
     async with context.services.database.session() as session:
-        changed = await staff_store.add_staff(session, user_id)
-    logger.info("Staff member added (%s)", user_id)
-    await set_staff_menu(context.application, user_id)
-    await say(update, context, "staff.added" if changed else "staff.already", id=user_id)
+        names = await staff_store.display_names(session, {user_id})
+    who = (
+        t(language, "staff.who_named", id=user_id, name=html_escape(names[user_id]))
+        if user_id in names
+        else t(language, "staff.who", id=user_id)
+    )
+    draft = begin_confirmation(context, "staff", action=action, user_id=user_id)
+    markup = keyboard(
+        [
+            [
+                (t(language, f"staff.confirm_{action}_button"), button("staff", draft, "yes")),
+                (t(language, "staff.cancel_button"), button("staff", draft, "no")),
+            ]
+        ]
+    )
+    await reply_html(update, t(language, f"staff.confirm_{action}", who=who), markup)
 
 
-async def _remove(update: Update, context: BotContext, user_id: int) -> None:
-    if context.services.is_admin(user_id):
-        await say(update, context, "staff.cannot_remove_admin", id=user_id)
+async def confirm_pressed(update: Update, context: BotContext) -> None:
+    """Make the confirmed staff change (admins only; an old or expired button does nothing)."""
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or user is None:
         return
-    async with context.services.database.session() as session:
-        changed = await staff_store.remove_staff(session, user_id)
+    language = language_of(update, context)
+    services = context.services
+    if not services.is_admin(user.id):
+        logger.warning("Refused a staff change to non-admin user %s", user.id)
+        await answer_query(update, t(language, "staff.admins_only"))
+        return
+    parsed = parse_button("staff", query.data)
+    draft = get_draft(context, "staff")
+    if parsed is None or draft is None or parsed[0] != draft.get("nonce"):
+        await answer_query(update, t(language, "common.menu_expired"))
+        return
+    await answer_query(update)
+    finish(context, "staff")
+    action, user_id = str(draft.get("action")), int(draft.get("user_id", 0))
+    if parsed[1].action != "yes":
+        await edit_or_send(update, t(language, "common.cancelled"))
+        return
+    if is_expired(draft, services.clock.now()):
+        await edit_or_send(update, t(language, "staff.confirm_expired"))
+        return
+    try:
+        async with services.database.session() as session:
+            changed = await change_staff(
+                session,
+                services.settings.BOT_ADMIN_IDS,
+                user.id,
+                action,
+                user_id,
+                services.clock.now(),
+            )
+    except StaffChangeError as error:
+        await edit_or_send(update, t(language, f"staff.{error.reason}", id=user_id))
+        return
+    if action == "add":
+        if changed:
+            logger.info("Staff member added (%s)", user_id)
+            await set_staff_menu(context.application, user_id)
+        key = "staff.added" if changed else "staff.already"
+        await edit_or_send(update, t(language, key, id=user_id))
+        return
     if changed:
         logger.info("Staff member removed (%s)", user_id)
         await remove_staff_menu(context.application, user_id)
-    await say(update, context, "staff.removed" if changed else "staff.not_staff", id=user_id)
+    await edit_or_send(
+        update, t(language, "staff.removed" if changed else "staff.not_staff", id=user_id)
+    )
+
+
+# --- /audit (admins) -------------------------------------------------------------------------
+
+
+def _audit_details(context: BotContext, line: audit.AuditLine, language: str) -> str:
+    values: dict[str, object] = {
+        key: html_escape(str(value)) for key, value in line.details.items() if value is not None
+    }
+    program = context.services.program
+    if "event" in line.details:
+        event = program.showcase if line.details["event"] == "showcase" else program.workshop
+        values["event"] = html_escape(event.name)
+    if isinstance(line.details.get("date"), str):
+        values["date"] = format_date(dt.date.fromisoformat(line.details["date"]), language)
+    if "audience" in line.details:
+        key = f"audit.audience_{line.details['audience']}"
+        values["audience"] = t(language, key) if has(language, key) else values["audience"]
+    key = f"audit.{line.action}"
+    try:
+        return t(language, key, **values) if has(language, key) else html_escape(line.action)
+    except (KeyError, IndexError):  # an entry written by another version with other details
+        return html_escape(line.action)
+
+
+def _audit_line(context: BotContext, line: audit.AuditLine, language: str) -> str:
+    moment = line.at.astimezone(context.services.settings.timezone)
+    actor = (
+        t(language, "staff.line_named", id=line.actor_user_id, name=html_escape(line.actor_name))
+        if line.actor_name
+        else t(language, "staff.line", id=line.actor_user_id)
+    ).removeprefix("• ")
+    return t(
+        language,
+        "audit.line",
+        day=format_date(moment.date(), language, weekday=False),
+        time=moment.strftime("%H:%M"),
+        actor=actor,
+        action=_audit_details(context, line, language),
+    )
+
+
+async def _audit_page(
+    context: BotContext, page: int, language: str
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    async with context.services.database.session() as session:
+        found = await audit.read_page(session, page)
+    if not found.lines:
+        return t(language, "audit.empty"), None
+    text = t(language, "audit.header", page=found.page + 1, pages=found.pages, total=found.total)
+    text += "\n\n" + "\n".join(_audit_line(context, line, language) for line in found.lines)
+    row = []
+    if found.page + 1 < found.pages:
+        row.append((t(language, "audit.older"), f"{AUDIT_CALLBACK}{found.page + 1}"))
+    if found.page > 0:
+        row.append((t(language, "audit.newer"), f"{AUDIT_CALLBACK}{found.page - 1}"))
+    return text, keyboard([row]) if row else None
+
+
+async def _ensure_admin(update: Update, context: BotContext) -> bool:
+    user = update.effective_user
+    if user is not None and context.services.is_admin(user.id):
+        return True
+    logger.warning("Refused /audit to non-admin user %s", user.id if user else "?")
+    text = t(language_of(update, context), "audit.admins_only")
+    if update.callback_query is not None:
+        await answer_query(update, text)
+    else:
+        await reply_html(update, text)
+    return False
+
+
+async def audit_command(update: Update, context: BotContext) -> None:
+    """Show the latest staff actions (admins only)."""
+    if not await _ensure_admin(update, context):
+        return
+    text, markup = await _audit_page(context, 0, language_of(update, context))
+    await reply_html(update, text, markup)
+
+
+async def audit_page_pressed(update: Update, context: BotContext) -> None:
+    """Show an older or newer page of the audit log."""
+    query = update.callback_query
+    if query is None or not await _ensure_admin(update, context):
+        return
+    await answer_query(update)
+    rest = (query.data or "").removeprefix(AUDIT_CALLBACK)
+    page = int(rest) if rest.isdigit() and len(rest) < 9 else 0
+    text, markup = await _audit_page(context, page, language_of(update, context))
+    await edit_or_send(update, text, markup)
 
 
 def _menu(language: str) -> list[BotCommand]:
@@ -157,4 +328,9 @@ async def set_staff_menus(application: Application[Any, Any, Any, Any, Any, Any]
 
 def build() -> list[BaseHandler[Update, BotContext, object]]:
     """The handlers of this module."""
-    return [CommandHandler("staff", staff_command)]
+    return [
+        CommandHandler("staff", staff_command),
+        CallbackQueryHandler(confirm_pressed, pattern="^sf:"),
+        CommandHandler("audit", audit_command),
+        CallbackQueryHandler(audit_page_pressed, pattern=f"^{AUDIT_CALLBACK}"),
+    ]

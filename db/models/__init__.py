@@ -1,5 +1,6 @@
 """The database schema as typed SQLAlchemy 2 models, one module per area."""
 
+from db.models.audit import AuditEntry
 from db.models.base import Base, UTCDateTime, utcnow
 from db.models.communities import Activity, Community, CommunityStatus, Member, ProgramDates
 from db.models.knowledge import FaqEntryRow, QuestionAsked
@@ -16,8 +17,8 @@ from db.models.people import School, User
 from db.models.runtime import ConversationState, ProcessedUpdate, StoredData
 
 __all__ = [
-    "Activity", "Base", "Broadcast", "BroadcastStatus", "Community", "CommunityStatus",
-    "ConversationState", "Delivery", "DeliveryStatus", "FaqEntryRow", "Member",
+    "Activity", "AuditEntry", "Base", "Broadcast", "BroadcastStatus", "Community",
+    "CommunityStatus", "ConversationState", "Delivery", "DeliveryStatus", "FaqEntryRow", "Member",
     "ProcessedUpdate", "ProgramDates", "QuestionAsked", "Reminder", "ReminderStatus",
     "SchedulerLease", "School", "StoredData", "UTCDateTime", "User", "utcnow",
 ]  # fmt: skip

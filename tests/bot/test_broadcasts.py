@@ -226,3 +226,28 @@ async def test_a_broadcast_to_nobody_is_not_recorded(database: Database, program
                 now=dt.datetime(2023, 3, 1, 1, tzinfo=dt.UTC),
                 sender_language="zh-TW",
             )
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        "&#106;avascript:alert(1)",
+        "java\tscript:alert(1)",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        "ftp://files.example.org/",
+        "gifted.kh.edu.tw",
+    ],
+)
+def test_links_other_than_http_https_and_tg_are_refused_naming_the_link(href: str):
+    with pytest.raises(BroadcastTextError) as caught:
+        clean_broadcast_html(f'第一行\n<a href="{href}">點我</a>')
+    assert caught.value.reason == "link_scheme"
+    assert caught.value.values["line"] == 2
+    assert str(caught.value.values["link"]).strip()
+
+
+@pytest.mark.parametrize("href", ["http://a.tw/", "HTTPS://a.tw/x", "tg://resolve?domain=x"])
+def test_http_https_and_tg_links_are_accepted(href: str):
+    assert href in clean_broadcast_html(f'<a href="{href}">x</a>')

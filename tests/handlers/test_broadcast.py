@@ -348,3 +348,15 @@ async def test_staff_list_a_group_with_the_recipients_command_in_english(bot: Bo
     assert "/recipients" in wrong.text
     teacher = await bot.send(TEACHERS[0], f"/recipients {broadcast_id}")
     assert "老師10002" not in teacher.text
+
+
+async def test_a_javascript_link_is_refused_at_the_draft_step_saying_which(bot: BotUnderTest):
+    bot.user(ADMIN_ID)
+    await add_users(bot)
+    await bot.send(ADMIN_ID, "/broadcast")
+    refused = await bot.send(ADMIN_ID, '請看<a href="javascript:alert(1)">這裡</a>')
+    assert "不允許使用連結「javascript:alert(1)」" in refused.text
+    assert "https://" in refused.text
+    fixed = await bot.send(ADMIN_ID, '請看<a href="https://gifted.kh.edu.tw/">這裡</a>')
+    assert "不允許" not in fixed.text
+    assert all(received(bot, teacher, "請看") == 0 for teacher in TEACHERS)

@@ -273,3 +273,11 @@ async def test_unanswered_questions_of_another_program_year_are_not_listed(make_
     bot.user(ADMIN_ID, "賴承辦")
     reply = await bot.send(ADMIN_ID, "/unanswered")
     assert "目前沒有未能回答的問題" in reply.text
+
+
+async def test_a_saved_entry_is_in_the_audit_log(bot: BotUnderTest):
+    await _teachers_ask(bot, PARKING)
+    bot.user(ADMIN_ID, "賴承辦")
+    await _answer_parking_from_the_unanswered_list(bot)
+    log = await bot.send(ADMIN_ID, "/audit")
+    assert "賴承辦" in log.text and "儲存常見問題 staff-1" in log.text

@@ -266,3 +266,29 @@ async def test_a_reason_typed_after_starting_another_flow_still_rejects(bot: Bot
     done = await bot.send(ADMIN_ID, "缺少經費概算表")
     assert "不通過" in done.text
     assert await status_of(bot, community_id) == CommunityStatus.REJECTED
+
+
+async def test_staff_cannot_approve_the_community_they_convene(bot: BotUnderTest):
+    bot.user(ADMIN_ID)
+    community_id = await add_community(bot, ADMIN_ID, status=CommunityStatus.SUBMITTED)
+    await bot.send(ADMIN_ID, "/review")
+    refused = await bot.press(ADMIN_ID, "核定")
+    assert "無法審核自己社群的申請" in refused.text
+    assert await status_of(bot, community_id) == CommunityStatus.SUBMITTED
+
+
+async def test_staff_who_are_members_cannot_reject_their_community(bot: BotUnderTest):
+    bot.user(ADMIN_ID, language_code="en")
+    community_id = await add_community(bot, CONVENER_ID, status=CommunityStatus.SUBMITTED)
+    async with bot.services.database.session() as session:
+        member = await session.scalar(
+            select(Member).where(Member.community_id == community_id, Member.position == 1)
+        )
+        assert member is not None
+        session.add(User(id=ADMIN_ID, display_name="Admin"))
+        await session.flush()
+        member.user_id = ADMIN_ID
+    await bot.send(ADMIN_ID, "/review")
+    refused = await bot.press(ADMIN_ID, "Reject")
+    assert "you are its convener or a member" in refused.text
+    assert await status_of(bot, community_id) == CommunityStatus.SUBMITTED
