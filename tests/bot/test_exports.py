@@ -245,7 +245,9 @@ def test_ods_header_is_bold_and_frozen(program, record):
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         content = archive.read("content.xml").decode()
         settings = archive.read("settings.xml").decode()
-    header_cell = re.search(r'<table:table-cell table:style-name="(\w+)"[^>]*><text:p>社群編號', content)
+    header_cell = re.search(
+        r'<table:table-cell table:style-name="(\w+)"[^>]*><text:p>社群編號', content
+    )
     assert header_cell
     style = re.search(
         rf'<style:style (?=[^>]*style:name="{header_cell.group(1)}")'
