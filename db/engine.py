@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import cache
 from pathlib import Path
@@ -38,16 +38,6 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _single_trip_creator(url: str) -> Callable[[], Awaitable[Any]]:
-    # The same file and options SQLAlchemy's aiosqlite dialect would open, through our leaner
-    # connection (see db/sqlite_driver.py).
-    from db import sqlite_driver
-
-    parsed = make_url(url)
-    args, options = parsed.get_dialect()().create_connect_args(parsed)
-    return lambda: sqlite_driver.connect(*args, **options)
-
-
 class Database:
     """An engine and its session factory; created at start-up, disposed at shutdown."""
 
@@ -60,7 +50,6 @@ class Database:
             database = parsed.database
             if database and database != ":memory:":
                 Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-            kwargs["async_creator"] = _single_trip_creator(url)
         else:
             kwargs["pool_pre_ping"] = True
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)

@@ -245,14 +245,16 @@ def test_ods_header_is_bold_and_frozen(program, record):
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         content = archive.read("content.xml").decode()
         settings = archive.read("settings.xml").decode()
-    bold_style = re.search(
-        r'style:name="(\w+)" style:family="table-cell"[^>]*>[^/]*'
-        r'<style:text-properties fo:font-weight="bold"',
+    header_cell = re.search(
+        r'<table:table-cell table:style-name="(\w+)"[^>]*><text:p>社群編號', content
+    )
+    assert header_cell
+    style = re.search(
+        rf'<style:style (?=[^>]*style:name="{header_cell.group(1)}")'
+        r'[^>]*style:family="table-cell"[^>]*><style:text-properties [^>]*fo:font-weight="bold"',
         content,
     )
-    assert bold_style
-    header_cell = f'<table:table-cell table:style-name="{bold_style.group(1)}" '
-    assert header_cell + 'office:value-type="string"><text:p>社群編號' in content
+    assert style
     assert 'config:name="VerticalSplitPosition" config:type="int">1<' in settings
     assert "style:column-width=" in content
 
