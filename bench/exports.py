@@ -94,8 +94,10 @@ def make_records(
                 kind_key=rng.choice(kinds),
                 topic=rng.choice(TOPICS),
                 attendees=tuple(member.name for member in members),
-                duration_minutes=rng.choice((60, 90, 120, None)),
-                notes=rng.choice((None, "討論熱烈，下次續談。", "邀請大學教授指導")),
+                details={
+                    "duration_minutes": rng.choice((60, 90, 120, None)),
+                    "notes": rng.choice((None, "討論熱烈，下次續談。", "邀請大學教授指導")),
+                },
                 photos=tuple(PhotoRef(f"file-{number}-{i}", photo()) for i in range(2)),
             )
             for _ in range(count)

@@ -12,11 +12,13 @@ import enum
 import re
 import secrets
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import activity_fields
+from bot.activity_fields import DETAIL_COLUMNS, details_of
 from bot.program import Program
 from bot.progress import ActivityRecord, Progress, compute_progress
 from bot.rules import MemberDraft, RuleProblem, clean_member_name, member_problems
@@ -27,7 +29,7 @@ MAX_COMMUNITY_NAME = 60
 MAX_SCHOOL_NAME = 60
 MAX_SUBJECT = 30
 MAX_TOPIC = 120
-MAX_NOTES = 1000
+MAX_NOTES = activity_fields.MAX_NOTES
 MAX_PHOTOS = 10
 SCHOOL_CHOICES = 8
 INVITE_PREFIX = "join_"
@@ -108,8 +110,8 @@ class ActivityDraft:
     kind: str
     topic: str
     attendee_member_ids: tuple[int, ...]
-    duration_minutes: int | None = None
-    notes: str | None = None
+    # The detail fields (activity_fields.DETAILS) as column values; missing ones are empty.
+    details: Mapping[str, object] = field(default_factory=dict)
     photo_file_ids: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -475,8 +477,7 @@ def _activity_fields(draft: ActivityDraft) -> dict[str, object]:
         "day": draft.day,
         "kind": draft.kind,
         "topic": draft.topic,
-        "duration_minutes": draft.duration_minutes,
-        "notes": draft.notes,
+        **{column: draft.details.get(column) for column in DETAIL_COLUMNS},
         "attendee_member_ids": list(draft.attendee_member_ids),
         "photo_file_ids": list(draft.photo_file_ids),
     }
@@ -527,8 +528,7 @@ def draft_of(activity: Activity) -> ActivityDraft:
         kind=activity.kind,
         topic=activity.topic,
         attendee_member_ids=tuple(int(i) for i in activity.attendee_member_ids),
-        duration_minutes=activity.duration_minutes,
-        notes=activity.notes,
+        details=details_of(activity),
         photo_file_ids=tuple(str(p) for p in activity.photo_file_ids),
     )
 

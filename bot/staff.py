@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import audit
+from bot.activity_fields import detail_values
 from bot.applications import QuotaUse, quota_use
 from bot.exports import ActivityRow, CommunityRecord, MemberRow, PhotoRef
 from bot.program import Program
@@ -124,48 +125,55 @@ def _records(
     progress = compute_progress_many(
         program,
         (
-            (row[0], row[3], [ActivityRecord(a[1], a[2]) for a in rows.activities.get(row[0], [])])
+            (
+                row.id,
+                row.type_key,
+                [ActivityRecord(a.day, a.kind) for a in rows.activities.get(row.id, [])],
+            )
             for row in rows.communities
         ),
         today,
     )
     records = []
-    for community_id, name, school, type_key, status, year in rows.communities:
-        members = rows.members.get(community_id, [])
-        names = {member[0]: member[1] for member in members}
-        standing = progress[community_id]
+    for row in rows.communities:
+        members = rows.members.get(row.id, [])
+        names = {member.id: member.name for member in members}
+        standing = progress[row.id]
         records.append(
             CommunityRecord(
-                id=community_id,
-                name=name,
-                school=school,
-                type_key=type_key,
-                status=str(status),
-                convener=next((m[1] for m in members if m[4]), ""),
-                program_year=year,
+                id=row.id,
+                name=row.name,
+                school=row.school,
+                type_key=row.type_key,
+                status=str(row.status),
+                convener=next((m.name for m in members if m.is_convener), ""),
+                program_year=row.program_year,
                 members=tuple(
                     MemberRow(
-                        name=member_name,
-                        gifted_teacher=gifted,
-                        subject=subject,
-                        is_convener=is_convener,
-                        linked=user_id is not None,
+                        name=member.name,
+                        gifted_teacher=member.gifted_teacher,
+                        subject=member.subject,
+                        is_convener=member.is_convener,
+                        linked=member.user_id is not None,
                     )
-                    for _, member_name, gifted, subject, is_convener, user_id in members
+                    for member in members
                 ),
                 activities=tuple(
                     ActivityRow(
-                        day=day,
-                        kind_key=kind,
-                        topic=topic,
-                        attendees=tuple(names[int(i)] for i in attendees or [] if int(i) in names),
-                        duration_minutes=duration,
-                        notes=notes,
-                        photos=tuple(PhotoRef(str(file_id)) for file_id in photos or []),
+                        day=activity.day,
+                        kind_key=activity.kind,
+                        topic=activity.topic,
+                        attendees=tuple(
+                            names[int(i)]
+                            for i in activity.attendee_member_ids or []
+                            if int(i) in names
+                        ),
+                        details=detail_values(activity.details),
+                        photos=tuple(
+                            PhotoRef(str(file_id)) for file_id in activity.photo_file_ids or []
+                        ),
                     )
-                    for _, day, kind, topic, duration, notes, attendees, photos in (
-                        rows.activities.get(community_id, [])
-                    )
+                    for activity in rows.activities.get(row.id, [])
                 ),
                 progress_lines=tuple(render_checklist(standing, program, language)),
                 lacking=describe_lacking(standing, program, language),

@@ -5,10 +5,11 @@ Plain queries on a session the caller owns; nothing here commits.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -172,6 +173,48 @@ async def delivery_figures(session: AsyncSession) -> dict[tuple[str, str], int]:
 # --- exports --------------------------------------------------------------------------------
 
 
+class CommunityExportRow(NamedTuple):
+    """One community, as exports need it."""
+
+    id: int
+    name: str
+    school: str
+    type_key: str
+    status: CommunityStatus
+    program_year: int
+
+
+class MemberExportRow(NamedTuple):
+    """One member of a community, as exports need it."""
+
+    id: int
+    name: str
+    gifted_teacher: bool
+    subject: str | None
+    is_convener: bool
+    user_id: int | None
+
+
+@dataclass(frozen=True)
+class ActivityExportRow:
+    """One activity: its fixed columns, and every other column of the table by name."""
+
+    id: int
+    day: dt.date
+    kind: str
+    topic: str
+    attendee_member_ids: list[Any]
+    photo_file_ids: list[Any]
+    # The remaining columns (duration, notes, …) by attribute name: the domain's field
+    # declarations pick what they show, so a new column needs no change here.
+    details: dict[str, Any]
+
+
+# Columns of activities that say nothing about the meeting itself.
+_BOOKKEEPING = frozenset({"community_id", "client_token", "created_by", "created_at", "updated_at"})
+_FIXED = frozenset(ActivityExportRow.__dataclass_fields__) - {"details"}
+
+
 @dataclass(frozen=True)
 class ExportRows:
     """The year's communities, members and activities as plain rows, for exports.
@@ -180,11 +223,9 @@ class ExportRows:
     loads in a fraction of the time.
     """
 
-    communities: list[tuple[Any, ...]]  # id, name, school, type_key, status, program_year
-    members: dict[int, list[tuple[Any, ...]]]  # community id → (id, name, gifted, subject,
-    # is_convener, user_id), in position order
-    activities: dict[int, list[tuple[Any, ...]]]  # community id → (id, day, kind, topic,
-    # duration_minutes, notes, attendee_member_ids, photo_file_ids), by day
+    communities: list[CommunityExportRow]
+    members: dict[int, list[MemberExportRow]]  # community id → members in position order
+    activities: dict[int, list[ActivityExportRow]]  # community id → activities by day
 
 
 async def export_rows(
@@ -206,11 +247,11 @@ async def export_rows(
     )
     if community_id is not None:
         query = query.where(Community.id == community_id)
-    communities = [tuple(row) for row in await session.execute(query)]
+    communities = [CommunityExportRow(*row) for row in await session.execute(query)]
     chosen = select(Community.id).where(Community.program_year == program_year)
     if community_id is not None:
         chosen = chosen.where(Community.id == community_id)
-    members: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    members: dict[int, list[MemberExportRow]] = defaultdict(list)
     rows = await session.execute(
         select(
             Member.community_id,
@@ -225,25 +266,23 @@ async def export_rows(
         .order_by(Member.community_id, Member.position, Member.id)
     )
     for community, *rest in rows:
-        members[community].append(tuple(rest))
-    activities: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    rows = await session.execute(
-        select(
-            Activity.community_id,
-            Activity.id,
-            Activity.day,
-            Activity.kind,
-            Activity.topic,
-            Activity.duration_minutes,
-            Activity.notes,
-            Activity.attendee_member_ids,
-            Activity.photo_file_ids,
-        )
+        members[community].append(MemberExportRow(*rest))
+    activities: dict[int, list[ActivityExportRow]] = defaultdict(list)
+    columns = [
+        column
+        for column in Activity.__table__.columns
+        if column.name not in _BOOKKEEPING or column.name == "community_id"
+    ]
+    result = await session.execute(
+        select(*columns)
         .where(Activity.community_id.in_(chosen))
         .order_by(Activity.community_id, Activity.day, Activity.id)
     )
-    for community, *rest in rows:
-        activities[community].append(tuple(rest))
+    for mapping in result.mappings():
+        values = dict(mapping)
+        community = values.pop("community_id")
+        fixed = {name: values.pop(name) for name in _FIXED}
+        activities[community].append(ActivityExportRow(**fixed, details=values))
     return ExportRows(communities, members, activities)
 
 

@@ -16,7 +16,6 @@ import datetime as dt
 import enum
 import logging
 import uuid
-from collections.abc import Callable
 
 from telegram import Update
 from telegram.ext import (
@@ -29,12 +28,9 @@ from telegram.ext import (
 )
 
 from bot import communities
-from bot.dateparse import (
-    DateParseError,
-    DurationParseError,
-    parse_duration_minutes,
-    parse_user_date,
-)
+from bot.activity_fields import DETAILS, FIELDS, FieldError, details_from_json, details_to_json
+from bot.activity_fields import EDITABLE as EDITABLE_FIELDS
+from bot.dateparse import DateParseError, parse_user_date
 from bot.dates import format_date
 from bot.i18n import html_escape, t
 from bot.program import Program
@@ -58,22 +54,22 @@ class State(enum.StrEnum):
     KIND = "lg_kind"
     TOPIC = "lg_topic"
     ATTENDEES = "lg_attendees"
-    DURATION = "lg_duration"
-    NOTES = "lg_notes"
     PHOTOS = "lg_photos"
     SUMMARY = "lg_summary"
 
 
-TEXT_STATES = frozenset({State.DATE, State.TOPIC, State.DURATION, State.NOTES})
-# The order of the steps the first time through; afterwards each edit returns to the summary.
-ORDER = (
-    State.DATE, State.KIND, State.TOPIC, State.ATTENDEES, State.DURATION, State.NOTES,
-    State.PHOTOS, State.SUMMARY,
-)  # fmt: skip
-EDITABLE = {
-    "date": State.DATE, "kind": State.KIND, "topic": State.TOPIC, "attendees": State.ATTENDEES,
-    "duration": State.DURATION, "notes": State.NOTES, "photos": State.PHOTOS,
+# The steps with their own handling; every detail field (activity_fields.DETAILS) is asked by
+# one generic typed-or-skip step in the state named after it.
+_OWN_STEPS = {
+    "date": State.DATE, "kind": State.KIND, "topic": State.TOPIC,
+    "attendees": State.ATTENDEES, "photos": State.PHOTOS,
 }  # fmt: skip
+STEP_OF: dict[str, str] = {spec.key: _OWN_STEPS.get(spec.key, spec.state) for spec in FIELDS}
+DETAIL_OF_STATE = {spec.state: spec for spec in DETAILS}
+TEXT_STATES = frozenset({State.DATE.value, State.TOPIC.value, *DETAIL_OF_STATE})
+# The order of the steps the first time through; afterwards each edit returns to the summary.
+ORDER: tuple[str, ...] = (*(STEP_OF[spec.key] for spec in FIELDS), State.SUMMARY)
+EDITABLE = {spec.key: STEP_OF[spec.key] for spec in EDITABLE_FIELDS}
 
 
 def _b(draft: Draft, action: str, arg: object = "") -> str:
@@ -85,20 +81,36 @@ def kind_name(program: Program, key: str, language: str) -> str:
     return program.activity_kind(key).name_in(language)
 
 
-def duration_text(minutes: int, language: str) -> str:
-    """90 → 1 小時 30 分鐘 / 1 h 30 min."""
-    hours, rest = divmod(minutes, 60)
-    if hours and rest:
-        return t(language, "log.duration_hours_minutes", hours=hours, minutes=rest)
-    if hours:
-        return t(language, "log.duration_hours", hours=hours)
-    return t(language, "log.duration_minutes", minutes=rest)
-
-
-def _next(draft: Draft, current: State) -> State:
+def _next(draft: Draft, current: str) -> str:
     if draft.get("reviewing"):
         return State.SUMMARY
     return ORDER[ORDER.index(current) + 1]
+
+
+def details(draft: Draft) -> dict[str, object]:
+    """The draft's detail fields as column values (a draft stored before details had their
+    own dict keeps them under the field's key; those are read too)."""
+    stored = draft.get("details")
+    if not isinstance(stored, dict):
+        stored = {
+            column: draft.get(spec.key)
+            for spec in DETAILS
+            for column in spec.columns
+            if len(spec.columns) == 1
+        }
+    try:
+        return details_from_json(stored)
+    except (TypeError, ValueError):
+        return details_from_json({})
+
+
+def _set_details(draft: Draft, values: dict[str, object]) -> None:
+    draft["details"] = details_to_json({**details(draft), **values})
+
+
+def _resumable(draft: Draft) -> str:
+    state = str(draft.get("state"))
+    return state if state in ORDER or state == State.FUTURE_CONFIRM else State.DATE
 
 
 def _members(draft: Draft) -> list[tuple[int, str]]:
@@ -112,7 +124,7 @@ async def prompt(
     update: Update,
     context: BotContext,
     draft: Draft,
-    state: State,
+    state: str,
     notice: str = "",
     *,
     rotate: bool = True,
@@ -122,36 +134,33 @@ async def prompt(
     program = context.services.program
     if rotate:
         flows.rotate_nonce(draft)
-    draft["state"] = state.value
+    draft["state"] = str(state)
     rows: list[list[Button]] = []
     skip = [(t(language, "log.skip"), _b(draft, "skip"))]
-    if state is State.DATE:
+    if state == State.DATE:
         text = t(
             language,
             "log.ask_date",
             start=format_date(program.period.start, language),
             end=format_date(program.period.end, language),
         )
-    elif state is State.FUTURE_CONFIRM:
+    elif state == State.FUTURE_CONFIRM:
         day = dt.date.fromisoformat(str(draft["pending_day"]))
         text = t(language, "log.future_confirm", day=format_date(day, language))
         rows = [[(t(language, "log.future_yes"), _b(draft, "future_yes")),
                  (t(language, "log.future_no"), _b(draft, "future_no"))]]  # fmt: skip
-    elif state is State.KIND:
+    elif state == State.KIND:
         text = t(language, "log.ask_kind")
         rows = [[(kind_name(program, kind.key, language), _b(draft, "kind", kind.key))]
                 for kind in program.activity_kinds]  # fmt: skip
-    elif state is State.TOPIC:
+    elif state == State.TOPIC:
         text = t(language, "log.ask_topic")
-    elif state is State.ATTENDEES:
+    elif state == State.ATTENDEES:
         text, rows = _attendees(draft, language)
-    elif state is State.DURATION:
-        text = t(language, "log.ask_duration")
+    elif state in DETAIL_OF_STATE:
+        text = DETAIL_OF_STATE[state].question(language)
         rows = [skip]
-    elif state is State.NOTES:
-        text = t(language, "log.ask_notes")
-        rows = [skip]
-    elif state is State.PHOTOS:
+    elif state == State.PHOTOS:
         count = len(draft.get("photos", []))
         text = t(language, "log.ask_photos", max=communities.MAX_PHOTOS)
         if count:
@@ -159,7 +168,7 @@ async def prompt(
         rows = [[(t(language, "log.photos_done" if count else "log.skip"), _b(draft, "done"))]]
     else:
         text, rows = _summary(program, draft, language)
-    if state is not State.SUMMARY:
+    if state != State.SUMMARY:
         rows.append([(t(language, "flows.cancel_button"), _b(draft, "cancel"))])
     if notice:
         text = notice + "\n\n" + text
@@ -186,20 +195,25 @@ def _attendees(draft: Draft, language: str) -> tuple[str, list[list[Button]]]:
 def _summary_text(program: Program, draft: Draft, language: str) -> str:
     names = dict(_members(draft))
     attendees = [names.get(int(i), "?") for i in draft.get("attendees", [])]
-    duration = draft.get("duration")
-    notes = draft.get("notes")
-    return t(
-        language,
-        "log.summary_edit" if draft.get("activity_id") else "log.summary",
-        day=format_date(dt.date.fromisoformat(str(draft["day"])), language),
-        kind=html_escape(kind_name(program, str(draft["kind"]), language)),
-        topic=html_escape(str(draft["topic"])),
-        attendees=html_escape("、".join(attendees)),
-        count=len(attendees),
-        duration=duration_text(int(duration), language) if duration else t(language, "log.none"),
-        notes=html_escape(str(notes)) if notes else t(language, "log.none"),
-        photos=len(draft.get("photos", [])),
-    )
+    values = details(draft)
+    none = t(language, "log.none")
+    own = {
+        "date": format_date(dt.date.fromisoformat(str(draft["day"])), language),
+        "kind": html_escape(kind_name(program, str(draft["kind"]), language)),
+        "topic": html_escape(str(draft["topic"])),
+        "attendees": html_escape("、".join(attendees)),
+        "photos": t(language, "log.photo_count", count=len(draft.get("photos", []))),
+    }
+    lines = [t(language, "log.summary_edit" if draft.get("activity_id") else "log.summary")]
+    for spec in FIELDS:
+        if spec.is_detail:
+            shown = spec.text(values, language)
+            value = html_escape(shown) if shown else none
+        else:
+            value = own[spec.key]
+        label = spec.label(language, count=len(attendees))
+        lines.append(t(language, "log.field_line", label=label, value=value))
+    return "\n".join(lines)
 
 
 def _summary(program: Program, draft: Draft, language: str) -> tuple[str, list[list[Button]]]:
@@ -225,9 +239,7 @@ async def start_log(update: Update, context: BotContext) -> object:
     draft = flows.get_draft(context, FLOW)
     if draft is not None and not flows.is_expired(draft, services.clock.now()):
         flows.touch(context, draft)
-        return await prompt(
-            update, context, draft, State(draft["state"]), t(language, "flows.resumed")
-        )
+        return await prompt(update, context, draft, _resumable(draft), t(language, "flows.resumed"))
     staff = await is_staff(context, user.id)
     year = services.program.program.year
     async with services.database.session() as session:
@@ -298,8 +310,7 @@ async def edit_saved(update: Update, context: BotContext) -> object:
         kind=saved.kind,
         topic=saved.topic,
         attendees=list(saved.attendee_member_ids),
-        duration=saved.duration_minutes,
-        notes=saved.notes,
+        details=details_to_json(saved.details),
         photos=list(saved.photo_file_ids),
         reviewing=True,
     )
@@ -400,57 +411,25 @@ async def attendees_pressed(
     return await prompt(update, context, draft, State.ATTENDEES)
 
 
-async def _optional_text(
-    update: Update,
-    context: BotContext,
-    draft: Draft,
-    pressed: Pressed | None,
-    state: State,
-    field: str,
-    read: Callable[[str], object],
-    notice_prefix: str,
+@flows.step(FLOW)
+async def detail_given(
+    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
 ) -> object:
-    """A step that takes typed text (read into ``draft[field]``) or the skip button."""
+    """A detail field: typed text read by its declaration, or the skip button."""
+    state = str(draft.get("state"))
+    spec = DETAIL_OF_STATE[state]
     if pressed is not None:
         if pressed.action != "skip":
             return await prompt(update, context, draft, state)
-        draft[field] = None
+        _set_details(draft, spec.empty())
         return await prompt(update, context, draft, _next(draft, state))
     assert update.message is not None and update.message.text is not None
     try:
-        draft[field] = read(update.message.text)
-    except (DurationParseError, communities.InvalidText) as error:
-        notice = t(language_of(update, context), f"{notice_prefix}{error.reason}")
+        _set_details(draft, spec.read(update.message.text) if spec.read else {})
+    except FieldError as error:
+        notice = spec.error(language_of(update, context), error.reason)
         return await prompt(update, context, draft, state, notice)
     return await prompt(update, context, draft, _next(draft, state))
-
-
-@flows.step(FLOW)
-async def duration_given(
-    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
-) -> object:
-    """Read how long the meeting took (or skip)."""
-
-    def read(text: str) -> int:
-        return parse_duration_minutes(text[:100])
-
-    return await _optional_text(
-        update, context, draft, pressed, State.DURATION, "duration", read, "dates.duration_"
-    )
-
-
-@flows.step(FLOW)
-async def notes_given(
-    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
-) -> object:
-    """Remember the notes (or skip)."""
-
-    def read(text: str) -> str:
-        return communities.clean_text(text, communities.MAX_NOTES)
-
-    return await _optional_text(
-        update, context, draft, pressed, State.NOTES, "notes", read, "log.notes_"
-    )
 
 
 @flows.step(FLOW)
@@ -508,8 +487,7 @@ async def _save(update: Update, context: BotContext, draft: Draft) -> object:
         kind=str(draft["kind"]),
         topic=str(draft["topic"]),
         attendee_member_ids=tuple(int(i) for i in draft.get("attendees", [])),
-        duration_minutes=draft.get("duration"),
-        notes=draft.get("notes"),
+        details=details(draft),
         photo_file_ids=tuple(str(p) for p in draft.get("photos", [])),
     )
     staff = await is_staff(context, user.id)
@@ -554,11 +532,10 @@ async def reprompt(
 ) -> object:
     """Something the step did not expect: say what is expected and ask again."""
     language = language_of(update, context)
-    try:
-        state = State(str(draft.get("state")))
-    except ValueError:
+    state = str(draft.get("state"))
+    if state not in ORDER and state != State.FUTURE_CONFIRM:
         state = State.DATE
-    if state is State.PHOTOS:
+    if state == State.PHOTOS:
         key = "log.photos_expected"
     else:
         key = "flows.expected_text" if state in TEXT_STATES else "flows.expected_button"
@@ -584,8 +561,10 @@ def build() -> list[BaseHandler[Update, BotContext, object]]:
             State.KIND: [buttons(kind_chosen)],
             State.TOPIC: [MessageHandler(text, topic_typed)],
             State.ATTENDEES: [buttons(attendees_pressed)],
-            State.DURATION: [MessageHandler(text, duration_given), buttons(duration_given)],
-            State.NOTES: [MessageHandler(text, notes_given), buttons(notes_given)],
+            **{
+                state: [MessageHandler(text, detail_given), buttons(detail_given)]
+                for state in DETAIL_OF_STATE
+            },
             State.PHOTOS: [MessageHandler(filters.PHOTO, photo_received), buttons(photos_done)],
             State.SUMMARY: [buttons(summary_pressed)],
         },

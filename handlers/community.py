@@ -26,6 +26,7 @@ from telegram.ext import (
 )
 
 from bot import communities
+from bot.activity_fields import details_of, details_to_json
 from bot.dates import format_roc_numeric
 from bot.i18n import html_escape, t
 from bot.program import Program
@@ -223,8 +224,7 @@ async def render(
                 "topic": activity.topic,
                 "members": [[i, n] for i, n in names.items()],
                 "attendees": activity.attendee_member_ids,
-                "duration": activity.duration_minutes,
-                "notes": activity.notes,
+                "details": details_to_json(details_of(activity)),
                 "photos": activity.photo_file_ids,
                 "activity_id": activity.id,
             },

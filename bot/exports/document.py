@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.activity_fields import DETAILS
 from bot.exports.images import Image, fit, read_image
 from bot.exports.labels import Labels
 from bot.exports.records import ActivityRow, CommunityRecord
@@ -148,11 +149,10 @@ def _activity(labels: Labels, number: int, activity: ActivityRow) -> list[Block]
         if activity.attendees
         else labels("not_filled")
     )
-    duration = (
-        labels("minutes", minutes=activity.duration_minutes)
-        if activity.duration_minutes is not None
-        else labels("not_filled")
-    )
+    details = [
+        (labels(f"doc.{spec.key}"), clean(spec.text(activity.details, labels.language) or ""))
+        for spec in DETAILS
+    ]
     blocks: list[Block] = [
         Heading(labels("doc.activity_heading", number=number, date=when, kind=kind), level=2),
         Grid(
@@ -161,8 +161,7 @@ def _activity(labels: Labels, number: int, activity: ActivityRow) -> list[Block]
                 (labels("doc.kind"), kind),
                 (labels("doc.topic"), clean(activity.topic) or labels("not_filled")),
                 (labels("doc.attendees"), attendees),
-                (labels("doc.duration"), duration),
-                (labels("doc.notes"), clean(activity.notes or "") or labels("nothing")),
+                *((label, text or labels("nothing")) for label, text in details),
                 (labels("doc.photos"), photos),
             ),
             widths=LABEL_WIDTHS,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 STATUSES = ("draft", "submitted", "approved", "rejected")
 
@@ -43,8 +44,8 @@ class ActivityRow:
     kind_key: str
     topic: str
     attendees: tuple[str, ...]
-    duration_minutes: int | None
-    notes: str | None
+    # The detail fields (bot.activity_fields.DETAILS) as column values; missing ones are empty.
+    details: Mapping[str, object] = field(default_factory=dict)
     photos: tuple[PhotoRef, ...] = ()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.activity_fields import DETAILS, ActivityField
 from bot.exports.labels import Labels
 from bot.exports.records import ActivityRow, CommunityRecord
 from bot.exports.text import clean, display_width
@@ -121,15 +122,19 @@ def members_sheet(labels: Labels, records: Sequence[CommunityRecord]) -> Sheet:
     return _make_sheet(labels("sheet.members"), headers, rows)
 
 
+def _detail_cell(spec: ActivityField, activity: ActivityRow) -> Cell:
+    value = spec.table_cell(activity.details)
+    if value is None or isinstance(value, int | float):
+        return value
+    return _text(str(value))
+
+
 def activities_sheet(labels: Labels, records: Sequence[CommunityRecord]) -> Sheet:
     """活動: one row per logged activity, by community and then by date."""
+    before = ("id", "school", "community", "date", "kind", "topic", "attendees")
     headers = tuple(
-        labels(f"column.{key}")
-        for key in (
-            "id", "school", "community", "date", "kind", "topic",
-            "attendees", "duration", "notes", "photos",
-        )
-    )  # fmt: skip
+        labels(f"column.{key}") for key in (*before, *(spec.key for spec in DETAILS), "photos")
+    )
     separator = labels.separator
     rows: list[tuple[Cell, ...]] = []
     for record in records:
@@ -144,8 +149,7 @@ def activities_sheet(labels: Labels, records: Sequence[CommunityRecord]) -> Shee
                     labels.kind(activity.kind_key),
                     clean(activity.topic),
                     clean(separator.join(activity.attendees)),
-                    activity.duration_minutes,
-                    _text(activity.notes),
+                    *(_detail_cell(spec, activity) for spec in DETAILS),
                     len(activity.photos),
                 )
             )

@@ -90,8 +90,7 @@ def record() -> CommunityRecord:
                 kind_key="dialogue",
                 topic="=SUM(A1) 差異化教學\x0b討論",
                 attendees=("王小明", "李大華"),
-                duration_minutes=90,
-                notes="第一次聚會\n  下次續談\t好",
+                details={"duration_minutes": 90, "notes": "第一次聚會\n  下次續談\t好"},
                 photos=(PhotoRef("f1", png(40, 30)), PhotoRef("f2", None)),
             ),
             ActivityRow(
@@ -99,8 +98,6 @@ def record() -> CommunityRecord:
                 kind_key="public_lesson",
                 topic="公開授課：數學遊戲",
                 attendees=(),
-                duration_minutes=None,
-                notes=None,
                 photos=(PhotoRef("f3", None),),
             ),
         ),
@@ -119,7 +116,9 @@ def curriculum(record: CommunityRecord) -> CommunityRecord:
         type_key="curriculum",
         status="draft",
         activities=(
-            ActivityRow(dt.date(2023, 7, 4), "showcase", "成果發表", ("王小明",), 120, None),
+            ActivityRow(
+                dt.date(2023, 7, 4), "showcase", "成果發表", ("王小明",), {"duration_minutes": 120}
+            ),
         ),
         lacking="",
     )
@@ -350,7 +349,7 @@ def test_odt_record_holds_header_members_activities_in_order_and_progress(progra
     second = text.index("2. 111年10月5日（三）　專業對話")
     assert first < second
     assert "王小明、李大華（共 2 人）" in text
-    assert "90 分鐘" in text
+    assert "1 小時 30 分鐘" in text
     assert "照片 1 張（Telegram 檔案）" in text
     assert "另有照片 1 張未能附上（Telegram 檔案）" in text
     assert "第一次聚會\n  下次續談\t好" in text
@@ -401,7 +400,12 @@ def test_a_record_without_activities_says_so(program, record, fmt):
 @pytest.mark.parametrize("fmt", ["odt", "docx"])
 def test_photos_that_are_not_images_are_listed_not_embedded(program, record, fmt):
     broken = ActivityRow(
-        dt.date(2022, 11, 1), "other", "讀書會", (), 60, None, (PhotoRef("x", b"not a photo"),)
+        dt.date(2022, 11, 1),
+        "other",
+        "讀書會",
+        (),
+        {"duration_minutes": 60},
+        (PhotoRef("x", b"not a photo"),),
     )
     data = export_record_document(program, replace(record, activities=(broken,)), fmt)
     text = odt_text(data) if fmt == "odt" else docx_text(data)
@@ -422,8 +426,7 @@ def test_record_document_of_500_activities_is_built(program, record):
             "dialogue",
             f"主題{i}",
             ("王小明",),
-            60,
-            None,
+            {"duration_minutes": 60},
             (PhotoRef(str(i), png(8, 6)),),
         )
         for i in range(500)
