@@ -1,0 +1,276 @@
+# ruff: noqa: E501
+"""Build the evaluation question set: run `python tests/bot/qa/eval/build_eval.py`.
+
+Written from the letter (../shared/seed) and PROGRAM.md only, without looking at the QA engine.
+Writes tuning.jsonl and heldout.jsonl next to this file (alternating within each kind and language).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+# Acceptable spellings of each fact (any one alternative of a group must appear in the answer).
+DEADLINE = ["9月21", "9/21", "09-21", "0921", "九月二十一", "September 21", "Sep 21", "Sept 21", "21 September", "21 Sep"]
+START = ["9月1日", "9/1", "09-01", "九月一日", "September 1", "Sep 1", "Sept 1", "1 September"]
+END = ["7月31", "7/31", "07-31", "七月三十一", "July 31", "31 July"]
+P1_END = ["12月31", "12/31", "12-31", "十二月三十一", "December 31", "Dec 31", "31 December"]
+P2_START = ["1月1日", "1/1", "01-01", "一月一日", "January 1", "Jan 1", "1 January"]
+SHOWCASE = ["7月第1週", "7月第一週", "七月第一週", "7月第1周", "7月第一周", "七月第一周", "first week of July", "1st week of July"]
+SHOWCASE_WORD = ["公開成果發表會", "成果發表會", "成果发表会", "showcase"]
+SHARE = ["成果分享會", "成果分享会", "sharing session"]
+IN_SCHOOL = ["校內", "校内", "in the school", "at the school", "at your school", "within the school", "in-school"]
+N4 = ["4人", "4位", "四人", "四位", "4名", "4 members", "4 teachers", "four members", "four teachers", "4 people"]
+N6 = ["6人", "6位", "六人", "六位", "6名", "6 members", "6 teachers", "six members", "six teachers", "6 people"]
+G1 = ["至少1", "至少一", "1人以上", "1位以上", "at least 1", "at least one"]
+G2 = ["至少2", "至少兩", "至少二", "至少两", "2人以上", "2位以上", "at least 2", "at least two"]
+A4 = ["4次", "四次", "4 activities", "four activities", "at least 4"]
+A8 = ["8次", "八次", "8 activities", "eight activities", "at least 8"]
+D1 = ["1次專業對話", "一次專業對話", "專業對話1次", "1次专业对话", "一次专业对话", "1 professional dialogue", "one professional dialogue"]
+L1 = ["1次公開授課", "一次公開授課", "公開授課1次", "1次公开授课", "一次公开授课", "1 public lesson", "one public lesson", "1 open lesson", "one open lesson"]
+D2 = ["2次專業對話", "兩次專業對話", "二次專業對話", "專業對話2次", "2次专业对话", "两次专业对话", "2 professional dialogues", "two professional dialogues"]
+L2 = ["2次公開授課", "兩次公開授課", "二次公開授課", "公開授課2次", "2次公开授课", "两次公开授课", "2 public lessons", "two public lessons", "2 open lessons", "two open lessons"]
+F5K = ["5000", "5,000", "5千", "五千"]
+F10K = ["1萬", "10000", "10,000", "一萬", "一万", "1万"]
+F20K = ["2萬", "20000", "20,000", "兩萬", "二萬", "两万", "2万"]
+QUOTA = ["15組", "十五組", "15组", "十五组", "15 groups", "15 communities", "fifteen"]
+PHASES = ["2期", "兩期", "二期", "两期", "two phases", "2 phases", "two instalments", "two installments", "two tranches"]
+PLAN = ["申請計畫", "申请计划", "application plan"]
+BUDGET = ["概算表", "budget estimate"]
+COPIES = ["一式兩份", "一式两份", "兩份", "两份", "2份", "二份", "two copies", "duplicate"]
+NO_LETTER = ["免備文", "不用備文", "不需備文", "無須備文", "不必備文", "不需要備文", "不用發文", "免發文", "免备文", "不用发文", "no covering letter", "no cover letter", "without a covering letter", "without a cover letter", "no official letter"]
+PLACE = ["十全一路200", "資優教育資源中心", "资优教育资源中心", "Resource Center", "Resource Centre"]
+ADDRESS = ["十全一路200", "Shiquan 1st Rd", "Shiquan 1st Road"]
+COLLECTOR = ["劉書伶", "刘书伶"]
+CONTACT = ["劉書伶", "刘书伶", "3118935"]
+PHONE = ["3118935"]
+EXT = ["分機64", "分机64", "#64", "ext. 64", "ext 64", "extension 64", "轉64"]
+BUREAU_NAME = ["賴立寧", "赖立宁"]
+BUREAU_PHONE = ["7995678"]
+EMAIL = ["marian07@kcg.gov.tw"]
+BUREAU_SECTION = ["特殊教育科", "特教科", "Special Education Section", "特殊教育科"]
+PERIOD_START = START
+CONVENER_ONE = ["1位", "一位", "1名", "一名", "1 teacher", "one teacher", "1 convener", "one convener"]
+CONVENER = ["召集人", "convener"]
+ELECT = ["推舉", "推举", "elect", "選出", "选出"]
+WORKSHOP_LATER = ["另函", "另行", "另外發函", "另外发函", "separate letter", "separately"]
+WEBSITE = ["網站", "网站", "website"]
+FUND_LETTER = ["發函", "发函", "請款", "请款", "letter"]
+REVIEW = ["審核", "审核", "review", "approv"]
+TOTAL_450K = ["45萬", "450000", "450,000", "四十五萬"]
+TOTAL_150K = ["15萬", "150000", "150,000", "十五萬"]
+TOTAL_300K = ["30萬", "300000", "300,000", "三十萬"]
+GROUPS_30 = ["30組", "三十組", "30组", "30 groups", "30 communities", "thirty"]
+COBEI = ["共備精進", "共备精进", "共備", "共备", "co-planning", "Co-planning"]
+YANCHUANG = ["課程研創", "课程研创", "研創", "研创", "curriculum research", "Curriculum research", "curriculum creation"]
+PARTNO = ["11136704300"]
+DATE_LETTER = ["9月2日", "9/2", "09-02", "September 2", "Sep 2", "2 September"]
+BASIS = ["資優教育優質發展中程計畫", "资优教育优质发展中程计划", "中程計畫"]
+
+YES = ["是", "對", "沒錯", "正確", "可以", "对", "没错", "正确", "yes", "Yes", "correct", "Correct", "right"]
+NO = ["不是", "不對", "不行", "不可以", "不能", "不需", "不用", "不必", "並非", "不正確", "錯", "不对", "不需要", "不正确", "并非", "No", "no", "not", "isn't", "aren't", "don't", "doesn't", "incorrect"]
+SILENT = ["沒有規定", "未規定", "並未規定", "沒規定", "沒有明定", "未明定", "沒有說明", "未說明", "未提及", "沒有提到", "未載明", "沒有寫", "沒有明確", "未明確", "未特別", "沒有特別", "没有规定", "未规定", "没有说明", "未说明", "没有提到", "does not specify", "doesn't specify", "not specified", "does not say", "doesn't say", "not stated", "does not state", "doesn't state", "not mentioned", "does not mention", "doesn't mention"]
+
+QUESTIONS: list[dict] = []
+
+
+def q(kind: str, lang: str, text: str, *groups: list, answered: bool = True, none: list[str] | None = None) -> None:
+    """Each positional argument is `[GROUP]` or `[GROUP, GROUP]`; any one alternative of a group must appear."""
+    flat: list[list[str]] = []
+    for argument in groups:
+        flat.extend([argument] if all(isinstance(item, str) for item in argument) else argument)
+    QUESTIONS.append({"kind": kind, "lang": lang, "q": text, "all": flat, "none": none or [], "answered": answered})
+
+
+# 1. Long conversational questions with context.
+K = "conversational"
+q(K, "zh-TW", "想確認一下，我們學校今年想組資優教育教師專業成長社群，請問申請資料最晚什麼時候要送出去？", [DEADLINE])
+q(K, "zh-TW", "您好，我是國小資優班的老師，教務處說有一個專業成長社群的計畫，想請問共備精進學習社群需要幾位老師參加？", [N4])
+q(K, "zh-TW", "我們學校資優班只有兩位老師，其他四位是普通班老師，大家想一起做課程研創學習社群，想問研創社群規定資優班老師至少要幾位？", [G2])
+q(K, "zh-TW", "主任剛剛把教育局的公文轉給我，我看不太懂，想請問這個社群計畫的實施期程是從什麼時候到什麼時候？", [START, END])
+q(K, "zh-TW", "不好意思打擾，我是今年第一次當召集人，想知道申請的時候到底要準備哪些文件？", [PLAN], [BUDGET])
+q(K, "zh-TW", "我們學校在楠梓，離資源中心有點遠，想先問清楚申請資料要送到哪個地址？", [ADDRESS])
+q(K, "zh-TW", "我們校長問說申請這個社群要不要先發公文給教育局，還是直接送資料就好？", [NO_LETTER])
+q(K, "zh-TW", "學校會計問我經費怎麼撥，想確認一下社群的補助款是一次撥下來還是分期？", [PHASES])
+q(K, "zh-TW", "我們打算申請共備精進學習社群，會計想先知道這一組總共可以拿到多少經費？", [F10K])
+q(K, "zh-TW", "我們幾個老師討論後決定挑戰課程研創學習社群，想請問一組的經費總額是多少？", [F20K])
+q(K, "zh-TW", "想確認一下，共備精進學習社群這一年總共要辦幾次社群運作活動才算達標？", [A4])
+q(K, "zh-TW", "我們學校去年沒有辦過，今年想申請課程研創學習社群，請問一整年至少要安排幾次社群活動？", [A8])
+q(K, "zh-TW", "教學組長提醒我公開授課有次數規定，我們是課程研創學習社群，請問至少要公開授課幾次？", [L2])
+q(K, "zh-TW", "我們社群是共備精進的，老師們比較怕公開授課，想問最少需要幾次專業對話和幾次公開授課？", [D1], [L1])
+q(K, "zh-TW", "我們學校是國中，想申請研創社群，聽說最後還要去參加教育局的發表會，請問那是什麼時候？", [SHOWCASE])
+q(K, "zh-TW", "送件的部分我想再確認一次，申請計畫和經費概算表各要準備幾份？", [COPIES])
+q(K, "zh-TW", "我們已經把資料都準備好了，想問一下到資源中心之後要交給哪一位老師？", [COLLECTOR])
+q(K, "zh-TW", "我看公文有很多細節不清楚，如果有疑問的話應該打電話問誰？電話是多少？", [COLLECTOR], [PHONE])
+q(K, "zh-TW", "我們學校是第一次申請，想了解一下共備社群第一期補助款是多少錢？", [F5K])
+q(K, "zh-TW", "出納問我課程研創學習社群第二期可以撥多少，能幫我查一下嗎？", [F10K])
+q(K, "zh-TW", "我們社群今年預計上學期就先把一些活動做完，請問第一期補助款涵蓋的期間是到什麼時候？", [P1_END])
+q(K, "zh-TW", "想確認一下，第二期補助款的期間是從哪一天開始到哪一天？", [P2_START], [END])
+q(K, "zh-TW", "主任說這種社群名額有限，想知道共備精進學習社群這次預計補助幾組？", [QUOTA])
+q(K, "zh-TW", "我們學校送件之後，接下來要等什麼？審核通過以後要怎麼請款？", [FUND_LETTER])
+q(K, "zh-TW", "我被同事推舉當召集人，聽說召集人還有研習，想問研習的資訊會在哪裡公告？", [WEBSITE])
+q(K, "zh-TW", "我們社群的老師想知道除了平常的社群活動以外，還要辦什麼分享的場合嗎？是在哪裡辦？", [SHARE], [IN_SCHOOL])
+q(K, "zh-TW", "我們是左營區的國小，想要申請，不過我想先知道召集人是怎麼產生的，需要幾位？", [CONVENER_ONE])
+q(K, "zh-TW", "學務主任跟我說要確認公文的承辦人，如果要直接找教育局的承辦人，應該找誰？", [BUREAU_NAME])
+q(K, "zh-TW", "想寄信給教育局承辦人問問題，請問承辦人的電子信箱是多少？", [EMAIL])
+q(K, "zh-TW", "我們學校資優班老師有一位，普通班老師三位，剛好四個人，想確認這樣可以申請共備精進學習社群嗎？", [YES], [COBEI])
+q(K, "zh-TW", "想請教一下，這個專業成長社群計畫是依據什麼計畫辦理的？我要寫在申請計畫的緣起裡。", [BASIS])
+q(K, "zh-TW", "我要在學校的簽呈上寫公文文號，可以告訴我這份公文的發文字號嗎？", [PARTNO])
+q(K, "zh-TW", "我們打算9月中送件，想確認截止日是星期幾、哪一天，免得記錯。", [DEADLINE], ["星期三", "週三", "(三)", "（三）", "Wednesday"])
+q(K, "zh-TW", "我們研創社群的老師問說，除了要去教育局的公開成果發表會之外，學校裡面還要不要另外辦成果分享會？", [SHARE], [IN_SCHOOL])
+q(K, "zh-TW", "我在做經費規劃，想知道課程研創學習社群第一期和第二期各是多少？", [F10K])
+q(K, "zh-TW", "我們學校今年想辦，但不確定資源中心電話的分機號碼，可以再告訴我一次嗎？", [EXT])
+q(K, "en", "Hi, I teach a gifted class at a junior high school in Kaohsiung and we want to form a co-planning community. How many teachers do we need?", [N4])
+q(K, "en", "Our principal forwarded me the Education Bureau letter about the teacher growth communities. When is the application deadline?", [DEADLINE])
+q(K, "en", "We are putting together our application this week. Which documents do we have to submit, and how many copies of each?", [PLAN], [BUDGET], [COPIES])
+q(K, "en", "Our school is planning a curriculum research and creation community. How much funding does one group get in total?", [F20K])
+q(K, "en", "I was just chosen as the convener. If I have questions about the program, who should I contact?", [CONTACT])
+q(K, "zh-CN", "你好，我们学校想申请共备精进学习社群，想确认一下申请截止日期是哪天？", [DEADLINE])
+q(K, "zh-CN", "我们是国中，打算申请课程研创学习社群，请问社群要几个老师参加，资优班老师至少几位？", [N6], [G2])
+q(K, "zh-CN", "学校会计问我补助款怎么拨，想确认一下是分几期拨付？", [PHASES])
+
+
+# 2. A neighbouring fact is tempting but wrong.
+K = "tempting_neighbour"
+q(K, "zh-TW", "可以用email寄申請資料嗎？", [COPIES], [PLACE])
+q(K, "zh-TW", "截止日過了還能申請嗎？", [DEADLINE], [CONTACT])
+q(K, "zh-TW", "申請資料可以直接上傳到資源中心網站嗎？", [COPIES], [PLACE])
+q(K, "zh-TW", "申請資料可以用傳真的嗎？", [COPIES], [PLACE])
+q(K, "zh-TW", "共備精進學習社群每一期補助多少錢？", [F5K])
+q(K, "zh-TW", "課程研創學習社群每一期可以拿多少？", [F10K])
+q(K, "zh-TW", "課程研創學習社群一整年總共補助多少？", [F20K])
+q(K, "zh-TW", "共備社群要公開授課幾次？", [L1])
+q(K, "zh-TW", "研創社群的專業對話要做幾次？", [D2])
+q(K, "zh-TW", "課程研創學習社群要幾位資優班老師？", [G2])
+q(K, "zh-TW", "共備社群也要參加教育局7月的公開成果發表會嗎？", [NO], [YANCHUANG])
+q(K, "zh-TW", "成果分享會要到教育局去辦嗎？", [IN_SCHOOL])
+q(K, "zh-TW", "公開成果發表會是在自己學校辦嗎？", [SHOWCASE], [["本局", "教育局", "Bureau", "bureau"]])
+q(K, "zh-TW", "申請資料是交給教育局特殊教育科嗎？", [PLACE], [COLLECTOR])
+q(K, "zh-TW", "申請資料要寄到教育局鳳山光復路那個地址嗎？", [ADDRESS])
+q(K, "zh-TW", "申請資料是送給承辦人賴立寧嗎？", [COLLECTOR])
+q(K, "zh-TW", "送件的時候要不要附學校的公文？", [NO_LETTER])
+q(K, "zh-TW", "公文上寫9月2日，那是申請截止日嗎？", [DEADLINE])
+q(K, "zh-TW", "計畫是111學年度，所以會做到112年8月底嗎？", [END])
+q(K, "zh-TW", "公開成果發表會是在7月31日計畫結束那天嗎？", [SHOWCASE])
+q(K, "zh-TW", "第二期補助款是從112年2月開始算嗎？", [P2_START])
+q(K, "zh-TW", "補助款是從9月21日截止以後才開始算嗎？第一期的期間是？", [START], [P1_END])
+q(K, "zh-TW", "審核通過以後錢會直接匯到學校嗎？", [FUND_LETTER])
+q(K, "zh-TW", "送申請資料的時候要順便附請款資料嗎？", [FUND_LETTER])
+q(K, "zh-TW", "一式兩份是申請計畫跟概算表加起來兩份的意思嗎？", [["各一式兩份", "各一式两份", "各兩份", "各2份", "各两份", "each"]])
+q(K, "zh-TW", "經費概算表需要核章嗎？", [["核章", "stamp"]])
+q(K, "zh-TW", "召集人研習要在申請的時候一起報名嗎？", [WORKSHOP_LATER])
+q(K, "zh-TW", "研創社群的成果分享會要辦兩次嗎？", [["1次", "一次", "once", "one sharing", "only one", "a single"]], [IN_SCHOOL])
+q(K, "zh-TW", "共備社群的活動是不是要8次？", [A4])
+q(K, "zh-TW", "共備社群參與人數是6人嗎？", [N4])
+q(K, "zh-TW", "有問題的話打給教育局承辦人就好嗎？公文說要洽詢誰？", [CONTACT])
+q(K, "zh-TW", "資源中心劉老師的電話分機是3084嗎？", [EXT])
+q(K, "zh-TW", "申請資料可以email到marian07@kcg.gov.tw嗎？", [COPIES], [PLACE])
+q(K, "zh-TW", "共備精進學習社群補助30組嗎？", [QUOTA])
+q(K, "zh-TW", "共備社群的資優班老師要2位嗎？", [G1])
+q(K, "zh-TW", "研創社群是不是也是4次活動就可以？", [A8])
+q(K, "en", "Can I email the application documents instead of delivering them?", [COPIES], [PLACE])
+q(K, "en", "The letter is dated September 2. Is that also the application deadline?", [DEADLINE])
+q(K, "en", "Does a co-planning community also have to attend the Bureau's public showcase in July?", [NO], [YANCHUANG])
+q(K, "en", "How much does a curriculum research and creation community get in each phase?", [F10K])
+q(K, "en", "Should I send the application to the Education Bureau's Special Education Section?", [PLACE], [COLLECTOR])
+q(K, "zh-CN", "可以用微信或者邮件提交申请资料吗？", [COPIES], [PLACE])
+q(K, "zh-CN", "共备精进学习社群每一期补助多少钱？", [F5K])
+q(K, "zh-CN", "成果分享会要到教育局去办吗？", [IN_SCHOOL])
+
+
+# 3. Yes/no questions and false premises: the verdict and the right fact.
+K = "yes_no"
+q(K, "zh-TW", "共備要6個人對嗎？", [NO], [N4])
+q(K, "zh-TW", "截止日是9月30日嗎？", [NO], [DEADLINE])
+q(K, "zh-TW", "申請截止日是9月21日對嗎？", [YES], [DEADLINE])
+q(K, "zh-TW", "共備精進學習社群是4個人嗎？", [YES], [N4])
+q(K, "zh-TW", "研創社群要6個人對不對？", [YES], [N6])
+q(K, "zh-TW", "課程研創學習社群5個人就可以了嗎？", [NO], [N6])
+q(K, "zh-TW", "共備社群一組經費2萬元嗎？", [NO], [F10K])
+q(K, "zh-TW", "研創社群一組經費是2萬元對嗎？", [YES], [F20K])
+q(K, "zh-TW", "共備社群資優班老師至少要2位對嗎？", [NO], [G1])
+q(K, "zh-TW", "研創社群資優班老師只要1位就好嗎？", [NO], [G2])
+q(K, "zh-TW", "共備社群至少辦4次活動，對嗎？", [YES], [A4])
+q(K, "zh-TW", "研創社群至少要辦10次活動嗎？", [NO], [A8])
+q(K, "zh-TW", "共備社群要公開授課2次嗎？", [NO], [L1])
+q(K, "zh-TW", "研創社群要2次公開授課對嗎？", [YES], [L2])
+q(K, "zh-TW", "研創社群只要1次專業對話就好了嗎？", [NO], [D2])
+q(K, "zh-TW", "經費是一次全部撥付嗎？", [NO], [PHASES])
+q(K, "zh-TW", "補助款分兩期撥付對吧？", [YES], [PHASES])
+q(K, "zh-TW", "第一期補助款到111年12月31日止，對嗎？", [YES], [P1_END])
+q(K, "zh-TW", "第二期補助款是到112年6月30日嗎？", [NO], [END])
+q(K, "zh-TW", "計畫從111年8月1日開始實施嗎？", [NO], [START])
+q(K, "zh-TW", "實施期程到112年7月31日對嗎？", [YES], [END])
+q(K, "zh-TW", "申請資料各準備一份就可以嗎？", [NO], [COPIES])
+q(K, "zh-TW", "申請要先發公文嗎？", [NO], [NO_LETTER])
+q(K, "zh-TW", "申請資料是送到資源中心給劉書伶老師嗎？", [YES], [COLLECTOR])
+q(K, "zh-TW", "資源中心在鳳山區光復路二段132號對嗎？", [NO], [ADDRESS])
+q(K, "zh-TW", "公開成果發表會是112年6月嗎？", [NO], [SHOWCASE])
+q(K, "zh-TW", "共備社群需要在校內辦成果分享會嗎？", [YES], [SHARE])
+q(K, "zh-TW", "共備精進學習社群預計補助10組嗎？", [NO], [QUOTA])
+q(K, "zh-TW", "研創社群第一期補助5000元對嗎？", [NO], [F10K])
+q(K, "zh-TW", "共備社群第二期是5000元嗎？", [YES], [F5K])
+q(K, "zh-TW", "社群要推舉2位召集人嗎？", [NO], [CONVENER_ONE])
+q(K, "zh-TW", "劉書伶老師的電話是07-3118935分機64嗎？", [YES], [EXT])
+q(K, "zh-TW", "審核通過後教育局會再發函讓學校請款，對嗎？", [YES], [FUND_LETTER])
+q(K, "zh-TW", "截止日9月21日是星期五嗎？", [NO], [["星期三", "週三", "(三)", "（三）", "Wednesday"]])
+q(K, "en", "Is it true that a co-planning community needs 6 members?", [NO], [N4])
+q(K, "en", "The deadline is September 30, right?", [NO], [DEADLINE])
+q(K, "en", "Does a curriculum research and creation community get NT$20,000 per group?", [YES], [F20K])
+q(K, "en", "Do we need to send a covering official letter with the application?", [NO], [NO_LETTER])
+q(K, "en", "Is one copy of each document enough?", [NO], [COPIES])
+q(K, "en", "Is the funding paid in two phases?", [YES], [PHASES])
+q(K, "zh-CN", "共备社群要6个人对吗？", [NO], [N4])
+q(K, "zh-CN", "截止日是9月30日吗？", [NO], [DEADLINE])
+q(K, "zh-CN", "课程研创学习社群一组补助2万元，对吗？", [YES], [F20K])
+q(K, "zh-CN", "研创社群只要1位资优班老师就可以吗？", [NO], [G2])
+
+
+# ---------------------------------------------------------------------------
+FIELDS = ("id", "kind", "lang", "q", "all", "none", "answered")
+LANG_ORDER = ("zh-TW", "en", "zh-CN")
+
+
+def split(questions: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Alternate within each kind (and, inside a kind, within each language) so both halves match."""
+    counters: dict[str, int] = {}
+    for row in questions:
+        counters[row["kind"]] = counters.get(row["kind"], 0) + 1
+        row["id"] = f"{row['kind']}-{counters[row['kind']]:02d}"
+    tuning: list[dict] = []
+    heldout: list[dict] = []
+    kinds = list(dict.fromkeys(row["kind"] for row in questions))
+    for kind in kinds:
+        of_kind = [row for row in questions if row["kind"] == kind]
+        of_kind.sort(key=lambda row: LANG_ORDER.index(row["lang"]))
+        for index, row in enumerate(of_kind):
+            (tuning if index % 2 == 0 else heldout).append(row)
+    return tuning, heldout
+
+
+def validate(rows: list[dict]) -> None:
+    seen: set[str] = set()
+    for row in rows:
+        assert row["lang"] in LANG_ORDER, row
+        assert isinstance(row["q"], str) and row["q"].strip(), row
+        assert isinstance(row["answered"], bool), row
+        assert all(isinstance(g, list) and g and all(isinstance(a, str) and a for a in g) for g in row["all"]), row
+        assert row["q"] not in seen, f"duplicate question: {row['q']}"
+        seen.add(row["q"])
+
+
+def write(path: Path, rows: list[dict]) -> None:
+    lines = [json.dumps({field: row[field] for field in FIELDS}, ensure_ascii=False) for row in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    validate(QUESTIONS)
+    tuning, heldout = split(QUESTIONS)
+    here = Path(__file__).parent
+    write(here / "tuning.jsonl", tuning)
+    write(here / "heldout.jsonl", heldout)
+
+
+if __name__ == "__main__":
+    main()
