@@ -226,6 +226,60 @@ q(K, "zh-CN", "课程研创学习社群一组补助2万元，对吗？", [YES], 
 q(K, "zh-CN", "研创社群只要1位资优班老师就可以吗？", [NO], [G2])
 
 
+# 4. Scenario reasoning: the conclusion and what is missing.
+K = "scenario"
+PHASE1 = ["第1期", "第一期", "第1期補助款", "phase 1", "Phase 1", "first phase"]
+PHASE2 = ["第2期", "第二期", "第2期補助款", "phase 2", "Phase 2", "second phase"]
+STAMP = ["核章", "stamp"]
+q(K, "zh-TW", "我們有5位老師、1位是資優班，可以申請哪一類？", [COBEI], [N4])
+q(K, "zh-TW", "我們是共備社群，做了3次專業對話、1次公開授課，這樣夠嗎？", [SHARE])
+q(K, "zh-TW", "我們是課程研創社群，做了3次專業對話、1次公開授課，這樣夠嗎？", [A8], [L2])
+q(K, "zh-TW", "我們有6位老師，其中只有1位資優班老師，可以申請課程研創學習社群嗎？", [NO], [G2])
+q(K, "zh-TW", "我們6位老師裡有2位資優班老師，符合課程研創學習社群的人數條件嗎？", [YES], [N6])
+q(K, "zh-TW", "我們4位老師都是普通班老師，沒有資優班老師，可以申請共備社群嗎？", [NO], [G1])
+q(K, "zh-TW", "我們只有3位老師，其中1位資優班，還差什麼才能申請共備精進學習社群？", [N4])
+q(K, "zh-TW", "研創社群已經辦了8次活動，包含2次專業對話、2次公開授課，也辦了校內成果分享會，還有什麼要做？", [SHOWCASE])
+q(K, "zh-TW", "共備社群辦了4次活動，其中2次專業對話，但還沒有公開授課，這樣符合規定嗎？", [NO], [L1])
+q(K, "zh-TW", "我們研創社群目前辦了7次活動，還差幾次？", [A8])
+q(K, "zh-TW", "研創社群第一期拿到1萬元了，第二期還會有多少？", [F10K])
+q(K, "zh-TW", "共備社群第一期已經撥了5,000元，第二期還可以拿多少？", [F5K])
+q(K, "zh-TW", "今天是9月25日，我們還來得及送申請嗎？", [DEADLINE])
+q(K, "zh-TW", "我們預計9月16日把資料送到資源中心，這樣有在期限內嗎？", [YES], [DEADLINE])
+q(K, "zh-TW", "我們想把一次社群活動排在112年8月，這樣還在實施期程內嗎？", [NO], [END])
+q(K, "zh-TW", "如果共備和研創兩類的名額都補助滿，教育局總共要補助多少經費？", [TOTAL_450K])
+q(K, "zh-TW", "共備精進學習社群15組全部補助的話，總經費是多少？", [TOTAL_150K])
+q(K, "zh-TW", "課程研創學習社群15組總共會補助多少錢？", [TOTAL_300K])
+q(K, "zh-TW", "共備社群15組的第一期補助款加起來是多少？", [["7.5萬", "75000", "75,000", "7萬5", "七萬五"]])
+q(K, "zh-TW", "我們10月辦的社群活動，是用第幾期的補助款？", [PHASE1])
+q(K, "zh-TW", "我們112年3月辦的公開授課，屬於第幾期經費的期間？", [PHASE2])
+q(K, "zh-TW", "我們學校有8位老師想一起參加研創社群，人數規定是幾位？", [N6])
+q(K, "zh-TW", "我們有2位資優班老師和2位普通班老師，共4人，可以申請共備精進學習社群嗎？", [YES], [COBEI])
+q(K, "zh-TW", "研創社群辦了2次公開授課，但專業對話只做了1次，還缺什麼？", [D2])
+q(K, "zh-TW", "共備社群活動都做完了4次，但還沒辦成果分享會，這樣可以結案嗎？", [SHARE], [IN_SCHOOL])
+q(K, "zh-TW", "研創社群有老師7月第1週要出國，可以不參加公開成果發表會嗎？", [SHOWCASE])
+q(K, "zh-TW", "截止日是星期三，我們星期四9月22日才送，來得及嗎？", [NO], [DEADLINE])
+q(K, "zh-TW", "我們申請計畫印了兩份，概算表只印了一份，這樣可以嗎？", [NO], [COPIES])
+q(K, "zh-TW", "我們只準備了申請計畫，還缺什麼資料？", [BUDGET])
+q(K, "zh-TW", "經費概算表還沒給主管蓋章，可以先送嗎？", [STAMP])
+q(K, "zh-TW", "資料已經送到資源中心了，我們什麼時候可以開始請款？", [FUND_LETTER])
+q(K, "zh-TW", "共備社群安排1次專業對話、1次公開授課、2次讀書會，另外辦校內成果分享會，這樣的規劃符合嗎？", [YES], [A4])
+q(K, "zh-TW", "研創社群6位老師、2位資優班，只規劃了6次活動，夠嗎？", [NO], [A8])
+q(K, "zh-TW", "我們學校是高中，老師6人、資優班3人，想申請共備精進學習社群，人數對嗎？", [N4])
+q(K, "zh-TW", "研創社群上學期做了1次公開授課，下學期再做1次，公開授課次數這樣夠嗎？", [YES], [L2])
+q(K, "zh-TW", "我們社群4個人都想當召集人，規定要推舉幾位？", [CONVENER_ONE])
+q(K, "en", "We have 5 teachers and one of them teaches a gifted class. Which community type can we apply for?", [COBEI], [N4])
+q(K, "en", "Our curriculum research community has held 6 activities, including 2 dialogues and 2 public lessons. What is still missing?", [A8], [SHARE], [SHOWCASE])
+q(K, "en", "Our co-planning community got NT$5,000 in phase 1. How much do we get in phase 2?", [F5K])
+q(K, "en", "Today is September 23. Can we still submit our application?", [DEADLINE])
+q(K, "en", "All four of our teachers teach regular classes, none in a gifted class. Can we form a co-planning community?", [NO], [G1])
+q(K, "zh-CN", "我们有5位老师、1位是资优班老师，可以申请哪一类社群？", [COBEI], [N4])
+q(K, "zh-CN", "研创社群现在办了7次活动，还差几次？", [A8])
+q(K, "zh-CN", "共备社群做了2次专业对话，还没有公开授课，这样可以吗？", [NO], [L1])
+
+
+# === END OF QUESTIONS ===
+
+
 # ---------------------------------------------------------------------------
 FIELDS = ("id", "kind", "lang", "q", "all", "none", "answered")
 LANG_ORDER = ("zh-TW", "en", "zh-CN")
