@@ -41,11 +41,11 @@ COPIES = ["一式兩份", "一式两份", "兩份", "两份", "2份", "二份", 
 NO_LETTER = ["免備文", "不用備文", "不需備文", "無須備文", "不必備文", "不需要備文", "不用發文", "免發文", "免备文", "不用发文", "no covering letter", "no cover letter", "without a covering letter", "without a cover letter", "no official letter"]
 PLACE = ["十全一路200", "資優教育資源中心", "资优教育资源中心", "Resource Center", "Resource Centre"]
 ADDRESS = ["十全一路200", "Shiquan 1st Rd", "Shiquan 1st Road"]
-COLLECTOR = ["劉書伶", "刘书伶"]
-CONTACT = ["劉書伶", "刘书伶", "3118935"]
+COLLECTOR = ["劉書伶", "刘书伶", "Liu Shu", "Liu Shu-ling", "Shu-ling Liu"]
+CONTACT = ["劉書伶", "刘书伶", "Liu Shu", "Shu-ling Liu", "3118935"]
 PHONE = ["3118935"]
 EXT = ["分機64", "分机64", "#64", "ext. 64", "ext 64", "extension 64", "轉64"]
-BUREAU_NAME = ["賴立寧", "赖立宁"]
+BUREAU_NAME = ["賴立寧", "赖立宁", "Lai Li"]
 BUREAU_PHONE = ["7995678"]
 EMAIL = ["marian07@kcg.gov.tw"]
 BUREAU_SECTION = ["特殊教育科", "特教科", "Special Education Section", "特殊教育科"]
@@ -275,6 +275,110 @@ q(K, "en", "All four of our teachers teach regular classes, none in a gifted cla
 q(K, "zh-CN", "我们有5位老师、1位是资优班老师，可以申请哪一类社群？", [COBEI], [N4])
 q(K, "zh-CN", "研创社群现在办了7次活动，还差几次？", [A8])
 q(K, "zh-CN", "共备社群做了2次专业对话，还没有公开授课，这样可以吗？", [NO], [L1])
+
+
+
+# 5. Compound questions: every part expected.
+K = "compound"
+q(K, "zh-TW", "申請截止日是哪天？資料要送到哪裡？", [DEADLINE], [PLACE])
+q(K, "zh-TW", "共備社群要幾個人？經費多少？", [N4], [F10K])
+q(K, "zh-TW", "研創社群要幾個人？資優班老師至少幾位？", [N6], [G2])
+q(K, "zh-TW", "要交哪些文件？各要幾份？", [PLAN], [BUDGET], [COPIES])
+q(K, "zh-TW", "共備社群要辦幾次活動？其中公開授課幾次？", [A4], [L1])
+q(K, "zh-TW", "研創社群至少幾次活動、幾次專業對話、幾次公開授課？", [A8], [D2], [L2])
+q(K, "zh-TW", "經費分幾期？第一期是什麼期間？", [PHASES], [P1_END])
+q(K, "zh-TW", "第一期和第二期的期間分別是？", [P1_END], [P2_START])
+q(K, "zh-TW", "共備和研創一組各補助多少錢？", [F10K], [F20K])
+q(K, "zh-TW", "共備社群第一期多少、第二期多少？", [F5K])
+q(K, "zh-TW", "有問題要找誰？電話和分機是多少？", [COLLECTOR], [PHONE], [EXT])
+q(K, "zh-TW", "資源中心地址在哪？資料交給哪位老師？", [ADDRESS], [COLLECTOR])
+q(K, "zh-TW", "實施期程多久？研創社群的成果發表會在什麼時候？", [START], [END], [SHOWCASE])
+q(K, "zh-TW", "兩類社群各補助幾組？總共幾組？", [QUOTA], [GROUPS_30])
+q(K, "zh-TW", "需要備文嗎？截止日是哪天？", [NO_LETTER], [DEADLINE])
+q(K, "zh-TW", "召集人要幾位？召集人研習的消息會在哪裡公告？", [CONVENER_ONE], [WEBSITE])
+q(K, "zh-TW", "成果分享會在哪裡辦？研創社群還要參加什麼？", [IN_SCHOOL], [SHOWCASE_WORD])
+q(K, "zh-TW", "審核通過後要做什麼？要找誰問？", [FUND_LETTER], [CONTACT])
+q(K, "zh-TW", "承辦人是誰？電子信箱多少？", [BUREAU_NAME], [EMAIL])
+q(K, "zh-TW", "公文的發文日期和文號是？", [DATE_LETTER], [PARTNO])
+q(K, "zh-TW", "共備社群要幾位資優班老師？研創社群呢？", [G1], [G2])
+q(K, "zh-TW", "共備社群的專業對話要幾次？研創社群的呢？", [D1], [D2])
+q(K, "zh-TW", "共備要公開授課幾次？研創要幾次？", [L1], [L2])
+q(K, "zh-TW", "共備和研創的參與人數各是多少？", [N4], [N6])
+q(K, "zh-TW", "研創社群每期補助多少？一年總共多少？", [F10K], [F20K])
+q(K, "zh-TW", "計畫什麼時候開始？第二期補助款從哪天開始？", [START], [P2_START])
+q(K, "zh-TW", "截止日是星期幾？送件要不要發文？要送幾份？", [["星期三", "週三", "(三)", "（三）", "Wednesday"]], [NO_LETTER], [COPIES])
+q(K, "zh-TW", "概算表要核章嗎？要交給誰？", [["核章", "stamp"]], [COLLECTOR])
+q(K, "zh-TW", "共備社群活動次數和成果分享會的規定是什麼？", [A4], [SHARE])
+q(K, "zh-TW", "研創社群要辦成果分享會嗎？還要參加發表會嗎？發表會是什麼時候？", [SHARE], [SHOWCASE])
+q(K, "zh-TW", "資源中心的地址和電話是？", [ADDRESS], [PHONE])
+q(K, "zh-TW", "教育局承辦單位是哪一科？承辦人電話是多少？", [BUREAU_SECTION], [BUREAU_PHONE])
+q(K, "zh-TW", "共備社群一組多少錢？預計補助幾組？", [F10K], [QUOTA])
+q(K, "zh-TW", "研創社群要幾人、幾次活動、經費多少？", [N6], [A8], [F20K])
+q(K, "zh-TW", "共備社群要幾人、幾次活動、經費多少？", [N4], [A4], [F10K])
+q(K, "zh-TW", "這個計畫的依據是什麼？實施期程到什麼時候？", [BASIS], [END])
+q(K, "en", "What is the deadline and where do we deliver the application?", [DEADLINE], [PLACE])
+q(K, "en", "How many members does each community type need, and how many of them must be gifted-class teachers?", [N4], [N6], [G1], [G2])
+q(K, "en", "How much funding does each type get, and how many groups are funded?", [F10K], [F20K], [QUOTA])
+q(K, "en", "How many activities must a curriculum research community run, and when is the public showcase?", [A8], [SHOWCASE])
+q(K, "en", "Who do I contact with questions, and what is the phone number?", [COLLECTOR], [PHONE])
+q(K, "zh-CN", "申请截止日是哪天？资料送到哪里？", [DEADLINE], [PLACE])
+q(K, "zh-CN", "共备社群要几个人？经费多少？", [N4], [F10K])
+q(K, "zh-CN", "要交哪些文件？每份要几份？", [PLAN], [BUDGET], [COPIES])
+
+
+
+# 6. Near-misses the letter does not settle: say so and give the contact (answered: false).
+K = "not_settled"
+
+
+def silent(lang: str, text: str) -> None:
+    q(K, lang, text, [SILENT], [CONTACT], answered=False)
+
+
+silent("zh-TW", "社群成員可以跨校組成嗎？")
+silent("zh-TW", "我們想跟隔壁國中的老師一起組社群，可以兩校合組嗎？")
+silent("zh-TW", "公開授課可以用線上的方式進行嗎？")
+silent("zh-TW", "專業對話可以用視訊會議辦嗎？")
+silent("zh-TW", "同一所學校可以同時申請共備和研創兩類社群嗎？")
+silent("zh-TW", "一所學校最多可以申請幾組社群？")
+silent("zh-TW", "社群成員中途調校了，可以換人嗎？")
+silent("zh-TW", "召集人下學期請育嬰假，可以改由別的老師擔任嗎？")
+silent("zh-TW", "社群經費可以用在哪些項目？")
+silent("zh-TW", "經費可以支付外聘講師的鐘點費嗎？")
+silent("zh-TW", "補助款可以拿來買教具或設備嗎？")
+silent("zh-TW", "社群活動的餐費可以報嗎？")
+silent("zh-TW", "經費核銷要準備哪些單據？")
+silent("zh-TW", "核銷的期限是什麼時候？")
+silent("zh-TW", "第一期沒用完的經費可以留到第二期用嗎？")
+silent("zh-TW", "經費沒用完要繳回嗎？")
+silent("zh-TW", "參加社群的老師可以核給研習時數嗎？")
+silent("zh-TW", "召集人有沒有減授鐘點或敘獎？")
+silent("zh-TW", "成果報告要用什麼格式？有沒有範本？")
+silent("zh-TW", "審核的標準是什麼？怎麼評選？")
+silent("zh-TW", "申請的審核結果什麼時候公布？")
+silent("zh-TW", "代理代課老師可以當社群成員嗎？")
+silent("zh-TW", "實習老師可以算在社群人數裡嗎？")
+silent("zh-TW", "召集人一定要是資優班老師嗎？")
+silent("zh-TW", "公開授課一定要上資優班的課嗎？")
+silent("zh-TW", "一位老師可以同時參加兩個社群嗎？")
+silent("zh-TW", "每次社群活動至少要幾個小時？")
+silent("zh-TW", "公開授課需要填觀課紀錄表嗎？")
+silent("zh-TW", "成果分享會可以線上辦嗎？")
+silent("zh-TW", "公開成果發表會要準備海報還是簡報？")
+silent("zh-TW", "如果活動次數沒有達到，經費會被追回嗎？")
+silent("zh-TW", "第二期的補助款需要另外再提申請嗎？")
+silent("zh-TW", "成果分享會可以邀請外校老師來參加嗎？")
+silent("zh-TW", "申請沒通過的話可以修改後再送一次嗎？")
+silent("zh-TW", "經費可以在科目之間流用嗎？")
+silent("zh-TW", "申請計畫有規定要寫幾頁嗎？")
+silent("en", "Can the members of a community come from different schools?")
+silent("en", "Can the public lessons be held online?")
+silent("en", "Can one school apply for both community types at the same time?")
+silent("en", "What can the funding be spent on? Can we pay guest speakers?")
+silent("en", "Do participating teachers get in-service training hours?")
+silent("zh-CN", "社群成员可以跨校吗？")
+silent("zh-CN", "中途可以更换社群成员吗？")
+silent("zh-CN", "经费核销需要哪些单据？")
 
 
 # === END OF QUESTIONS ===
