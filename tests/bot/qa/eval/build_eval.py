@@ -128,6 +128,7 @@ q(K, "en", "I was just chosen as the convener. If I have questions about the pro
 q(K, "zh-CN", "你好，我们学校想申请共备精进学习社群，想确认一下申请截止日期是哪天？", [DEADLINE])
 q(K, "zh-CN", "我们是国中，打算申请课程研创学习社群，请问社群要几个老师参加，资优班老师至少几位？", [N6], [G2])
 q(K, "zh-CN", "学校会计问我补助款怎么拨，想确认一下是分几期拨付？", [PHASES])
+q(K, "zh-CN", "我是第一次当召集人，资料都准备好了，想问送到资源中心以后交给哪位老师？", [COLLECTOR])
 
 
 # 2. A neighbouring fact is tempting but wrong.
@@ -176,6 +177,7 @@ q(K, "en", "Should I send the application to the Education Bureau's Special Educ
 q(K, "zh-CN", "可以用微信或者邮件提交申请资料吗？", [COPIES], [PLACE])
 q(K, "zh-CN", "共备精进学习社群每一期补助多少钱？", [F5K])
 q(K, "zh-CN", "成果分享会要到教育局去办吗？", [IN_SCHOOL])
+q(K, "zh-CN", "研创社群每一期补助2万元吗？", [F10K])
 
 
 # 3. Yes/no questions and false premises: the verdict and the right fact.
@@ -272,6 +274,7 @@ q(K, "en", "Our curriculum research community has held 6 activities, including 2
 q(K, "en", "Our co-planning community got NT$5,000 in phase 1. How much do we get in phase 2?", [F5K])
 q(K, "en", "Today is September 23. Can we still submit our application?", [DEADLINE])
 q(K, "en", "All four of our teachers teach regular classes, none in a gifted class. Can we form a co-planning community?", [NO], [G1])
+q(K, "en", "We plan to hold one of our activities in August 2023. Is that still inside the implementation period?", [NO], [END])
 q(K, "zh-CN", "我们有5位老师、1位是资优班老师，可以申请哪一类社群？", [COBEI], [N4])
 q(K, "zh-CN", "研创社群现在办了7次活动，还差几次？", [A8])
 q(K, "zh-CN", "共备社群做了2次专业对话，还没有公开授课，这样可以吗？", [NO], [L1])
@@ -481,6 +484,9 @@ q(K, "en", "How many groups of each type will be funded?", [QUOTA])
 q(K, "en", "What is the implementation period?", [START], [END])
 q(K, "zh-CN", "申请材料要送到哪里？", [PLACE])
 q(K, "zh-CN", "课程研创学习社群要办几次活动？", [A8])
+q(K, "zh-CN", "资源中心的电话是多少？", [PHONE])
+q(K, "zh-CN", "第二期补助款的期间是什么时候？", [P2_START], [END])
+q(K, "en", "How much does a co-planning community get per group?", [F10K])
 
 
 
@@ -596,7 +602,7 @@ LANG_ORDER = ("zh-TW", "en", "zh-CN")
 
 
 def split(questions: list[dict]) -> tuple[list[dict], list[dict]]:
-    """Alternate within each kind (and, inside a kind, within each language) so both halves match."""
+    """Alternate within each kind (languages kept together inside a kind) so both halves match."""
     counters: dict[str, int] = {}
     for row in questions:
         counters[row["kind"]] = counters.get(row["kind"], 0) + 1
@@ -604,11 +610,13 @@ def split(questions: list[dict]) -> tuple[list[dict], list[dict]]:
     tuning: list[dict] = []
     heldout: list[dict] = []
     kinds = list(dict.fromkeys(row["kind"] for row in questions))
+    position = 0  # runs on across kinds, so odd-sized kinds take turns giving the extra question
     for kind in kinds:
         of_kind = [row for row in questions if row["kind"] == kind]
         of_kind.sort(key=lambda row: LANG_ORDER.index(row["lang"]))
-        for index, row in enumerate(of_kind):
-            (tuning if index % 2 == 0 else heldout).append(row)
+        for row in of_kind:
+            (tuning if position % 2 == 0 else heldout).append(row)
+            position += 1
     return tuning, heldout
 
 
