@@ -55,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="serve a webhook at this public https URL instead of polling (see README)",
     )
+    run.add_argument(
+        "--line",
+        action="store_true",
+        help="serve LINE's webhook at /line/webhook (see README: LINE)",
+    )
     run.add_argument("--listen", default="127.0.0.1", help="webhook: address to listen on")
     run.add_argument("--port", type=int, default=8443, help="webhook: port to listen on")
     run.set_defaults(handler=_cmd_run)
@@ -117,6 +122,10 @@ def _settings() -> Settings:
 def _cmd_run(args: argparse.Namespace) -> int:
     from bot.runner import run_polling, run_webhook
 
+    if args.line:
+        from bot.line_runner import run_line
+
+        return run_line(_settings(), listen=args.listen, port=args.port, today=args.today)
     if args.webhook:
         return run_webhook(
             _settings(), args.webhook, listen=args.listen, port=args.port, today=args.today

@@ -149,25 +149,13 @@ async def on_startup(application: Application[Any, Any, Any, Any, Any, Any]) -> 
     """Connect the services: program dates, Q&A engine, command menu, scheduler."""
     services = services_of(application)
     services.bot_username = application.bot.username or ""
-    await _load_knowledge(services)
+    await services.load_knowledge()
     application.bot_data[RECENT_KEY] = await load_recent_updates(services)
     await reminders_runtime.start(application, services)
     # After the scheduler: it first settles deliveries a crash left half-sent.
     await resume_broadcasts(application)
     await _set_command_menu(application)
     await set_staff_menus(application)
-
-
-async def _load_knowledge(services: Services) -> None:
-    """Apply the dates staff set, then build the Q&A engine with the staff's FAQ entries."""
-    from db import faq_entries, program_dates
-
-    async with services.database.session() as session:
-        dates = await program_dates.get_dates(session, services.program.program.year)
-        extra = await faq_entries.all_entries(session)
-    if dates is not None:
-        services.apply_program_dates(dates.showcase_date, dates.workshop_date)
-    services.start_qa_build(extra)
 
 
 async def on_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

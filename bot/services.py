@@ -75,6 +75,17 @@ class Services:
         assert self.qa is not None
         return self.qa
 
+    async def load_knowledge(self) -> None:
+        """Apply the dates staff set, then build the Q&A engine with the staff's FAQ entries."""
+        from db import faq_entries, program_dates
+
+        async with self.database.session() as session:
+            dates = await program_dates.get_dates(session, self.program.program.year)
+            extra = await faq_entries.all_entries(session)
+        if dates is not None:
+            self.apply_program_dates(dates.showcase_date, dates.workshop_date)
+        self.start_qa_build(extra)
+
     def is_admin(self, user_id: int) -> bool:
         """Whether the user is bureau staff named in BOT_ADMIN_IDS."""
         return user_id in self.settings.BOT_ADMIN_IDS

@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from bot.program import DEFAULT_PROGRAM_FILE
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_LINE_API_BASE_URL = "https://api.line.me"
 # The token the local console and tests use; the stand-in accepts it, Telegram would not.
 CONSOLE_TOKEN = "1000001:local-console-token"
 
@@ -47,6 +48,9 @@ class Settings(BaseSettings):
     BOT_DATA_DIR: Path = Field(default_factory=default_data_dir)
     BROADCAST_RATE_PER_SECOND: float = Field(default=25.0, gt=0, le=30)
     WEBHOOK_SECRET_TOKEN: SecretStr | None = None
+    LINE_CHANNEL_SECRET: SecretStr | None = None
+    LINE_CHANNEL_ACCESS_TOKEN: SecretStr | None = None
+    LINE_API_BASE_URL: str = DEFAULT_LINE_API_BASE_URL
 
     @field_validator("BOT_ADMIN_IDS", mode="before")
     @classmethod
@@ -102,6 +106,24 @@ class Settings(BaseSettings):
                 "(or try the bot without one: python -m bot console)"
             )
         return self.TELEGRAM_BOT_TOKEN.get_secret_value()
+
+    def line_credentials(self) -> tuple[str, str]:
+        """The LINE channel secret and access token; raises SettingsError when one is missing."""
+        missing = [
+            name
+            for name in ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN")
+            if not (value := getattr(self, name)) or not value.get_secret_value()
+        ]
+        if missing:
+            raise SettingsError(
+                f"{' and '.join(missing)} not set: find them in the LINE Developers console, "
+                "under the channel's Basic settings and Messaging API tabs (see README)"
+            )
+        assert self.LINE_CHANNEL_SECRET is not None and self.LINE_CHANNEL_ACCESS_TOKEN is not None
+        return (
+            self.LINE_CHANNEL_SECRET.get_secret_value(),
+            self.LINE_CHANNEL_ACCESS_TOKEN.get_secret_value(),
+        )
 
 
 def to_async_url(url: str) -> str:

@@ -13,12 +13,13 @@ from db.models.messaging import (
     ReminderStatus,
     SchedulerLease,
 )
-from db.models.people import School, User
+from db.models.people import ChannelIdentity, School, User
 from db.models.runtime import ConversationState, ProcessedUpdate, StoredData
 
 __all__ = [
-    "Activity", "AuditEntry", "Base", "Broadcast", "BroadcastStatus", "Community",
-    "CommunityStatus", "ConversationState", "Delivery", "DeliveryStatus", "FaqEntryRow", "Member",
+    "Activity", "AuditEntry", "Base", "Broadcast", "BroadcastStatus", "ChannelIdentity",
+    "Community", "CommunityStatus", "ConversationState", "Delivery", "DeliveryStatus",
+    "FaqEntryRow", "Member",
     "ProcessedUpdate", "ProgramDates", "QuestionAsked", "Reminder", "ReminderStatus",
     "SchedulerLease", "School", "StoredData", "UTCDateTime", "User", "utcnow",
 ]  # fmt: skip

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    ForeignKey,
     Integer,
     String,
 )
@@ -37,3 +38,19 @@ class School(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(128), unique=True)
     in_letter: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ChannelIdentity(Base):
+    """One messenger account of a user: a Telegram user id or a LINE userId.
+
+    Telegram users keep their Telegram id as ``users.id``; a user first seen on LINE gets an id
+    of their own (negative, so it never meets a Telegram user id).
+    """
+
+    __tablename__ = "channel_identities"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )

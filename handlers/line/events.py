@@ -1,0 +1,184 @@
+"""One LINE webhook event → the domain → a reply. Plain dicts in, :class:`Reply` out.
+
+Serves teachers' questions and topic browsing; the convener's and member's flows are on
+Telegram for now, and the keywords that start them say so instead of passing for questions.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.i18n import normalise_language, t
+from bot.qa import Answer, QaEngine
+from bot.qa.normalise import normalise
+from bot.services import Services
+from db import identities, questions, users
+from handlers.line.render import Choice, Reply
+
+logger = logging.getLogger(__name__)
+
+TOPICS = "qa:t"
+ENTRY = "qa:e:"  # qa:e:<language>:<entry id>
+FLOW_KEYWORDS = ("register", "log", "progress")
+
+
+@dataclass(frozen=True)
+class Profile:
+    display_name: str
+    language: str | None
+
+
+ProfileLookup = Callable[[str], Awaitable[Profile | None]]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What to send back for one event: to whom, on which reply token, what."""
+
+    to: str
+    reply_token: str | None
+    reply: Reply | None
+
+
+def _keywords(language: str, key: str) -> set[str]:
+    return {word.strip().casefold() for word in t(language, f"line.keyword.{key}").split("|")}
+
+
+def _matches(text: str, language: str, key: str) -> bool:
+    typed = "".join(text.split()).casefold()
+    return typed in _keywords(language, key) or typed in _keywords("en", key)
+
+
+def _language_of(profile_language: str | None) -> str:
+    return normalise_language(profile_language or "zh-TW")
+
+
+def _topics_reply(engine: QaEngine, language: str) -> Reply:
+    choices = [Choice(topic.label, f"{TOPICS}:{topic.key}") for topic in engine.topics(language)]
+    return Reply([t(language, "line.topics_intro")], choices)
+
+
+def _topic_reply(engine: QaEngine, key: str, language: str) -> Reply:
+    topic = next((topic for topic in engine.topics(language) if topic.key == key), None)
+    if topic is None:
+        return Reply([t(language, "line.expired")])
+    entries = engine.entries_for_topic(key, language)
+    if not entries:
+        return Reply([t(language, "line.topic_empty")])
+    # Quick-reply labels are short, so the questions are listed in full in the text.
+    lines = [t(language, "line.topic_intro", topic=topic.label)]
+    lines += [f"{number}. {label}" for number, (_, label) in enumerate(entries, start=1)]
+    choices = [
+        Choice(f"{number}. {label}", f"{ENTRY}{language}:{entry_id}")
+        for number, (entry_id, label) in enumerate(entries, start=1)
+    ]
+    return Reply(["\n".join(lines)], choices)
+
+
+def answer_reply(answer: Answer) -> Reply:
+    """An answer and the buttons under it, as Telegram shows them."""
+    if answer.kind == "fallback":
+        pairs = list(zip(answer.suggestion_ids, answer.suggestions, strict=False))
+    elif answer.kind == "fact":
+        pairs = list(answer.related)
+    else:
+        pairs = []
+    choices = [Choice(label, f"{ENTRY}{answer.language}:{entry_id}") for entry_id, label in pairs]
+    return Reply([answer.text], choices)
+
+
+async def handle_event(
+    services: Services, event: dict[str, Any], lookup_profile: ProfileLookup
+) -> Outcome | None:
+    """Handle one event; None when nothing is to be sent."""
+    source = event.get("source") or {}
+    reply_token = event.get("replyToken") if isinstance(event.get("replyToken"), str) else None
+    kind = event.get("type")
+    if source.get("type") in ("group", "room"):
+        if kind == "join" and reply_token:
+            where = source.get("groupId") or source.get("roomId") or ""
+            return Outcome(where, reply_token, Reply([t("zh-TW", "line.group_only_one_to_one")]))
+        return None
+    line_user_id = source.get("userId")
+    if not isinstance(line_user_id, str) or not line_user_id:
+        return None
+    if kind == "unfollow":
+        async with services.database.session() as session:
+            user = await identities.user_for_line(
+                session, line_user_id, display_name="", language=None
+            )
+            await users.mark_blocked(session, user.id, services.clock.now())
+            await session.commit()
+        return None
+    async with services.database.session() as session:
+        known = await identities.is_known_line_user(session, line_user_id)
+    # A newcomer's name and LINE language, asked of LINE once.
+    profile = None if known else await lookup_profile(line_user_id)
+    async with services.database.session() as session:
+        user = await identities.user_for_line(
+            session,
+            line_user_id,
+            display_name=profile.display_name if profile else "",
+            language=_language_of(profile.language) if profile and profile.language else None,
+        )
+        language = _language_of(user.language)
+        await session.commit()
+    reply = await _reply_to(services, event, kind, language, user.id)
+    return Outcome(line_user_id, reply_token, reply)
+
+
+async def _reply_to(
+    services: Services, event: dict[str, Any], kind: Any, language: str, user_id: int
+) -> Reply | None:
+    engine = await services.qa_engine()
+    if kind == "follow":
+        return Reply([t(language, "line.welcome", title=services.program.program.title)])
+    if kind == "postback":
+        data = (event.get("postback") or {}).get("data")
+        return _postback_reply(services, engine, data if isinstance(data, str) else "", language)
+    if kind != "message":
+        return None
+    message = event.get("message") or {}
+    if message.get("type") == "image":
+        return Reply([t(language, "line.image_not_yet")])
+    if message.get("type") != "text" or not isinstance(message.get("text"), str):
+        return Reply([t(language, "line.unsupported")])
+    text: str = message["text"]
+    if _matches(text, language, "faq"):
+        return _topics_reply(engine, language)
+    for key in FLOW_KEYWORDS:
+        if _matches(text, language, key):
+            return Reply([t(language, "line.not_yet_on_line", keyword=text.strip())])
+    answer = engine.answer(text, services.clock.today())
+    if answer.kind != "empty":
+        async with services.database.session() as session:
+            await questions.record_question(
+                session,
+                user_id=user_id,
+                text=text,
+                normalised=normalise(text),
+                language=answer.language,
+                answered=answer.kind != "fallback",
+                score=answer.score,
+                entry_id=answer.entry_id,
+                source=answer.source,
+                asked_at=services.clock.now(),
+            )
+            await session.commit()
+    return answer_reply(answer)
+
+
+def _postback_reply(services: Services, engine: QaEngine, data: str, language: str) -> Reply:
+    if data == TOPICS:
+        return _topics_reply(engine, language)
+    if data.startswith(TOPICS + ":"):
+        return _topic_reply(engine, data.removeprefix(TOPICS + ":"), language)
+    if data.startswith(ENTRY):
+        entry_language, _, entry_id = data.removeprefix(ENTRY).partition(":")
+        if entry_id:
+            answer = engine.answer_entry(entry_id, services.clock.today(), entry_language)
+            return answer_reply(answer)
+    return Reply([t(language, "line.expired")])
