@@ -92,6 +92,7 @@ class CommunityType(_Frozen):
     min_public_lessons: NonNegative
     sharing_sessions: NonNegative
     sharing_session_place: NonEmpty
+    sharing_session_place_en: NonEmpty
     showcase_required: bool
     funding_per_group: NonNegative
     quota: NonNegative
@@ -160,6 +161,7 @@ class Application(_Frozen):
 class Showcase(_Frozen):
     name: NonEmpty
     organiser: NonEmpty
+    organiser_en: NonEmpty
     when_text: NonEmpty
     window_start: dt.date
     window_end: dt.date

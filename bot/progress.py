@@ -218,6 +218,13 @@ def _plural_en(noun: str) -> str:
     return noun if noun.endswith("s") else noun + "s"
 
 
+def _showcase_event(program: Program, language: str) -> str:
+    """The showcase as an event: its name in the letter, or its English name."""
+    if _is_en(language):
+        return program.activity_kind(_KIND_OF[SHOWCASE]).name_en
+    return program.showcase.name
+
+
 def requirement_name(key: str, program: Program, language: str, *, count: int = 1) -> str:
     """What a requirement is called: the activity kind's name, or 社群運作活動 for the total."""
     if key == ACTIVITIES:
@@ -300,7 +307,7 @@ def next_step(progress: Progress, program: Program, language: str) -> str:
         first, last = _showcase_days(program)
         values = {
             "name": requirement_name(SHOWCASE, program, language),
-            "event": program.showcase.name,
+            "event": _showcase_event(program, language),
             "when": showcase_when(program, language),
         }
         if first <= progress.today <= last:
@@ -318,14 +325,19 @@ def next_step(progress: Progress, program: Program, language: str) -> str:
             continue
         name = requirement_name(key, program, language, count=requirement.missing)
         if key == SHARING_SESSION:
-            place = program.community_type(progress.type_key).sharing_session_place
+            community_type = program.community_type(progress.type_key)
+            place = (
+                community_type.sharing_session_place_en
+                if _is_en(language)
+                else community_type.sharing_session_place
+            )
             return t(language, "progress.next_sharing_session", name=name, place=place, end=end)
         if key == SHOWCASE:
             return t(
                 language,
                 "progress.next_showcase_later",
                 name=name,
-                event=program.showcase.name,
+                event=_showcase_event(program, language),
                 when=showcase_when(program, language),
             )
         return t(language, "progress.next_plan", count=requirement.missing, name=name, end=end)

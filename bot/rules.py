@@ -11,9 +11,10 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.dates import format_date
-from bot.i18n import t
+from bot.i18n import normalise_language, t
 from bot.program import Program
 
 MAX_NAME_LENGTH = 40
@@ -136,9 +137,22 @@ def member_problems(
     return problems
 
 
+def localised_values(problem: RuleProblem, language: str) -> dict[str, Any]:
+    """A problem's values for its text: the community type named in the reader's language."""
+    values = dict(problem.values)
+    if "type_name_en" in values:
+        english = values.pop("type_name_en")
+        if normalise_language(language) == "en":
+            values["type_name"] = english
+    return values
+
+
 def describe_problems(problems: Sequence[RuleProblem], language: str) -> list[str]:
     """The catalogue text of each problem, in order."""
-    return [t(language, f"rules.{problem.key}", **problem.values) for problem in problems]
+    return [
+        t(language, f"rules.{problem.key}", **localised_values(problem, language))
+        for problem in problems
+    ]
 
 
 def activity_date_problem(program: Program, day: dt.date, today: dt.date) -> str | None:

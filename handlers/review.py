@@ -25,7 +25,7 @@ from bot.applications import ApplicationError, ApplicationView, Decision, QuotaU
 from bot.dates import format_date
 from bot.i18n import html_escape, join_list, normalise_language, t
 from bot.program import Program
-from bot.rules import RuleProblem
+from bot.rules import RuleProblem, localised_values
 from db import staff_queries, users
 from handlers.common import BotContext, edit_or_send, keyboard, language_of, reply_html, say
 from handlers.flows import DRAFT_KEYS, end_other_conversations, is_expired, touch
@@ -78,7 +78,10 @@ def paper_documents(program: Program, language: str) -> str:
 def _problems(problems: list[RuleProblem], language: str) -> str:
     lines = []
     for problem in problems:
-        values = {k: html_escape(v) if isinstance(v, str) else v for k, v in problem.values.items()}
+        values = {
+            k: html_escape(v) if isinstance(v, str) else v
+            for k, v in localised_values(problem, language).items()
+        }
         lines.append("• " + t(language, f"rules.{problem.key}", **values))
     return "\n".join(lines)
 

@@ -141,7 +141,7 @@ def render(
             language,
             "reminders.showcase",
             name=_e(showcase.name),
-            organiser=_e(showcase.organiser),
+            organiser=_e(showcase.organiser_en if language == "en" else showcase.organiser),
             when=_e(showcase_when(program, language)),
             left=left,
             type=_e(_type_name(program, type_key, language)),
