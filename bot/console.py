@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import re
 import sys
+import threading
 import time
 from typing import TextIO
 
@@ -24,7 +25,9 @@ from bot.standin.inprocess import InProcessRequest
 
 _TAG = re.compile(r"<[^>]+>")
 CONSOLE_HELP = """Console commands:
-  <number>        press that button of the last keyboard
+  <number>        press that button of the last keyboard (a number no button has is sent
+                  as text)
+  :text <text>    send the text as it is, even a number that is a button's
   :photo [text]   send a photo (with an optional caption)
   :sticker        send a sticker
   :voice          send a voice message
@@ -48,6 +51,12 @@ class Console:
         self.out = out
         self._shown = 0
         self._buttons: list[tuple[int, str]] = []
+        self._names: dict[int, str] = {}
+        self._shown_elsewhere = 0
+
+    def know(self, user_id: int, name: str) -> None:
+        """Someone else the bot may write to (they are played by the console, silently)."""
+        self._names[user_id] = name
 
     def _print_message(self, message: SentMessage, *, edited: bool = False) -> None:
         marker = "bot (edited)" if edited else "bot"
@@ -82,6 +91,17 @@ class Console:
             if already is None or (message.chat_id, message.message_id) not in already:
                 self._print_message(message)
         self._shown = len(messages)
+        self.show_elsewhere()
+
+    def show_elsewhere(self) -> None:
+        """Print what the bot sent to other people, as "→ name: text"."""
+        everything = self.standin.sent_messages()
+        for message in everything[self._shown_elsewhere :]:
+            if message.chat_id != self.user_id:
+                name = self._names.get(message.chat_id, str(message.chat_id))
+                body = plain(message.text or message.caption or "")
+                print(f"→ {name}: {body}", file=self.out)
+        self._shown_elsewhere = len(everything)
 
     async def handle_line(self, line: str) -> bool:
         """Act on one input line; False when the user wants to leave."""
@@ -101,13 +121,16 @@ class Console:
             update = self.standin.user_sends_sticker(self.user_id)
         elif command == ":voice":
             update = self.standin.user_sends_voice(self.user_id)
-        elif command.isdigit() and self._buttons:
-            index = int(command) - 1
-            if not 0 <= index < len(self._buttons):
-                print(f"(no button {command}; choose 1-{len(self._buttons)})", file=self.out)
+        elif command.startswith(":text "):
+            update = self.standin.user_sends_text(self.user_id, text.split(" ", 1)[1])
+        elif command.isdigit() and 0 < int(command) <= len(self._buttons):
+            message_id, data = self._buttons[int(command) - 1]
+            try:
+                update = self.standin.user_presses_button(self.user_id, message_id, data)
+            except AssertionError:
+                # The message was edited or deleted since: Telegram would no longer show it.
+                print("(that keyboard is gone; use the buttons shown last)", file=self.out)
                 return True
-            message_id, data = self._buttons[index]
-            update = self.standin.user_presses_button(self.user_id, message_id, data)
         else:
             update = self.standin.user_sends_text(self.user_id, text)
         self.show(await self.driver.process(update))
@@ -127,10 +150,13 @@ async def _console(
 ) -> int:
     if admin:
         settings = settings.model_copy(update={"BOT_ADMIN_IDS": settings.BOT_ADMIN_IDS | {user_id}})
+    others = await _other_users(settings, user_id)
     # Update ids never repeat on Telegram; starting from the clock keeps that true across runs
     # of the console on one database (the bot skips ids it has already handled).
     standin = BotApiStandin(first_update_id=time.time_ns() // 1_000_000)
     standin.add_user(user_id, name, language_code=language_code)
+    for other_id, other_name, other_language in others:
+        standin.add_user(other_id, other_name or str(other_id), language_code=other_language)
     request = InProcessRequest(standin)
     application = build_application(
         settings,
@@ -141,7 +167,10 @@ async def _console(
     )
     await start_embedded(application)
     console = Console(ChatDriver(application, standin), user_id, out)
+    for other_id, other_name, _ in others:
+        console.know(other_id, other_name or str(other_id))
     interactive = stdin.isatty()
+    lines = _read_lines(stdin)
     if interactive:
         clock = services_of(application).clock
         print(
@@ -153,7 +182,7 @@ async def _console(
         while True:
             if interactive:
                 print("you> ", end="", file=out, flush=True)
-            line = await asyncio.to_thread(stdin.readline)
+            line = await lines.get()
             if not line:
                 break
             if not interactive:
@@ -163,6 +192,41 @@ async def _console(
     finally:
         await stop_embedded(application)
     return 0
+
+
+async def _other_users(
+    settings: Settings, user_id: int
+) -> list[tuple[int, str, str | None]]:
+    """Everyone else in the database (from earlier sessions or `demo`), so that what the bot
+    sends them reaches the console instead of failing as "chat not found"."""
+    from db import users
+    from db.engine import Database
+
+    database = Database(settings.database_url)
+    try:
+        await database.migrate()
+        async with database.session() as session:
+            known = await users.telegram_users(session)
+    finally:
+        await database.dispose()
+    return [(uid, name, language) for uid, name, language in known if uid != user_id]
+
+
+def _read_lines(stdin: TextIO) -> asyncio.Queue[str]:
+    """Lines of stdin, read by a daemon thread: Ctrl-C then leaves at once, without waiting
+    for a line that may never come (a worker of asyncio.to_thread would be waited for)."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[str] = asyncio.Queue()
+
+    def read() -> None:
+        while True:
+            line = stdin.readline()
+            loop.call_soon_threadsafe(queue.put_nowait, line)
+            if not line:
+                return
+
+    threading.Thread(target=read, name="console-stdin", daemon=True).start()
+    return queue
 
 
 def run_console(
@@ -175,6 +239,21 @@ def run_console(
     admin: bool = False,
 ) -> int:
     """Chat with the bot in the terminal until end of input; return the exit code."""
+    try:
+        return _run(settings, today, user_id, name, language_code, admin)
+    except KeyboardInterrupt:
+        print(file=sys.stdout)
+        return 130
+
+
+def _run(
+    settings: Settings,
+    today: dt.date | None,
+    user_id: int,
+    name: str,
+    language_code: str,
+    admin: bool,
+) -> int:
     return asyncio.run(
         _console(
             settings,

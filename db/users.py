@@ -54,3 +54,11 @@ async def mark_blocked(
 async def staff_ids(session: AsyncSession) -> set[int]:
     """Users staff added with /staff add."""
     return set(await session.scalars(select(User.id).where(User.is_staff.is_(True))))
+
+
+async def telegram_users(session: AsyncSession) -> list[tuple[int, str, str | None]]:
+    """(id, name, language) of every user with a Telegram id (LINE-only users are negative)."""
+    rows = await session.execute(
+        select(User.id, User.display_name, User.language).where(User.id > 0).order_by(User.id)
+    )
+    return [(row[0], row[1], row[2]) for row in rows]

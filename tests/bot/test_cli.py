@@ -85,3 +85,31 @@ def test_backup_without_a_database_says_so(tmp_path: Path):
     result = run_cli("backup", tmp_path=tmp_path)
     assert result.returncode == 2
     assert "no database" in result.stderr
+
+
+def test_the_console_shows_what_the_bot_sends_to_other_people(tmp_path: Path):
+    run_cli(
+        "console", "--user-id", "10002", "--name", "林老師", tmp_path=tmp_path, stdin="/start\n"
+    )
+    result = run_cli(
+        "console",
+        "--admin",
+        "--user-id",
+        "90001",
+        "--name",
+        "承辦人",
+        tmp_path=tmp_path,
+        stdin="/broadcast\n明天下午開會\n1\n1\n" + "/help\n" * 3,
+    )
+    assert "→ 林老師: 明天下午開會" in result.stdout
+    assert "Chat not found" not in result.stdout + result.stderr
+
+
+def test_typed_numbers_reach_the_bot_when_no_button_has_them(tmp_path: Path):
+    result = run_cli("console", tmp_path=tmp_path, stdin="/faq\n99\n:text 1\n")
+    assert "you> 99" in result.stdout
+    assert "no button" not in result.stdout
+    after_99 = result.stdout.split("you> 99", 1)[1]
+    assert after_99.lstrip().startswith("bot>")
+    assert result.stdout.split("you> :text 1", 1)[1].lstrip().startswith("bot>")
+    assert "Traceback" not in result.stderr
