@@ -64,6 +64,8 @@ async def log_until_summary(bot: BotUnderTest, day: str = "10/5", kind: str = "�
     await bot.press(TEACHER_ID, "全部出席")
     await bot.press(TEACHER_ID, "完成")
     await bot.send(TEACHER_ID, "1.5小時")
+    await bot.send(TEACHER_ID, "下午2點到3點半")
+    await bot.send(TEACHER_ID, "本校會議室（二樓）")
     await bot.send(TEACHER_ID, "下次改到週三")
     return await bot.press(TEACHER_ID, "略過")
 
@@ -83,12 +85,15 @@ async def test_a_convener_logs_a_meeting_and_sees_the_progress(bot: BotUnderTest
     assert "專業對話" in summary.text and "差異化教學討論" in summary.text
     assert "出席（4人）：王大明、李小華、陳一心、林二郎" in summary.text
     assert "1 小時 30 分鐘" in summary.text and "下次改到週三" in summary.text
+    assert "開始／結束時間：14:00–15:30" in summary.text and "地點：本校會議室" in summary.text
     saved = await bot.press(TEACHER_ID, "儲存")
     assert "已記錄" in saved.text
     assert "社群運作活動 1/4" in saved.text and "✅ 專業對話 1/1" in saved.text
     [activity] = await activities(bot)
     assert activity.day == dt.date(2022, 10, 5) and activity.kind == "dialogue"
     assert activity.duration_minutes == 90 and activity.notes == "下次改到週三"
+    assert (activity.start_time, activity.end_time) == (dt.time(14, 0), dt.time(15, 30))
+    assert activity.place is not None and activity.place.startswith("本校會議室")
     assert len(activity.attendee_member_ids) == 4 and activity.photo_file_ids == []
     assert activity.created_by == TEACHER_ID
 
@@ -173,10 +178,11 @@ async def test_attendees_are_ticked_and_unticked(bot: BotUnderTest):
     unticked = await bot.press(TEACHER_ID, "李小華")
     assert "☐ 李小華" in labels(unticked) and "完成（1人）" in labels(unticked)
     await bot.press(TEACHER_ID, "完成")
-    await bot.press(TEACHER_ID, "略過")
-    await bot.press(TEACHER_ID, "略過")
+    for _ in range(4):  # duration, time, place, notes
+        await bot.press(TEACHER_ID, "略過")
     summary = await bot.press(TEACHER_ID, "略過")
     assert "出席（1人）：陳一心" in summary.text and "時間長度：（無）" in summary.text
+    assert "開始／結束時間：（無）" in summary.text and "地點：（無）" in summary.text
 
 
 async def test_photos_are_kept_by_their_telegram_file_id(bot: BotUnderTest):
@@ -187,7 +193,8 @@ async def test_photos_are_kept_by_their_telegram_file_id(bot: BotUnderTest):
     await bot.press(TEACHER_ID, "全部出席")
     await bot.press(TEACHER_ID, "完成")
     await bot.send(TEACHER_ID, "60")
-    await bot.press(TEACHER_ID, "略過")
+    for _ in range(3):  # time, place, notes
+        await bot.press(TEACHER_ID, "略過")
     first = await bot.process(bot.standin.user_sends_photo(TEACHER_ID))
     assert "已收到 1 張照片" in first.text
     second = await bot.process(bot.standin.user_sends_photo(TEACHER_ID, caption="合照"))
@@ -323,8 +330,52 @@ async def test_logging_speaks_english(make_bot: MakeBot):
     await bot.press(TEACHER_ID, "Everyone")
     await bot.press(TEACHER_ID, "Done")
     await bot.send(TEACHER_ID, "90 min")
+    await bot.send(TEACHER_ID, "2pm to 3:30pm")
+    await bot.send(TEACHER_ID, "Room 201")
     await bot.press(TEACHER_ID, "Skip")
     summary = await bot.press(TEACHER_ID, "Skip")
+    assert "Start / end time: 14:00–15:30" in summary.text and "Place: Room 201" in summary.text
     assert "Wed 19 October 2022" in summary.text and "1 h 30 min" in summary.text
     saved = await bot.press(TEACHER_ID, "Save")
     assert "Logged" in saved.text
+
+
+async def test_the_time_is_read_the_way_teachers_write_it_and_a_range_gives_the_duration(
+    bot: BotUnderTest,
+):
+    await bot.send(TEACHER_ID, "/log")
+    await bot.send(TEACHER_ID, "10/5")
+    await bot.press(TEACHER_ID, "專業對話")
+    await bot.send(TEACHER_ID, "閱讀理解")
+    await bot.press(TEACHER_ID, "全部出席")
+    await bot.press(TEACHER_ID, "完成")
+    asked = await bot.press(TEACHER_ID, "略過")  # no duration typed
+    assert "幾點開始" in asked.text
+    nonsense = await bot.send(TEACHER_ID, "放學後")
+    assert "看不懂這個時間" in nonsense.text and "幾點開始" in nonsense.text
+    backwards = await bot.send(TEACHER_ID, "16:00-14:00")
+    assert "結束時間要晚於開始時間" in backwards.text
+    vague = await bot.send(TEACHER_ID, "2點")
+    assert "上午還是下午" in vague.text
+    place = await bot.send(TEACHER_ID, "１４：００～１６：００")
+    assert "在哪裡舉行" in place.text
+    await bot.press(TEACHER_ID, "略過")
+    await bot.press(TEACHER_ID, "略過")
+    summary = await bot.press(TEACHER_ID, "略過")
+    assert "開始／結束時間：14:00–16:00" in summary.text
+    assert "時間長度：2 小時" in summary.text and "地點：（無）" in summary.text
+    await bot.press(TEACHER_ID, "✏️ 起訖時刻")
+    summary = await bot.send(TEACHER_ID, "下午3點")
+    assert "開始／結束時間：15:00 開始" in summary.text and "時間長度：2 小時" in summary.text
+    await bot.press(TEACHER_ID, "✏️ 地點")
+    summary = await bot.send(TEACHER_ID, "圖書館")
+    assert "地點：圖書館" in summary.text
+    await bot.press(TEACHER_ID, "儲存")
+    [activity] = await activities(bot)
+    assert (activity.start_time, activity.end_time) == (dt.time(15, 0), None)
+    assert activity.duration_minutes == 120 and activity.place == "圖書館"
+    # The saved activity shows its place and time wherever it is read.
+    await bot.send(TEACHER_ID, "/mycommunity")
+    await bot.press(TEACHER_ID, "活動紀錄")
+    shown = await bot.press(TEACHER_ID, "閱讀理解")
+    assert "地點：圖書館" in shown.text and "開始／結束時間：15:00 開始" in shown.text
