@@ -26,6 +26,7 @@ ColumnValues = Mapping[str, object]
 MAX_NOTES = 1000
 MAX_PLACE = 100
 MAX_TIME_TEXT = 100
+MAX_REFLECTION = 2000
 
 
 class FieldError(Exception):
@@ -264,6 +265,10 @@ def _read_place(text: str) -> dict[str, object]:
     return {"place": _tidy(text, MAX_PLACE)}
 
 
+def _read_reflection(text: str) -> dict[str, object]:
+    return {"reflection": _tidy(text, MAX_REFLECTION)}
+
+
 FIELDS: tuple[ActivityField, ...] = (
     ActivityField("date", optional=False),
     ActivityField("kind", optional=False),
@@ -292,6 +297,13 @@ FIELDS: tuple[ActivityField, ...] = (
         read=_read_place,
         show=_show_text("place"),
         error_prefix="log.place_",
+    ),
+    ActivityField(
+        "reflection",
+        columns=("reflection",),
+        read=_read_reflection,
+        show=_show_text("reflection"),
+        error_prefix="log.reflection_",
     ),
     ActivityField(
         "notes",

@@ -101,6 +101,8 @@ class Activity(Timestamped, Base):
     place: Mapped[str | None] = mapped_column(String(100))
     start_time: Mapped[dt.time | None] = mapped_column(Time)
     end_time: Mapped[dt.time | None] = mapped_column(Time)
+    # The meeting's minutes or the convener's reflection on it (會議紀錄／省思), optional.
+    reflection: Mapped[str | None] = mapped_column(Text)
     attendee_member_ids: Mapped[list[Any]] = mapped_column(default=list)
     photo_file_ids: Mapped[list[Any]] = mapped_column(default=list)
     created_by: Mapped[int | None] = mapped_column(BigInteger)

@@ -66,6 +66,7 @@ async def log_until_summary(bot: BotUnderTest, day: str = "10/5", kind: str = "�
     await bot.send(TEACHER_ID, "1.5小時")
     await bot.send(TEACHER_ID, "下午2點到3點半")
     await bot.send(TEACHER_ID, "本校會議室（二樓）")
+    await bot.send(TEACHER_ID, "先試行分組討論")
     await bot.send(TEACHER_ID, "下次改到週三")
     return await bot.press(TEACHER_ID, "略過")
 
@@ -86,6 +87,7 @@ async def test_a_convener_logs_a_meeting_and_sees_the_progress(bot: BotUnderTest
     assert "出席（4人）：王大明、李小華、陳一心、林二郎" in summary.text
     assert "1 小時 30 分鐘" in summary.text and "下次改到週三" in summary.text
     assert "開始／結束時間：14:00–15:30" in summary.text and "地點：本校會議室" in summary.text
+    assert "會議紀錄／省思：先試行分組討論" in summary.text
     saved = await bot.press(TEACHER_ID, "儲存")
     assert "已記錄" in saved.text
     assert "社群運作活動 1/4" in saved.text and "✅ 專業對話 1/1" in saved.text
@@ -94,6 +96,7 @@ async def test_a_convener_logs_a_meeting_and_sees_the_progress(bot: BotUnderTest
     assert activity.duration_minutes == 90 and activity.notes == "下次改到週三"
     assert (activity.start_time, activity.end_time) == (dt.time(14, 0), dt.time(15, 30))
     assert activity.place is not None and activity.place.startswith("本校會議室")
+    assert activity.reflection == "先試行分組討論"
     assert len(activity.attendee_member_ids) == 4 and activity.photo_file_ids == []
     assert activity.created_by == TEACHER_ID
 
@@ -178,7 +181,7 @@ async def test_attendees_are_ticked_and_unticked(bot: BotUnderTest):
     unticked = await bot.press(TEACHER_ID, "李小華")
     assert "☐ 李小華" in labels(unticked) and "完成（1人）" in labels(unticked)
     await bot.press(TEACHER_ID, "完成")
-    for _ in range(4):  # duration, time, place, notes
+    for _ in range(5):  # duration, time, place, reflection, notes
         await bot.press(TEACHER_ID, "略過")
     summary = await bot.press(TEACHER_ID, "略過")
     assert "出席（1人）：陳一心" in summary.text and "時間長度：（無）" in summary.text
@@ -193,7 +196,7 @@ async def test_photos_are_kept_by_their_telegram_file_id(bot: BotUnderTest):
     await bot.press(TEACHER_ID, "全部出席")
     await bot.press(TEACHER_ID, "完成")
     await bot.send(TEACHER_ID, "60")
-    for _ in range(3):  # time, place, notes
+    for _ in range(4):  # time, place, reflection, notes
         await bot.press(TEACHER_ID, "略過")
     first = await bot.process(bot.standin.user_sends_photo(TEACHER_ID))
     assert "已收到 1 張照片" in first.text
@@ -332,9 +335,11 @@ async def test_logging_speaks_english(make_bot: MakeBot):
     await bot.send(TEACHER_ID, "90 min")
     await bot.send(TEACHER_ID, "2pm to 3:30pm")
     await bot.send(TEACHER_ID, "Room 201")
+    await bot.send(TEACHER_ID, "We agreed to try group work")
     await bot.press(TEACHER_ID, "Skip")
     summary = await bot.press(TEACHER_ID, "Skip")
     assert "Start / end time: 14:00–15:30" in summary.text and "Place: Room 201" in summary.text
+    assert "Minutes / reflection: We agreed to try group work" in summary.text
     assert "Wed 19 October 2022" in summary.text and "1 h 30 min" in summary.text
     saved = await bot.press(TEACHER_ID, "Save")
     assert "Logged" in saved.text
@@ -359,8 +364,8 @@ async def test_the_time_is_read_the_way_teachers_write_it_and_a_range_gives_the_
     assert "上午還是下午" in vague.text
     place = await bot.send(TEACHER_ID, "１４：００～１６：００")
     assert "在哪裡舉行" in place.text
-    await bot.press(TEACHER_ID, "略過")
-    await bot.press(TEACHER_ID, "略過")
+    for _ in range(3):  # place, reflection, notes
+        await bot.press(TEACHER_ID, "略過")
     summary = await bot.press(TEACHER_ID, "略過")
     assert "開始／結束時間：14:00–16:00" in summary.text
     assert "時間長度：2 小時" in summary.text and "地點：（無）" in summary.text
@@ -370,10 +375,17 @@ async def test_the_time_is_read_the_way_teachers_write_it_and_a_range_gives_the_
     await bot.press(TEACHER_ID, "✏️ 地點")
     summary = await bot.send(TEACHER_ID, "圖書館")
     assert "地點：圖書館" in summary.text
+    asked = await bot.press(TEACHER_ID, "✏️ 紀錄／省思")
+    assert "會議紀錄或省思" in asked.text
+    too_long = await bot.send(TEACHER_ID, "思" * 2001)
+    assert "太長了（最多 2000 字）" in too_long.text
+    summary = await bot.send(TEACHER_ID, "學生反應熱烈")
+    assert "會議紀錄／省思：學生反應熱烈" in summary.text
     await bot.press(TEACHER_ID, "儲存")
     [activity] = await activities(bot)
     assert (activity.start_time, activity.end_time) == (dt.time(15, 0), None)
     assert activity.duration_minutes == 120 and activity.place == "圖書館"
+    assert activity.reflection == "學生反應熱烈"
     # The saved activity shows its place and time wherever it is read.
     await bot.send(TEACHER_ID, "/mycommunity")
     await bot.press(TEACHER_ID, "活動紀錄")

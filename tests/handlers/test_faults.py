@@ -28,7 +28,7 @@ async def _log_until_summary(bot: BotUnderTest, user_id: int) -> None:
     await bot.press(user_id, "全部")
     await bot.press(user_id, "完成")
     await bot.send(user_id, "90分鐘")
-    for _ in range(4):  # time, place, notes, photos
+    for _ in range(5):  # time, place, reflection, notes, photos
         await bot.press(user_id, "略過")
 
 

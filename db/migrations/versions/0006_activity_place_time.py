@@ -1,4 +1,4 @@
-"""an activity's place and its start and end time
+"""an activity's place, its start and end time, and its minutes or reflection
 
 Revision ID: 0006
 Revises: 0003
@@ -21,10 +21,12 @@ def upgrade() -> None:
         batch.add_column(sa.Column("place", sa.String(length=100), nullable=True))
         batch.add_column(sa.Column("start_time", sa.Time(), nullable=True))
         batch.add_column(sa.Column("end_time", sa.Time(), nullable=True))
+        batch.add_column(sa.Column("reflection", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("activities") as batch:
+        batch.drop_column("reflection")
         batch.drop_column("end_time")
         batch.drop_column("start_time")
         batch.drop_column("place")
