@@ -37,11 +37,11 @@ class FieldError(Exception):
         self.reason = reason
 
 
-def _tidy(text: str, limit: int) -> str:
+def _tidy(text: str, limit: int, *, multiline: bool = False) -> str:
     from bot.rules import InvalidName, tidy_text
 
     try:
-        return tidy_text(text, limit)
+        return tidy_text(text, limit, multiline=multiline)
     except InvalidName as error:
         raise FieldError(error.reason) from None
 
@@ -136,7 +136,7 @@ def _show_duration(values: ColumnValues, language: str) -> str:
 
 
 def _read_notes(text: str) -> dict[str, object]:
-    return {"notes": _tidy(text, MAX_NOTES)}
+    return {"notes": _tidy(text, MAX_NOTES, multiline=True)}
 
 
 def _show_text(column: str) -> Callable[[ColumnValues, str], str]:
@@ -266,7 +266,7 @@ def _read_place(text: str) -> dict[str, object]:
 
 
 def _read_reflection(text: str) -> dict[str, object]:
-    return {"reflection": _tidy(text, MAX_REFLECTION)}
+    return {"reflection": _tidy(text, MAX_REFLECTION, multiline=True)}
 
 
 FIELDS: tuple[ActivityField, ...] = (

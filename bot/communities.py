@@ -139,7 +139,7 @@ class JoinResult:
 
 
 def clean_text(text: str, limit: int) -> str:
-    """A typed label tidied (NFKC, single spaces, no invisible characters), or InvalidText."""
+    """A typed label tidied (NFC, single spaces, no invisible characters), or InvalidText."""
     from bot.rules import InvalidName, tidy_text
 
     try:

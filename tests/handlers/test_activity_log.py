@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from sqlalchemy import func, select
@@ -66,7 +67,7 @@ async def log_until_summary(bot: BotUnderTest, day: str = "10/5", kind: str = "�
     await bot.send(TEACHER_ID, "1.5小時")
     await bot.send(TEACHER_ID, "下午2點到3點半")
     await bot.send(TEACHER_ID, "本校會議室（二樓）")
-    await bot.send(TEACHER_ID, "先試行分組討論")
+    await bot.send(TEACHER_ID, "先試行分組討論，下次檢討")
     await bot.send(TEACHER_ID, "下次改到週三")
     return await bot.press(TEACHER_ID, "略過")
 
@@ -86,8 +87,9 @@ async def test_a_convener_logs_a_meeting_and_sees_the_progress(bot: BotUnderTest
     assert "專業對話" in summary.text and "差異化教學討論" in summary.text
     assert "出席（4人）：王大明、李小華、陳一心、林二郎" in summary.text
     assert "1 小時 30 分鐘" in summary.text and "下次改到週三" in summary.text
-    assert "開始／結束時間：14:00–15:30" in summary.text and "地點：本校會議室" in summary.text
-    assert "會議紀錄／省思：先試行分組討論" in summary.text
+    assert "開始／結束時間：14:00–15:30" in summary.text
+    assert "地點：本校會議室（二樓）" in summary.text
+    assert "會議紀錄／省思：先試行分組討論，下次檢討" in summary.text
     saved = await bot.press(TEACHER_ID, "儲存")
     assert "已記錄" in saved.text
     assert "社群運作活動 1/4" in saved.text and "✅ 專業對話 1/1" in saved.text
@@ -95,8 +97,9 @@ async def test_a_convener_logs_a_meeting_and_sees_the_progress(bot: BotUnderTest
     assert activity.day == dt.date(2022, 10, 5) and activity.kind == "dialogue"
     assert activity.duration_minutes == 90 and activity.notes == "下次改到週三"
     assert (activity.start_time, activity.end_time) == (dt.time(14, 0), dt.time(15, 30))
-    assert activity.place is not None and activity.place.startswith("本校會議室")
-    assert activity.reflection == "先試行分組討論"
+    # Kept as typed: the full-width brackets and comma are not turned into ASCII.
+    assert activity.place == "本校會議室（二樓）"
+    assert activity.reflection == "先試行分組討論，下次檢討"
     assert len(activity.attendee_member_ids) == 4 and activity.photo_file_ids == []
     assert activity.created_by == TEACHER_ID
 
@@ -391,3 +394,35 @@ async def test_the_time_is_read_the_way_teachers_write_it_and_a_range_gives_the_
     await bot.press(TEACHER_ID, "活動紀錄")
     shown = await bot.press(TEACHER_ID, "閱讀理解")
     assert "地點：圖書館" in shown.text and "開始／結束時間：15:00 開始" in shown.text
+
+
+async def test_text_is_kept_as_typed_in_the_record_sent_to_the_bureau(bot: BotUnderTest):
+    await bot.send(TEACHER_ID, "/log")
+    await bot.send(TEACHER_ID, "10/5")
+    await bot.press(TEACHER_ID, "專業對話")
+    await bot.send(TEACHER_ID, "閱讀策略（一）：預測，提問")
+    await bot.press(TEACHER_ID, "全部出席")
+    await bot.press(TEACHER_ID, "完成")
+    await bot.send(TEACHER_ID, "９０分鐘")  # full-width digits are still read as a number
+    for _ in range(3):  # time, place, reflection
+        await bot.press(TEACHER_ID, "略過")
+    await bot.send(TEACHER_ID, "第一段：分組\n\n\n\n第二段：  分享（ＡＢ組）  ")
+    summary = await bot.press(TEACHER_ID, "略過")
+    assert "主題：閱讀策略（一）：預測，提問" in summary.text
+    await bot.press(TEACHER_ID, "儲存")
+    [activity] = await activities(bot)
+    assert activity.topic == "閱讀策略（一）：預測，提問" and activity.duration_minutes == 90
+    assert activity.notes == "第一段：分組\n\n第二段： 分享（ＡＢ組）"
+    await bot.send(TEACHER_ID, "/export")
+    await bot.press(TEACHER_ID, "Word")
+    [document] = [m.document for m in bot.standin.sent_messages(TEACHER_ID) if m.document]
+    assert document is not None
+    from docx import Document
+
+    data = bot.standin.files[document["file_id"]].data
+    record = Document(io.BytesIO(data))
+    text = "\n".join(
+        [p.text for p in record.paragraphs]
+        + [c.text for t in record.tables for r in t.rows for c in r.cells]
+    )
+    assert "閱讀策略（一）：預測，提問" in text and "(一)" not in text
