@@ -526,6 +526,12 @@ async def _save(update: Update, context: BotContext, draft: Draft) -> object:
     return flows.finish(context, FLOW)
 
 
+async def resume(update: Update, context: BotContext, draft: Draft, notice: str) -> None:
+    """Ask the pending question again (after a side command answered mid-flow)."""
+    flows.touch(context, draft)
+    await prompt(update, context, draft, _resumable(draft), notice)
+
+
 @flows.step(FLOW)
 async def reprompt(
     update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
