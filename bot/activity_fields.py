@@ -29,6 +29,14 @@ MAX_TIME_TEXT = 100
 MAX_REFLECTION = 2000
 
 
+@dataclass(frozen=True)
+class Known:
+    """What reading a field may depend on besides the text: facts of the community."""
+
+    # Minutes in one class period at the community's school level (None: level unknown).
+    period_minutes: int | None = None
+
+
 class FieldError(Exception):
     """Typed text that does not fit the field; ``reason`` names the catalogue text."""
 
@@ -59,7 +67,7 @@ class ActivityField:
     optional: bool = True
     editable: bool = True
     # Details only: typed text → column values (FieldError when it does not fit).
-    read: Callable[[str], dict[str, object]] | None = None
+    read: Callable[[str, Known], dict[str, object]] | None = None
     # Details only: column values → the text a reader sees (None when nothing was given).
     show: Callable[[ColumnValues, str], str | None] | None = None
     # Details only: column values → a table cell (a number stays a number).
@@ -124,9 +132,9 @@ def duration_text(minutes: int, language: str) -> str:
     return t(language, "log.duration_minutes", minutes=rest)
 
 
-def _read_duration(text: str) -> dict[str, object]:
+def _read_duration(text: str, known: Known) -> dict[str, object]:
     try:
-        return {"duration_minutes": parse_duration_minutes(text[:100])}
+        return {"duration_minutes": parse_duration_minutes(text[:100], known.period_minutes)}
     except DurationParseError as error:
         raise FieldError(error.reason) from None
 
@@ -135,7 +143,7 @@ def _show_duration(values: ColumnValues, language: str) -> str:
     return duration_text(int(str(values["duration_minutes"])), language)
 
 
-def _read_notes(text: str) -> dict[str, object]:
+def _read_notes(text: str, known: Known) -> dict[str, object]:
     return {"notes": _tidy(text, MAX_NOTES, multiline=True)}
 
 
@@ -232,7 +240,7 @@ def parse_time_range(text: str) -> tuple[dt.time, dt.time | None]:
     return start, end
 
 
-def _read_time(text: str) -> dict[str, object]:
+def _read_time(text: str, known: Known) -> dict[str, object]:
     try:
         start, end = parse_time_range(text[:MAX_TIME_TEXT])
     except TimeParseError as error:
@@ -261,11 +269,11 @@ def _time_from_json(value: object) -> object:
     return dt.time.fromisoformat(str(value))
 
 
-def _read_place(text: str) -> dict[str, object]:
+def _read_place(text: str, known: Known) -> dict[str, object]:
     return {"place": _tidy(text, MAX_PLACE)}
 
 
-def _read_reflection(text: str) -> dict[str, object]:
+def _read_reflection(text: str, known: Known) -> dict[str, object]:
     return {"reflection": _tidy(text, MAX_REFLECTION, multiline=True)}
 
 

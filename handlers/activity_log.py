@@ -28,7 +28,14 @@ from telegram.ext import (
 )
 
 from bot import communities
-from bot.activity_fields import DETAILS, FIELDS, FieldError, details_from_json, details_to_json
+from bot.activity_fields import (
+    DETAILS,
+    FIELDS,
+    FieldError,
+    Known,
+    details_from_json,
+    details_to_json,
+)
 from bot.activity_fields import EDITABLE as EDITABLE_FIELDS
 from bot.dateparse import DateParseError, parse_user_date
 from bot.dates import format_date
@@ -56,6 +63,8 @@ class State(enum.StrEnum):
     ATTENDEES = "lg_attendees"
     PHOTOS = "lg_photos"
     SUMMARY = "lg_summary"
+    # A duration typed in class periods (2節) when the school's level is unknown: which level?
+    SCHOOL_LEVEL = "lg_level"
 
 
 # The steps with their own handling; every detail field (activity_fields.DETAILS) is asked by
@@ -108,9 +117,23 @@ def _set_details(draft: Draft, values: dict[str, object]) -> None:
     draft["details"] = details_to_json({**details(draft), **values})
 
 
+_SIDE_STATES = frozenset({State.FUTURE_CONFIRM.value, State.SCHOOL_LEVEL.value})
+
+
 def _resumable(draft: Draft) -> str:
     state = str(draft.get("state"))
-    return state if state in ORDER or state == State.FUTURE_CONFIRM else State.DATE
+    return state if state in ORDER or state in _SIDE_STATES else State.DATE
+
+
+def period_minutes_of(program: Program, school_name: str) -> int | None:
+    """Minutes in a class period at the school's level, if its name tells the level."""
+    level = program.level_of_school(school_name)
+    return level.period_minutes if level else None
+
+
+def _known(draft: Draft) -> Known:
+    minutes = draft.get("period_minutes")
+    return Known(period_minutes=int(minutes) if isinstance(minutes, int) else None)
 
 
 def _members(draft: Draft) -> list[tuple[int, str]]:
@@ -160,6 +183,14 @@ async def prompt(
     elif state in DETAIL_OF_STATE:
         text = DETAIL_OF_STATE[state].question(language)
         rows = [skip]
+    elif state == State.SCHOOL_LEVEL:
+        typed = html_escape(str(draft.get("pending_text", "")))
+        text = t(language, "log.ask_school_level", typed=typed)
+        rows = [
+            [(t(language, "log.school_level_button", name=level.name_in(language),
+                minutes=level.period_minutes), _b(draft, "level", level.key))]
+            for level in program.class_periods.levels
+        ]  # fmt: skip
     elif state == State.PHOTOS:
         count = len(draft.get("photos", []))
         text = t(language, "log.ask_photos", max=communities.MAX_PHOTOS)
@@ -264,6 +295,7 @@ async def start_log(update: Update, context: BotContext) -> object:
         community_id=community.id,
         community_name=community.name,
         members=[[member.id, member.name] for member in community.members],
+        period_minutes=period_minutes_of(services.program, community.school.name),
         token=uuid.uuid4().hex,
         activity_id=None,
         attendees=[],
@@ -293,6 +325,7 @@ async def edit_saved(update: Update, context: BotContext) -> object:
             )
             saved = communities.draft_of(activity)
             members = [[member.id, member.name] for member in community.members]
+            period_minutes = period_minutes_of(context.services.program, community.school.name)
     except communities.NotAllowed:
         await answer_query(update, t(language, "common.not_allowed"))
         return flows.END
@@ -304,6 +337,7 @@ async def edit_saved(update: Update, context: BotContext) -> object:
         community_id=community.id,
         community_name=community.name,
         members=members,
+        period_minutes=period_minutes,
         token=uuid.uuid4().hex,
         activity_id=activity.id,
         day=saved.day.isoformat(),
@@ -424,12 +458,42 @@ async def detail_given(
         _set_details(draft, spec.empty())
         return await prompt(update, context, draft, _next(draft, state))
     assert update.message is not None and update.message.text is not None
+    return await _read_detail(update, context, draft, state, update.message.text)
+
+
+async def _read_detail(
+    update: Update, context: BotContext, draft: Draft, state: str, typed: str
+) -> object:
+    spec = DETAIL_OF_STATE[state]
     try:
-        _set_details(draft, spec.read(update.message.text) if spec.read else {})
+        _set_details(draft, spec.read(typed, _known(draft)) if spec.read else {})
     except FieldError as error:
+        if error.reason == "period_unknown":
+            # 2節 at a school whose level its name does not tell: ask, then read it again.
+            draft["pending_text"] = typed[:100]
+            draft["pending_state"] = state
+            return await prompt(update, context, draft, State.SCHOOL_LEVEL)
         notice = spec.error(language_of(update, context), error.reason)
         return await prompt(update, context, draft, state, notice)
     return await prompt(update, context, draft, _next(draft, state))
+
+
+@flows.step(FLOW)
+async def school_level_chosen(
+    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
+) -> object:
+    """The school's level: a class period's length; the periods typed are read again."""
+    assert pressed is not None
+    levels = {level.key: level for level in context.services.program.class_periods.levels}
+    state = str(draft.get("pending_state"))
+    if state not in DETAIL_OF_STATE:
+        return await prompt(update, context, draft, State.DATE)
+    if pressed.action != "level" or pressed.arg not in levels:
+        return await prompt(update, context, draft, State.SCHOOL_LEVEL)
+    draft["period_minutes"] = levels[pressed.arg].period_minutes
+    typed = str(draft.pop("pending_text", ""))
+    draft.pop("pending_state", None)
+    return await _read_detail(update, context, draft, state, typed)
 
 
 @flows.step(FLOW)
@@ -538,9 +602,7 @@ async def reprompt(
 ) -> object:
     """Something the step did not expect: say what is expected and ask again."""
     language = language_of(update, context)
-    state = str(draft.get("state"))
-    if state not in ORDER and state != State.FUTURE_CONFIRM:
-        state = State.DATE
+    state = _resumable(draft)
     if state == State.PHOTOS:
         key = "log.photos_expected"
     else:
@@ -571,6 +633,7 @@ def build() -> list[BaseHandler[Update, BotContext, object]]:
                 state: [MessageHandler(text, detail_given), buttons(detail_given)]
                 for state in DETAIL_OF_STATE
             },
+            State.SCHOOL_LEVEL: [buttons(school_level_chosen)],
             State.PHOTOS: [MessageHandler(filters.PHOTO, photo_received), buttons(photos_done)],
             State.SUMMARY: [buttons(summary_pressed)],
         },

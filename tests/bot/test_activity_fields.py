@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.activity_fields import BY_KEY, TIME_REASONS, FieldError, TimeParseError, parse_time_range
+from bot.activity_fields import (
+    BY_KEY,
+    TIME_REASONS,
+    FieldError,
+    Known,
+    TimeParseError,
+    parse_time_range,
+)
 from bot.i18n import LANGUAGES, has
 
 times = st.times().map(lambda value: value.replace(second=0, microsecond=0))
@@ -87,7 +94,7 @@ def test_a_range_sets_both_ends_and_the_duration(first: dt.time, second: dt.time
         assert _reason(text) == "end_before_start"
         return
     assert parse_time_range(text) == (start, end)
-    values = BY_KEY["time"].read(text)  # type: ignore[misc]
+    values = BY_KEY["time"].read(text, Known())  # type: ignore[misc]
     minutes = (end.hour - start.hour) * 60 + end.minute - start.minute
     assert values == {"start_time": start, "end_time": end, "duration_minutes": minutes}
 
@@ -95,7 +102,7 @@ def test_a_range_sets_both_ends_and_the_duration(first: dt.time, second: dt.time
 @given(st.text(max_size=30))
 def test_any_text_is_a_time_or_a_reason_with_a_text(text: str):
     try:
-        BY_KEY["time"].read(text)  # type: ignore[misc]
+        BY_KEY["time"].read(text, Known())  # type: ignore[misc]
     except FieldError as error:
         assert error.reason in TIME_REASONS
         for language in LANGUAGES:

@@ -426,3 +426,54 @@ async def test_text_is_kept_as_typed_in_the_record_sent_to_the_bureau(bot: BotUn
         + [c.text for t in record.tables for r in t.rows for c in r.cells]
     )
     assert "閱讀策略（一）：預測，提問" in text and "(一)" not in text
+
+
+async def _log_until_duration(bot: BotUnderTest) -> None:
+    await bot.send(TEACHER_ID, "/log")
+    await bot.send(TEACHER_ID, "10/5")
+    await bot.press(TEACHER_ID, "專業對話")
+    await bot.send(TEACHER_ID, "共備")
+    await bot.press(TEACHER_ID, "全部出席")
+    await bot.press(TEACHER_ID, "完成")
+
+
+async def test_a_duration_in_class_periods_counts_the_school_levels_period(bot: BotUnderTest):
+    await _log_until_duration(bot)  # 正興國民小學: an elementary school, 40 minutes a period
+    asked = await bot.send(TEACHER_ID, "兩節課")
+    assert "幾點開始" in asked.text
+    assert bot.application.user_data[TEACHER_ID]["flow:log"]["details"]["duration_minutes"] == 80
+
+
+async def test_when_the_school_level_is_unknown_the_bot_asks_it(make_bot: MakeBot):
+    bot = await make_bot(today=TODAY)
+    bot.user(TEACHER_ID)
+    services = bot.services
+    async with services.database.session() as session:
+        school = await communities.add_school(session, "高雄市星空實驗教育機構")
+        await communities.register_community(
+            session,
+            services.program,
+            TEACHER_ID,
+            communities.CommunityDraft(
+                "co_planning", school.id, school.name, "星空共備社群",
+                tuple(MemberDraft(name, gifted) for name, gifted in MEMBERS),
+            ),
+        )  # fmt: skip
+    await _log_until_duration(bot)
+    asked = await bot.send(TEACHER_ID, "2節")
+    assert "一節課多長要看學制" in asked.text
+    assert ["國小（一節 40 分鐘）", "國中（一節 45 分鐘）", "高中（一節 50 分鐘）"] == labels(
+        asked
+    )[:3]
+    typed = await bot.send(TEACHER_ID, "國中")
+    assert "請按下方的按鈕" in typed.text
+    chosen = await bot.press(TEACHER_ID, "國中（一節 45 分鐘）")
+    assert "幾點開始" in chosen.text
+    for _ in range(4):  # time, place, reflection, notes
+        await bot.press(TEACHER_ID, "略過")
+    summary = await bot.press(TEACHER_ID, "略過")
+    assert "時間長度：1 小時 30 分鐘" in summary.text
+    # Asked once: the same /log reads periods with that length from now on.
+    await bot.press(TEACHER_ID, "✏️ 時間")
+    summary = await bot.send(TEACHER_ID, "一節")
+    assert "時間長度：45 分鐘" in summary.text
