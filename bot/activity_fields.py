@@ -76,6 +76,8 @@ class ActivityField:
     to_json: Callable[[object], object] = field(default=_identity)
     from_json: Callable[[object], object] = field(default=_identity)
     error_prefix: str = ""  # catalogue prefix of the texts for FieldError reasons
+    # Details only: the activity's detail values once ``read`` gave ``new`` (None: new wins).
+    combine: Callable[[ColumnValues, ColumnValues], dict[str, object]] | None = None
 
     @property
     def is_detail(self) -> bool:
@@ -113,6 +115,12 @@ class ActivityField:
         if self.cell is not None:
             return self.cell(values)
         return self.show(values, "zh-TW") if self.show is not None else None
+
+    def merged(self, current: ColumnValues, new: ColumnValues) -> dict[str, object]:
+        """The detail values after this field was given ``new`` (what ``read`` returned)."""
+        if self.combine is not None:
+            return self.combine(current, new)
+        return {**current, **new}
 
     def empty(self) -> dict[str, object]:
         """Column values for a skipped detail."""
@@ -252,6 +260,23 @@ def _read_time(text: str, known: Known) -> dict[str, object]:
     return values
 
 
+def _minutes_between(start: object, end: object) -> int | None:
+    if not isinstance(start, dt.time) or not isinstance(end, dt.time):
+        return None
+    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+
+
+def _combine_time(current: ColumnValues, new: ColumnValues) -> dict[str, object]:
+    """A range fills the duration when none was given, or when the one given came from the
+    previous range; a duration the convener typed themselves is kept."""
+    merged = {**current, **new}
+    duration = current.get("duration_minutes")
+    derived = _minutes_between(current.get("start_time"), current.get("end_time"))
+    if "duration_minutes" in new and duration is not None and duration != derived:
+        merged["duration_minutes"] = duration
+    return merged
+
+
 def _clock_text(value: object) -> str:
     return value.strftime("%H:%M") if isinstance(value, dt.time) else str(value)
 
@@ -295,6 +320,7 @@ FIELDS: tuple[ActivityField, ...] = (
         columns=("start_time", "end_time"),
         read=_read_time,
         show=_show_time,
+        combine=_combine_time,
         to_json=_clock_text,
         from_json=_time_from_json,
         error_prefix="log.time_",

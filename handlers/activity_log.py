@@ -31,6 +31,7 @@ from bot import communities
 from bot.activity_fields import (
     DETAILS,
     FIELDS,
+    ActivityField,
     FieldError,
     Known,
     details_from_json,
@@ -113,8 +114,8 @@ def details(draft: Draft) -> dict[str, object]:
         return details_from_json({})
 
 
-def _set_details(draft: Draft, values: dict[str, object]) -> None:
-    draft["details"] = details_to_json({**details(draft), **values})
+def _set_details(draft: Draft, spec: ActivityField, values: dict[str, object]) -> None:
+    draft["details"] = details_to_json(spec.merged(details(draft), values))
 
 
 _SIDE_STATES = frozenset({State.FUTURE_CONFIRM.value, State.SCHOOL_LEVEL.value})
@@ -455,7 +456,7 @@ async def detail_given(
     if pressed is not None:
         if pressed.action != "skip":
             return await prompt(update, context, draft, state)
-        _set_details(draft, spec.empty())
+        _set_details(draft, spec, spec.empty())
         return await prompt(update, context, draft, _next(draft, state))
     assert update.message is not None and update.message.text is not None
     return await _read_detail(update, context, draft, state, update.message.text)
@@ -466,7 +467,7 @@ async def _read_detail(
 ) -> object:
     spec = DETAIL_OF_STATE[state]
     try:
-        _set_details(draft, spec.read(typed, _known(draft)) if spec.read else {})
+        _set_details(draft, spec, spec.read(typed, _known(draft)) if spec.read else {})
     except FieldError as error:
         if error.reason == "period_unknown":
             # 2節 at a school whose level its name does not tell: ask, then read it again.

@@ -117,3 +117,16 @@ def test_every_detail_has_its_texts_in_every_language():
             for key in (f"log.field_{spec.key}", f"log.ask_{spec.key}", f"log.edit_{spec.key}",
                         f"exports.column.{spec.key}", f"exports.doc.{spec.key}"):  # fmt: skip
                 assert has(language, key), (language, key)
+
+
+@given(times, times, st.one_of(st.none(), st.integers(min_value=1, max_value=1440)))
+def test_a_range_never_overrides_a_duration_typed_by_hand(
+    first: dt.time, second: dt.time, typed: int | None
+):
+    start, end = sorted((first, second))
+    if start == end:
+        return
+    spec = BY_KEY["time"]
+    new = spec.read(f"{start:%H:%M}-{end:%H:%M}", Known())  # type: ignore[misc]
+    merged = spec.merged({"duration_minutes": typed, "start_time": None, "end_time": None}, new)
+    assert merged["duration_minutes"] == (typed if typed is not None else new["duration_minutes"])

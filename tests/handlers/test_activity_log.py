@@ -477,3 +477,22 @@ async def test_when_the_school_level_is_unknown_the_bot_asks_it(make_bot: MakeBo
     await bot.press(TEACHER_ID, "✏️ 時間")
     summary = await bot.send(TEACHER_ID, "一節")
     assert "時間長度：45 分鐘" in summary.text
+
+
+async def test_a_range_fills_the_duration_only_where_the_convener_typed_none(bot: BotUnderTest):
+    await _log_until_duration(bot)
+    await bot.send(TEACHER_ID, "90分鐘")
+    await bot.send(TEACHER_ID, "14:00-16:00")  # the meeting had a break: 90 minutes stays
+    for _ in range(3):  # place, reflection, notes
+        await bot.press(TEACHER_ID, "略過")
+    summary = await bot.press(TEACHER_ID, "略過")
+    assert "時間長度：1 小時 30 分鐘" in summary.text and "14:00–16:00" in summary.text
+    await bot.press(TEACHER_ID, "✏️ 時間")
+    await bot.press(TEACHER_ID, "略過")
+    await bot.press(TEACHER_ID, "✏️ 起訖時刻")
+    summary = await bot.send(TEACHER_ID, "14:00-16:00")
+    assert "時間長度：2 小時" in summary.text
+    # A duration that came from the range follows a corrected range.
+    await bot.press(TEACHER_ID, "✏️ 起訖時刻")
+    summary = await bot.send(TEACHER_ID, "14:00-15:00")
+    assert "時間長度：1 小時" in summary.text and "14:00–15:00" in summary.text
