@@ -328,8 +328,8 @@ _DURATION = re.compile(
     rf"(?:(?P<minutes>{_NUMBER})(?P<minute_unit>{_MINUTE_UNIT})?)?$"
 )
 _FILLER = re.compile(r"[\s,]|個|个|又|and")
-# Class periods: 一節課, 兩節, 2節 (how long one lasts depends on the school level).
-_PERIODS = re.compile(r"^(?P<count>[0-9]+)(?:節|节)(?:課|课)?$")
+# Class periods: 一節課, 兩節, 2節, 2 periods (how long one lasts depends on the school level).
+_PERIODS = re.compile(r"^(?P<count>[0-9]+)(?:(?:節|节)(?:課|课)?|(?:class)?periods?|lessons?)$")
 
 
 def _parse_duration(text: str, period_minutes: int | None) -> int:

@@ -1,10 +1,13 @@
 """/log: the convener records one community meeting in a few taps; saved ones can be corrected.
 
 Date (typed in any common form) → kind (buttons) → topic → attendees (multi-select over the
-members, or all) → duration → notes → photos (optional, kept as Telegram file ids) → a summary
-where any field can be changed, then save. Dates outside the implementation period are refused;
-future dates need a confirmation. Saving is idempotent: the draft carries a token that becomes
-the activity's client_token, so a replayed "save" never makes a second activity.
+members, or all) → the detail fields declared in ``bot.activity_fields`` (duration, start/end
+time, place, minutes/reflection, notes; each can be skipped) → photos (optional, kept as
+Telegram file ids) → a summary where any field can be changed, then save. A duration in class
+periods (2節) counts the period length of the school's level, asked if its name does not tell.
+Dates outside the implementation period are refused; future dates need a confirmation. Saving
+is idempotent: the draft carries a token that becomes the activity's client_token, so a
+replayed "save" never makes a second activity.
 
 An activity saved earlier is edited through the same summary: /mycommunity's "edit" button is
 an entry point of this conversation.

@@ -331,7 +331,7 @@ def test_class_periods_count_the_period_length(typed: str, period: int, minutes:
 
 @given(st.integers(min_value=1, max_value=20), st.sampled_from([40, 45, 50]))
 def test_any_number_of_periods_is_that_many_periods(count: int, period: int) -> None:
-    for typed in (f"{count}節", f"{count}節課", f"{count} 節"):
+    for typed in (f"{count}節", f"{count}節課", f"{count} 節", f"{count} class periods"):
         assert parse_duration_minutes(typed, period) == count * period
 
 
