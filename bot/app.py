@@ -45,6 +45,7 @@ MENU_COMMANDS = (
 DEDUPE_GROUP = -20
 TRACKING_GROUP = -10
 GATE_GROUP = -5
+RESUME_GROUP = 50
 FINISH_GROUP = 100
 FEATURE_GROUP = 0
 
@@ -57,6 +58,7 @@ def _register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -
         errors,
         export,
         faq_admin,
+        flows,
         other_input,
         privacy,
         progress,
@@ -86,6 +88,9 @@ def _register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -
     # Last: whatever no feature took (unknown commands, stickers, edits, groups).
     for handler in other_input.build():
         application.add_handler(handler, group=FEATURE_GROUP)
+    # After a side command in the middle of /register or /log: ask the pending question again.
+    resumers: dict[str, flows.Resumer] = {"register": register.resume, "log": activity_log.resume}
+    application.add_handler(flows.resume_after_side_commands(resumers), group=RESUME_GROUP)
     # After everything: save conversation states now rather than once a minute, so a restart
     # right after this update resumes exactly where the user was.
     for handler in tracking.build_after():

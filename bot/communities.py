@@ -139,7 +139,7 @@ class JoinResult:
 
 
 def clean_text(text: str, limit: int) -> str:
-    """A typed label tidied (NFKC, single spaces, no invisible characters), or InvalidText."""
+    """A typed label tidied (NFC, single spaces, no invisible characters), or InvalidText."""
     from bot.rules import InvalidName, tidy_text
 
     try:
@@ -181,11 +181,19 @@ def _school_key(text: str) -> str:
 async def search_schools(
     session: AsyncSession, program: Program, text: str, limit: int = SCHOOL_CHOICES
 ) -> list[SchoolChoice]:
-    """Schools whose name contains the typed part (國小 matches 國民小學); the letter's first."""
+    """Schools whose name contains the typed part (國小 matches 國民小學); the letter's first.
+
+    A name teachers use for a school (雄中, from the program file's aliases) finds that school.
+    """
     await store.seed_letter_schools(session, program.recipients.schools)
     wanted = _school_key(text)
     if not wanted:
         return []
+    aliases = {
+        _school_key(alias): name for alias, name in program.recipients.school_aliases.items()
+    }
+    if wanted in aliases:
+        wanted = _school_key(aliases[wanted])
     found = [
         SchoolChoice(school.id, school.name, school.in_letter)
         for school in await store.all_schools(session)

@@ -20,7 +20,7 @@ MAX_DURATION_MINUTES = 1440
 FUTURE_WINDOW_DAYS = 61
 
 DATE_REASONS = ("empty", "unrecognised", "invalid_day", "ambiguous")
-DURATION_REASONS = ("empty", "unrecognised", "out_of_range", "ambiguous")
+DURATION_REASONS = ("empty", "unrecognised", "out_of_range", "ambiguous", "period_unknown")
 
 
 class DateParseError(Exception):
@@ -328,13 +328,22 @@ _DURATION = re.compile(
     rf"(?:(?P<minutes>{_NUMBER})(?P<minute_unit>{_MINUTE_UNIT})?)?$"
 )
 _FILLER = re.compile(r"[\s,]|個|个|又|and")
+# Class periods: 一節課, 兩節, 2節, 2 periods (how long one lasts depends on the school level).
+_PERIODS = re.compile(r"^(?P<count>[0-9]+)(?:(?:節|节)(?:課|课)?|(?:class)?periods?|lessons?)$")
 
 
-def _parse_duration(text: str) -> int:
+def _parse_duration(text: str, period_minutes: int | None) -> int:
     text = _normalise(text)
     if not text:
         raise DurationParseError("empty")
-    text = _FILLER.sub("", _replace_chinese_numerals(text, "個个小鐘钟分半"))
+    text = _FILLER.sub("", _replace_chinese_numerals(text, "個个小鐘钟分半節节"))
+    if periods := _PERIODS.match(text):
+        if period_minutes is None:
+            raise DurationParseError("period_unknown")
+        whole = int(periods["count"]) * period_minutes
+        if not 1 <= whole <= MAX_DURATION_MINUTES:
+            raise DurationParseError("out_of_range")
+        return whole
     match = _DURATION.match(text)
     if not text or match is None:
         raise DurationParseError("unrecognised")
@@ -360,6 +369,11 @@ def _parse_duration(text: str) -> int:
     return whole
 
 
-def parse_duration_minutes(text: str) -> int:
-    """Read a meeting length (90, 90分鐘, 1.5小時, 一個半小時, 1h30m, 90 min) as 1..1440 minutes."""
-    return _parse_duration(text)
+def parse_duration_minutes(text: str, period_minutes: int | None = None) -> int:
+    """Read a meeting length (90, 90分鐘, 1.5小時, 一個半小時, 1h30m, 90 min) as 1..1440 minutes.
+
+    Class periods (一節課, 兩節, 2節) count ``period_minutes`` each, the length of a period at
+    the community's school level; without it they raise ``period_unknown``, so the caller
+    can ask for the level.
+    """
+    return _parse_duration(text, period_minutes)

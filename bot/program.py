@@ -206,6 +206,38 @@ class Contact(_Frozen):
 class Recipients(_Frozen):
     source: NonEmpty
     schools: list[NonEmpty]
+    # Names teachers type for a school of the list (雄中) → the school's name in the letter.
+    school_aliases: dict[NonEmpty, NonEmpty] = Field(default_factory=dict)
+    school_aliases_source: str | None = None
+
+    @model_validator(mode="after")
+    def _aliases_name_listed_schools(self) -> Recipients:
+        for alias, name in self.school_aliases.items():
+            if name not in self.schools:
+                raise ValueError(f"school_aliases: {alias!r} names {name!r}, not a listed school")
+            if alias in self.schools:
+                raise ValueError(f"school_aliases: {alias!r} is itself a school's name")
+        return self
+
+
+class SchoolLevel(_Frozen):
+    """A school level (國小, 國中, 高中) and how long one class period lasts there."""
+
+    key: NonEmpty
+    name: NonEmpty
+    name_en: NonEmpty
+    period_minutes: Positive
+    # Parts of a school's name that place it at this level; levels are tried in file order.
+    name_markers: list[NonEmpty]
+
+    def name_in(self, language: str) -> str:
+        """The level's name in the reader's language."""
+        return self.name_en if language.startswith("en") else self.name
+
+
+class ClassPeriods(_Frozen):
+    source: NonEmpty
+    levels: list[SchoolLevel]
 
 
 class Program(_Frozen):
@@ -222,6 +254,7 @@ class Program(_Frozen):
     workshop: Workshop
     contacts: list[Contact]
     recipients: Recipients
+    class_periods: ClassPeriods
 
     model_config = ConfigDict(frozen=True, extra="forbid", ignored_types=(cached_property,))
 
@@ -286,6 +319,20 @@ class Program(_Frozen):
     def showcase_required(self, type_key: str) -> bool:
         """Whether communities of this type must attend the public showcase."""
         return type_key in self.showcase.required_for
+
+    def school_level(self, key: str) -> SchoolLevel:
+        """The school level with this key."""
+        for level in self.class_periods.levels:
+            if level.key == key:
+                return level
+        raise KeyError(key)
+
+    def level_of_school(self, school_name: str) -> SchoolLevel | None:
+        """The level a school's name places it at (國中部 before 高級中學), or None."""
+        for level in self.class_periods.levels:
+            if any(marker in school_name for marker in level.name_markers):
+                return level
+        return None
 
     @property
     def total_quota(self) -> int:

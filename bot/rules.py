@@ -52,17 +52,32 @@ class RuleProblem:
     values: dict[str, object] = field(default_factory=dict)
 
 
-def tidy_text(text: str, limit: int) -> str:
-    """Typed text tidied (NFKC, single spaces, no invisible characters), or InvalidName."""
-    text = unicodedata.normalize("NFKC", text)
+def tidy_text(text: str, limit: int, *, multiline: bool = False) -> str:
+    """Typed text tidied (single spaces, no invisible characters), or InvalidName.
+
+    The text is kept as typed otherwise: only canonical composition (NFC), which changes no
+    character a reader can tell apart. NFKC would turn the full-width （）：， teachers type into
+    ASCII, in the record sent to the Bureau too; code that compares text normalises a copy.
+    ``multiline`` keeps the line breaks (notes, minutes), trimming each line.
+    """
+    text = unicodedata.normalize("NFC", text)
     if not text.strip():
         raise InvalidName("empty")
-    visible = "".join(
-        " " if ch.isspace() else ch
-        for ch in text
-        if ch.isspace() or unicodedata.category(ch) not in _INVISIBLE_CATEGORIES
-    )
-    tidied = re.sub(r" +", " ", visible).strip()
+    lines = text.splitlines() if multiline else [text]
+    tidied_lines = [
+        re.sub(
+            r" +",
+            " ",
+            "".join(
+                " " if ch.isspace() else ch
+                for ch in line
+                if ch.isspace() or unicodedata.category(ch) not in _INVISIBLE_CATEGORIES
+            ),
+        ).strip()
+        for line in lines
+    ]
+    # At most one blank line between paragraphs; none before or after.
+    tidied = re.sub(r"\n{3,}", "\n\n", "\n".join(tidied_lines)).strip()
     if not tidied:
         raise InvalidName("not_text")
     if len(tidied) > limit:
@@ -71,7 +86,7 @@ def tidy_text(text: str, limit: int) -> str:
 
 
 def clean_member_name(text: str) -> str:
-    """A typed name tidied (NFKC, single spaces, no invisible characters), or InvalidName."""
+    """A typed name tidied (NFC, single spaces, no invisible characters), or InvalidName."""
     return tidy_text(text, MAX_NAME_LENGTH)
 
 
@@ -81,7 +96,8 @@ def _name_key(name: str) -> str:
         cleaned = clean_member_name(name)
     except InvalidName:
         cleaned = name
-    return cleaned.replace(" ", "").casefold()
+    # Compared, not stored: a normalised copy, so ＡＢＣ and ABC are the same name.
+    return unicodedata.normalize("NFKC", cleaned).replace(" ", "").casefold()
 
 
 def member_problems(

@@ -1,10 +1,13 @@
 """/log: the convener records one community meeting in a few taps; saved ones can be corrected.
 
 Date (typed in any common form) → kind (buttons) → topic → attendees (multi-select over the
-members, or all) → duration → notes → photos (optional, kept as Telegram file ids) → a summary
-where any field can be changed, then save. Dates outside the implementation period are refused;
-future dates need a confirmation. Saving is idempotent: the draft carries a token that becomes
-the activity's client_token, so a replayed "save" never makes a second activity.
+members, or all) → the detail fields declared in ``bot.activity_fields`` (duration, start/end
+time, place, minutes/reflection, notes; each can be skipped) → photos (optional, kept as
+Telegram file ids) → a summary where any field can be changed, then save. A duration in class
+periods (2節) counts the period length of the school's level, asked if its name does not tell.
+Dates outside the implementation period are refused; future dates need a confirmation. Saving
+is idempotent: the draft carries a token that becomes the activity's client_token, so a
+replayed "save" never makes a second activity.
 
 An activity saved earlier is edited through the same summary: /mycommunity's "edit" button is
 an entry point of this conversation.
@@ -28,7 +31,15 @@ from telegram.ext import (
 )
 
 from bot import communities
-from bot.activity_fields import DETAILS, FIELDS, FieldError, details_from_json, details_to_json
+from bot.activity_fields import (
+    DETAILS,
+    FIELDS,
+    ActivityField,
+    FieldError,
+    Known,
+    details_from_json,
+    details_to_json,
+)
 from bot.activity_fields import EDITABLE as EDITABLE_FIELDS
 from bot.dateparse import DateParseError, parse_user_date
 from bot.dates import format_date
@@ -56,6 +67,8 @@ class State(enum.StrEnum):
     ATTENDEES = "lg_attendees"
     PHOTOS = "lg_photos"
     SUMMARY = "lg_summary"
+    # A duration typed in class periods (2節) when the school's level is unknown: which level?
+    SCHOOL_LEVEL = "lg_level"
 
 
 # The steps with their own handling; every detail field (activity_fields.DETAILS) is asked by
@@ -104,13 +117,27 @@ def details(draft: Draft) -> dict[str, object]:
         return details_from_json({})
 
 
-def _set_details(draft: Draft, values: dict[str, object]) -> None:
-    draft["details"] = details_to_json({**details(draft), **values})
+def _set_details(draft: Draft, spec: ActivityField, values: dict[str, object]) -> None:
+    draft["details"] = details_to_json(spec.merged(details(draft), values))
+
+
+_SIDE_STATES = frozenset({State.FUTURE_CONFIRM.value, State.SCHOOL_LEVEL.value})
 
 
 def _resumable(draft: Draft) -> str:
     state = str(draft.get("state"))
-    return state if state in ORDER or state == State.FUTURE_CONFIRM else State.DATE
+    return state if state in ORDER or state in _SIDE_STATES else State.DATE
+
+
+def period_minutes_of(program: Program, school_name: str) -> int | None:
+    """Minutes in a class period at the school's level, if its name tells the level."""
+    level = program.level_of_school(school_name)
+    return level.period_minutes if level else None
+
+
+def _known(draft: Draft) -> Known:
+    minutes = draft.get("period_minutes")
+    return Known(period_minutes=int(minutes) if isinstance(minutes, int) else None)
 
 
 def _members(draft: Draft) -> list[tuple[int, str]]:
@@ -160,6 +187,14 @@ async def prompt(
     elif state in DETAIL_OF_STATE:
         text = DETAIL_OF_STATE[state].question(language)
         rows = [skip]
+    elif state == State.SCHOOL_LEVEL:
+        typed = html_escape(str(draft.get("pending_text", "")))
+        text = t(language, "log.ask_school_level", typed=typed)
+        rows = [
+            [(t(language, "log.school_level_button", name=level.name_in(language),
+                minutes=level.period_minutes), _b(draft, "level", level.key))]
+            for level in program.class_periods.levels
+        ]  # fmt: skip
     elif state == State.PHOTOS:
         count = len(draft.get("photos", []))
         text = t(language, "log.ask_photos", max=communities.MAX_PHOTOS)
@@ -264,6 +299,7 @@ async def start_log(update: Update, context: BotContext) -> object:
         community_id=community.id,
         community_name=community.name,
         members=[[member.id, member.name] for member in community.members],
+        period_minutes=period_minutes_of(services.program, community.school.name),
         token=uuid.uuid4().hex,
         activity_id=None,
         attendees=[],
@@ -293,6 +329,7 @@ async def edit_saved(update: Update, context: BotContext) -> object:
             )
             saved = communities.draft_of(activity)
             members = [[member.id, member.name] for member in community.members]
+            period_minutes = period_minutes_of(context.services.program, community.school.name)
     except communities.NotAllowed:
         await answer_query(update, t(language, "common.not_allowed"))
         return flows.END
@@ -304,6 +341,7 @@ async def edit_saved(update: Update, context: BotContext) -> object:
         community_id=community.id,
         community_name=community.name,
         members=members,
+        period_minutes=period_minutes,
         token=uuid.uuid4().hex,
         activity_id=activity.id,
         day=saved.day.isoformat(),
@@ -421,15 +459,45 @@ async def detail_given(
     if pressed is not None:
         if pressed.action != "skip":
             return await prompt(update, context, draft, state)
-        _set_details(draft, spec.empty())
+        _set_details(draft, spec, spec.empty())
         return await prompt(update, context, draft, _next(draft, state))
     assert update.message is not None and update.message.text is not None
+    return await _read_detail(update, context, draft, state, update.message.text)
+
+
+async def _read_detail(
+    update: Update, context: BotContext, draft: Draft, state: str, typed: str
+) -> object:
+    spec = DETAIL_OF_STATE[state]
     try:
-        _set_details(draft, spec.read(update.message.text) if spec.read else {})
+        _set_details(draft, spec, spec.read(typed, _known(draft)) if spec.read else {})
     except FieldError as error:
+        if error.reason == "period_unknown":
+            # 2節 at a school whose level its name does not tell: ask, then read it again.
+            draft["pending_text"] = typed[:100]
+            draft["pending_state"] = state
+            return await prompt(update, context, draft, State.SCHOOL_LEVEL)
         notice = spec.error(language_of(update, context), error.reason)
         return await prompt(update, context, draft, state, notice)
     return await prompt(update, context, draft, _next(draft, state))
+
+
+@flows.step(FLOW)
+async def school_level_chosen(
+    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
+) -> object:
+    """The school's level: a class period's length; the periods typed are read again."""
+    assert pressed is not None
+    levels = {level.key: level for level in context.services.program.class_periods.levels}
+    state = str(draft.get("pending_state"))
+    if state not in DETAIL_OF_STATE:
+        return await prompt(update, context, draft, State.DATE)
+    if pressed.action != "level" or pressed.arg not in levels:
+        return await prompt(update, context, draft, State.SCHOOL_LEVEL)
+    draft["period_minutes"] = levels[pressed.arg].period_minutes
+    typed = str(draft.pop("pending_text", ""))
+    draft.pop("pending_state", None)
+    return await _read_detail(update, context, draft, state, typed)
 
 
 @flows.step(FLOW)
@@ -526,15 +594,19 @@ async def _save(update: Update, context: BotContext, draft: Draft) -> object:
     return flows.finish(context, FLOW)
 
 
+async def resume(update: Update, context: BotContext, draft: Draft, notice: str) -> None:
+    """Ask the pending question again (after a side command answered mid-flow)."""
+    flows.touch(context, draft)
+    await prompt(update, context, draft, _resumable(draft), notice)
+
+
 @flows.step(FLOW)
 async def reprompt(
     update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
 ) -> object:
     """Something the step did not expect: say what is expected and ask again."""
     language = language_of(update, context)
-    state = str(draft.get("state"))
-    if state not in ORDER and state != State.FUTURE_CONFIRM:
-        state = State.DATE
+    state = _resumable(draft)
     if state == State.PHOTOS:
         key = "log.photos_expected"
     else:
@@ -565,6 +637,7 @@ def build() -> list[BaseHandler[Update, BotContext, object]]:
                 state: [MessageHandler(text, detail_given), buttons(detail_given)]
                 for state in DETAIL_OF_STATE
             },
+            State.SCHOOL_LEVEL: [buttons(school_level_chosen)],
             State.PHOTOS: [MessageHandler(filters.PHOTO, photo_received), buttons(photos_done)],
             State.SUMMARY: [buttons(summary_pressed)],
         },

@@ -87,6 +87,8 @@ class Pressed:
 
 StepFn = Callable[[Update, BotContext, Draft, Pressed | None], Coroutine[Any, Any, object]]
 Callback = Callable[[Update, BotContext], Coroutine[Any, Any, object]]
+# Shows a flow's current question again (after the notice) and returns nothing.
+Resumer = Callable[[Update, BotContext, Draft, str], Coroutine[Any, Any, object]]
 
 
 # --- drafts ---------------------------------------------------------------------------------
@@ -294,6 +296,34 @@ def fallbacks(flow: str, reprompt: Callback) -> list[Handler]:
         CallbackQueryHandler(reprompt, pattern=f"^{PREFIXES[flow]}:"),
         MessageHandler(filters.ALL & ~filters.COMMAND, reprompt),
     ]
+
+
+def resume_after_side_commands(resumers: MutableMapping[str, Resumer]) -> Handler:
+    """After a side command (/progress, /help, …) answered in the middle of a flow, ask the
+    flow's pending question again.
+
+    Registered in a group after the features', so it runs once the command has replied.
+    Without it the next message would silently answer a question the user no longer sees (a
+    topic typed as a /help question). Commands that end or restart the flow leave no open
+    draft (or show the question themselves), so nothing is asked twice.
+    """
+
+    async def resume(update: Update, context: BotContext) -> None:
+        message = update.effective_message
+        if context.user_data is None or message is None or not message.text:
+            return
+        command = message.text.split(maxsplit=1)[0].split("@", 1)[0].lower()
+        now = context.services.clock.now()
+        for flow, resumer in resumers.items():
+            draft = get_draft(context, flow)
+            if draft is None or is_expired(draft, now) or command == COMMANDS[flow]:
+                continue
+            language = language_of(update, context)
+            notice = t(language, "flows.side_command_resume", command=COMMANDS[flow])
+            await resumer(update, context, draft, notice)
+            return
+
+    return MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE, resume)
 
 
 def outside(flow: str) -> list[Handler]:

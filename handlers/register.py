@@ -512,6 +512,16 @@ async def _confirm(update: Update, context: BotContext, draft: Draft) -> object:
     return flows.finish(context, FLOW)
 
 
+async def resume(update: Update, context: BotContext, draft: Draft, notice: str) -> None:
+    """Ask the pending question again (after a side command answered mid-flow)."""
+    try:
+        state = State(str(draft.get("state")))
+    except ValueError:
+        state = State.TYPE
+    flows.touch(context, draft)
+    await prompt(update, context, draft, state, notice)
+
+
 @flows.step(FLOW)
 async def reprompt(
     update: Update, context: BotContext, draft: Draft, pressed: Pressed | None

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    Time,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -96,6 +97,12 @@ class Activity(Timestamped, Base):
     topic: Mapped[str] = mapped_column(String(256))
     duration_minutes: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(Text)
+    # Where and when the meeting took place; activities logged before these fields have none.
+    place: Mapped[str | None] = mapped_column(String(100))
+    start_time: Mapped[dt.time | None] = mapped_column(Time)
+    end_time: Mapped[dt.time | None] = mapped_column(Time)
+    # The meeting's minutes or the convener's reflection on it (會議紀錄／省思), optional.
+    reflection: Mapped[str | None] = mapped_column(Text)
     attendee_member_ids: Mapped[list[Any]] = mapped_column(default=list)
     photo_file_ids: Mapped[list[Any]] = mapped_column(default=list)
     created_by: Mapped[int | None] = mapped_column(BigInteger)

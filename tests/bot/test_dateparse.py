@@ -319,3 +319,34 @@ def test_any_text_either_is_a_duration_or_raises_a_duration_parse_error(text: st
         assert error.reason in DURATION_REASONS
     else:
         assert 1 <= minutes <= 1440
+
+
+@pytest.mark.parametrize(
+    ("typed", "period", "minutes"),
+    [("一節課", 40, 40), ("兩節", 45, 90), ("2節", 50, 100), ("三節課", 45, 135), ("２節", 40, 80)],
+)
+def test_class_periods_count_the_period_length(typed: str, period: int, minutes: int) -> None:
+    assert parse_duration_minutes(typed, period) == minutes
+
+
+@given(st.integers(min_value=1, max_value=20), st.sampled_from([40, 45, 50]))
+def test_any_number_of_periods_is_that_many_periods(count: int, period: int) -> None:
+    for typed in (f"{count}節", f"{count}節課", f"{count} 節", f"{count} class periods"):
+        assert parse_duration_minutes(typed, period) == count * period
+
+
+@given(st.integers(min_value=1, max_value=20))
+def test_periods_without_a_period_length_ask_for_the_school_level(count: int) -> None:
+    with pytest.raises(DurationParseError) as caught:
+        parse_duration_minutes(f"{count}節課")
+    assert caught.value.reason == "period_unknown"
+
+
+@given(st.text(max_size=20), st.sampled_from([None, 40, 45, 50]))
+def test_any_text_with_periods_is_minutes_or_a_reason(text: str, period: int | None) -> None:
+    try:
+        minutes = parse_duration_minutes(text, period)
+    except DurationParseError as error:
+        assert error.reason in DURATION_REASONS
+    else:
+        assert 1 <= minutes <= 1440

@@ -195,8 +195,9 @@ def test_ods_has_the_four_sheets_with_roc_dates_and_activities_in_date_order(pro
     assert later[5] == "=SUM(A1) 差異化教學討論"  # the control character is dropped
     assert later[6] == "王小明、李大華"
     assert later[7] == "90"
-    assert later[8] == "第一次聚會\n  下次續談\t好"  # spaces and tabs survive
-    assert later[9] == "2"
+    assert later[8:11] == ["", "", ""]  # no start/end time, place or minutes were given
+    assert later[11] == "第一次聚會\n  下次續談\t好"  # spaces and tabs survive
+    assert later[12] == "2"
 
 
 def test_ods_communities_sheet_counts_members_and_shows_status_label(program, record):
@@ -276,8 +277,8 @@ def test_xlsx_opens_with_bold_frozen_header_and_text_dates(program, record, curr
     dialogue = sheet["F3"]
     assert dialogue.value == "=SUM(A1) 差異化教學討論"
     assert dialogue.data_type == "s"  # stored as text, never as a formula
-    assert sheet["I3"].value == "第一次聚會\n  下次續談\t好"
-    assert sheet["I3"].alignment.wrap_text
+    assert sheet["L3"].value == "第一次聚會\n  下次續談\t好"
+    assert sheet["L3"].alignment.wrap_text
     assert sheet["H3"].value == 90
     assert book["社群"]["E3"].value == "草稿"
     assert book["進度"]["K2"].value == "免"

@@ -73,3 +73,55 @@ def test_a_missing_file_is_reported(tmp_path: Path):
 def test_next_years_program_is_a_matter_of_editing_the_file(tmp_path: Path):
     edited = _write_variant(tmp_path, "deadline = 2022-09-21", "deadline = 2022-09-28")
     assert load_program(edited).application.deadline == dt.date(2022, 9, 28)
+
+
+def test_every_school_alias_names_one_school_of_the_letter_and_no_alias_is_ambiguous():
+    from bot.program import load_program
+
+    program = load_program()
+    aliases = program.recipients.school_aliases
+    assert aliases["雄中"] == "高雄市立高雄高級中學"
+    for alias, name in aliases.items():
+        assert name in program.recipients.schools, alias
+        # An alias that is part of another school's name would hide that school.
+        assert not any(alias in school for school in program.recipients.schools), alias
+    # Schools the letter does not list get no alias (雄女, 中山高中 are not recipients).
+    assert "雄女" not in aliases and "中山高中" not in aliases
+
+
+def test_an_alias_to_a_school_outside_the_list_is_refused():
+    import tomllib
+
+    import pytest
+
+    from bot.program import DEFAULT_PROGRAM_FILE, Program
+
+    data = tomllib.loads(DEFAULT_PROGRAM_FILE.read_text(encoding="utf-8"))
+    data["recipients"]["school_aliases"] = {"雄女": "高雄市立高雄女子高級中學"}
+    with pytest.raises(ValueError, match="not a listed school"):
+        Program.model_validate(data)
+
+
+def test_the_school_level_follows_the_schools_name():
+    from bot.program import load_program
+
+    program = load_program()
+    levels = {
+        name: (level.key if (level := program.level_of_school(name)) else None)
+        for name in (
+            "高雄市三民區正興國民小學",
+            "高雄市立新興高級中學(國中部)",
+            "高雄市立中山國民中學",
+            "高雄市立高雄高級中學",
+            "高雄市星空實驗教育機構",
+        )
+    }
+    assert list(levels.values()) == [
+        "elementary",
+        "junior_high",
+        "junior_high",
+        "senior_high",
+        None,
+    ]
+    minutes = [level.period_minutes for level in program.class_periods.levels]
+    assert minutes == [40, 45, 50]

@@ -135,7 +135,7 @@ def test_every_problem_key_has_a_text_in_both_languages() -> None:
     [
         ("  王小明 ", "王小明"),
         ("Lin   Mei", "Lin Mei"),
-        ("ＬＩＮ　Ｍｅｉ", "LIN Mei"),
+        ("ＬＩＮ　Ｍｅｉ", "ＬＩＮ Ｍｅｉ"),  # letters kept as typed; the space is tidied
         ("王\u200b小明", "王小明"),
         ("陳\n老師", "陳 老師"),
     ],
@@ -200,3 +200,21 @@ def test_the_date_problems_read_with_the_period_in_roc_dates() -> None:
     assert "111年9月1日（四）" in text
     assert "112年7月31日（一）" in text
     assert "Fri 14 October 2022" in describe_date_problem(PROGRAM, "future", today, "en")
+
+
+def test_typed_text_is_stored_as_typed_only_composed():
+    from bot.rules import tidy_text
+
+    assert tidy_text("本校（二樓）：會議室，Ａ棟", 100) == "本校（二樓）：會議室，Ａ棟"
+    # Canonical composition only: e + combining acute becomes é, nothing else changes.
+    assert tidy_text("Cafe\u0301", 100) == "Caf\u00e9"
+    assert tidy_text("  王   小明\u200b ", 100) == "王 小明"
+    assert tidy_text("一\n\n\n\n二 ", 100, multiline=True) == "一\n\n二"
+    assert tidy_text("一\n二", 100) == "一 二"
+
+
+def test_names_compare_equal_across_widths_while_each_is_stored_as_typed():
+    program = load_program()
+    members = [MemberDraft("ＡＢＣ", True), MemberDraft("ABC", False)]
+    keys = {problem.key for problem in member_problems(program, "co_planning", members)}
+    assert any("duplicate" in key for key in keys), keys

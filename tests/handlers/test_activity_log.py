@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from sqlalchemy import func, select
@@ -64,6 +65,9 @@ async def log_until_summary(bot: BotUnderTest, day: str = "10/5", kind: str = "�
     await bot.press(TEACHER_ID, "全部出席")
     await bot.press(TEACHER_ID, "完成")
     await bot.send(TEACHER_ID, "1.5小時")
+    await bot.send(TEACHER_ID, "下午2點到3點半")
+    await bot.send(TEACHER_ID, "本校會議室（二樓）")
+    await bot.send(TEACHER_ID, "先試行分組討論，下次檢討")
     await bot.send(TEACHER_ID, "下次改到週三")
     return await bot.press(TEACHER_ID, "略過")
 
@@ -83,12 +87,19 @@ async def test_a_convener_logs_a_meeting_and_sees_the_progress(bot: BotUnderTest
     assert "專業對話" in summary.text and "差異化教學討論" in summary.text
     assert "出席（4人）：王大明、李小華、陳一心、林二郎" in summary.text
     assert "1 小時 30 分鐘" in summary.text and "下次改到週三" in summary.text
+    assert "開始／結束時間：14:00–15:30" in summary.text
+    assert "地點：本校會議室（二樓）" in summary.text
+    assert "會議紀錄／省思：先試行分組討論，下次檢討" in summary.text
     saved = await bot.press(TEACHER_ID, "儲存")
     assert "已記錄" in saved.text
     assert "社群運作活動 1/4" in saved.text and "✅ 專業對話 1/1" in saved.text
     [activity] = await activities(bot)
     assert activity.day == dt.date(2022, 10, 5) and activity.kind == "dialogue"
     assert activity.duration_minutes == 90 and activity.notes == "下次改到週三"
+    assert (activity.start_time, activity.end_time) == (dt.time(14, 0), dt.time(15, 30))
+    # Kept as typed: the full-width brackets and comma are not turned into ASCII.
+    assert activity.place == "本校會議室（二樓）"
+    assert activity.reflection == "先試行分組討論，下次檢討"
     assert len(activity.attendee_member_ids) == 4 and activity.photo_file_ids == []
     assert activity.created_by == TEACHER_ID
 
@@ -173,10 +184,11 @@ async def test_attendees_are_ticked_and_unticked(bot: BotUnderTest):
     unticked = await bot.press(TEACHER_ID, "李小華")
     assert "☐ 李小華" in labels(unticked) and "完成（1人）" in labels(unticked)
     await bot.press(TEACHER_ID, "完成")
-    await bot.press(TEACHER_ID, "略過")
-    await bot.press(TEACHER_ID, "略過")
+    for _ in range(5):  # duration, time, place, reflection, notes
+        await bot.press(TEACHER_ID, "略過")
     summary = await bot.press(TEACHER_ID, "略過")
     assert "出席（1人）：陳一心" in summary.text and "時間長度：（無）" in summary.text
+    assert "開始／結束時間：（無）" in summary.text and "地點：（無）" in summary.text
 
 
 async def test_photos_are_kept_by_their_telegram_file_id(bot: BotUnderTest):
@@ -187,7 +199,8 @@ async def test_photos_are_kept_by_their_telegram_file_id(bot: BotUnderTest):
     await bot.press(TEACHER_ID, "全部出席")
     await bot.press(TEACHER_ID, "完成")
     await bot.send(TEACHER_ID, "60")
-    await bot.press(TEACHER_ID, "略過")
+    for _ in range(4):  # time, place, reflection, notes
+        await bot.press(TEACHER_ID, "略過")
     first = await bot.process(bot.standin.user_sends_photo(TEACHER_ID))
     assert "已收到 1 張照片" in first.text
     second = await bot.process(bot.standin.user_sends_photo(TEACHER_ID, caption="合照"))
@@ -323,8 +336,163 @@ async def test_logging_speaks_english(make_bot: MakeBot):
     await bot.press(TEACHER_ID, "Everyone")
     await bot.press(TEACHER_ID, "Done")
     await bot.send(TEACHER_ID, "90 min")
+    await bot.send(TEACHER_ID, "2pm to 3:30pm")
+    await bot.send(TEACHER_ID, "Room 201")
+    await bot.send(TEACHER_ID, "We agreed to try group work")
     await bot.press(TEACHER_ID, "Skip")
     summary = await bot.press(TEACHER_ID, "Skip")
+    assert "Start / end time: 14:00–15:30" in summary.text and "Place: Room 201" in summary.text
+    assert "Minutes / reflection: We agreed to try group work" in summary.text
     assert "Wed 19 October 2022" in summary.text and "1 h 30 min" in summary.text
     saved = await bot.press(TEACHER_ID, "Save")
     assert "Logged" in saved.text
+
+
+async def test_the_time_is_read_the_way_teachers_write_it_and_a_range_gives_the_duration(
+    bot: BotUnderTest,
+):
+    await bot.send(TEACHER_ID, "/log")
+    await bot.send(TEACHER_ID, "10/5")
+    await bot.press(TEACHER_ID, "專業對話")
+    await bot.send(TEACHER_ID, "閱讀理解")
+    await bot.press(TEACHER_ID, "全部出席")
+    await bot.press(TEACHER_ID, "完成")
+    asked = await bot.press(TEACHER_ID, "略過")  # no duration typed
+    assert "幾點開始" in asked.text
+    nonsense = await bot.send(TEACHER_ID, "放學後")
+    assert "看不懂這個時間" in nonsense.text and "幾點開始" in nonsense.text
+    backwards = await bot.send(TEACHER_ID, "16:00-14:00")
+    assert "結束時間要晚於開始時間" in backwards.text
+    vague = await bot.send(TEACHER_ID, "2點")
+    assert "上午還是下午" in vague.text
+    place = await bot.send(TEACHER_ID, "１４：００～１６：００")
+    assert "在哪裡舉行" in place.text
+    for _ in range(3):  # place, reflection, notes
+        await bot.press(TEACHER_ID, "略過")
+    summary = await bot.press(TEACHER_ID, "略過")
+    assert "開始／結束時間：14:00–16:00" in summary.text
+    assert "時間長度：2 小時" in summary.text and "地點：（無）" in summary.text
+    await bot.press(TEACHER_ID, "✏️ 起訖時刻")
+    summary = await bot.send(TEACHER_ID, "下午3點")
+    assert "開始／結束時間：15:00 開始" in summary.text and "時間長度：2 小時" in summary.text
+    await bot.press(TEACHER_ID, "✏️ 地點")
+    summary = await bot.send(TEACHER_ID, "圖書館")
+    assert "地點：圖書館" in summary.text
+    asked = await bot.press(TEACHER_ID, "✏️ 紀錄／省思")
+    assert "會議紀錄或省思" in asked.text
+    too_long = await bot.send(TEACHER_ID, "思" * 2001)
+    assert "太長了（最多 2000 字）" in too_long.text
+    summary = await bot.send(TEACHER_ID, "學生反應熱烈")
+    assert "會議紀錄／省思：學生反應熱烈" in summary.text
+    await bot.press(TEACHER_ID, "儲存")
+    [activity] = await activities(bot)
+    assert (activity.start_time, activity.end_time) == (dt.time(15, 0), None)
+    assert activity.duration_minutes == 120 and activity.place == "圖書館"
+    assert activity.reflection == "學生反應熱烈"
+    # The saved activity shows its place and time wherever it is read.
+    await bot.send(TEACHER_ID, "/mycommunity")
+    await bot.press(TEACHER_ID, "活動紀錄")
+    shown = await bot.press(TEACHER_ID, "閱讀理解")
+    assert "地點：圖書館" in shown.text and "開始／結束時間：15:00 開始" in shown.text
+
+
+async def test_text_is_kept_as_typed_in_the_record_sent_to_the_bureau(bot: BotUnderTest):
+    await bot.send(TEACHER_ID, "/log")
+    await bot.send(TEACHER_ID, "10/5")
+    await bot.press(TEACHER_ID, "專業對話")
+    await bot.send(TEACHER_ID, "閱讀策略（一）：預測，提問")
+    await bot.press(TEACHER_ID, "全部出席")
+    await bot.press(TEACHER_ID, "完成")
+    await bot.send(TEACHER_ID, "９０分鐘")  # full-width digits are still read as a number
+    for _ in range(3):  # time, place, reflection
+        await bot.press(TEACHER_ID, "略過")
+    await bot.send(TEACHER_ID, "第一段：分組\n\n\n\n第二段：  分享（ＡＢ組）  ")
+    summary = await bot.press(TEACHER_ID, "略過")
+    assert "主題：閱讀策略（一）：預測，提問" in summary.text
+    await bot.press(TEACHER_ID, "儲存")
+    [activity] = await activities(bot)
+    assert activity.topic == "閱讀策略（一）：預測，提問" and activity.duration_minutes == 90
+    assert activity.notes == "第一段：分組\n\n第二段： 分享（ＡＢ組）"
+    await bot.send(TEACHER_ID, "/export")
+    await bot.press(TEACHER_ID, "Word")
+    [document] = [m.document for m in bot.standin.sent_messages(TEACHER_ID) if m.document]
+    assert document is not None
+    from docx import Document
+
+    data = bot.standin.files[document["file_id"]].data
+    record = Document(io.BytesIO(data))
+    text = "\n".join(
+        [p.text for p in record.paragraphs]
+        + [c.text for t in record.tables for r in t.rows for c in r.cells]
+    )
+    assert "閱讀策略（一）：預測，提問" in text and "(一)" not in text
+
+
+async def _log_until_duration(bot: BotUnderTest) -> None:
+    await bot.send(TEACHER_ID, "/log")
+    await bot.send(TEACHER_ID, "10/5")
+    await bot.press(TEACHER_ID, "專業對話")
+    await bot.send(TEACHER_ID, "共備")
+    await bot.press(TEACHER_ID, "全部出席")
+    await bot.press(TEACHER_ID, "完成")
+
+
+async def test_a_duration_in_class_periods_counts_the_school_levels_period(bot: BotUnderTest):
+    await _log_until_duration(bot)  # 正興國民小學: an elementary school, 40 minutes a period
+    asked = await bot.send(TEACHER_ID, "兩節課")
+    assert "幾點開始" in asked.text
+    assert bot.application.user_data[TEACHER_ID]["flow:log"]["details"]["duration_minutes"] == 80
+
+
+async def test_when_the_school_level_is_unknown_the_bot_asks_it(make_bot: MakeBot):
+    bot = await make_bot(today=TODAY)
+    bot.user(TEACHER_ID)
+    services = bot.services
+    async with services.database.session() as session:
+        school = await communities.add_school(session, "高雄市星空實驗教育機構")
+        await communities.register_community(
+            session,
+            services.program,
+            TEACHER_ID,
+            communities.CommunityDraft(
+                "co_planning", school.id, school.name, "星空共備社群",
+                tuple(MemberDraft(name, gifted) for name, gifted in MEMBERS),
+            ),
+        )  # fmt: skip
+    await _log_until_duration(bot)
+    asked = await bot.send(TEACHER_ID, "2節")
+    assert "一節課多長要看學制" in asked.text
+    assert ["國小（一節 40 分鐘）", "國中（一節 45 分鐘）", "高中（一節 50 分鐘）"] == labels(
+        asked
+    )[:3]
+    typed = await bot.send(TEACHER_ID, "國中")
+    assert "請按下方的按鈕" in typed.text
+    chosen = await bot.press(TEACHER_ID, "國中（一節 45 分鐘）")
+    assert "幾點開始" in chosen.text
+    for _ in range(4):  # time, place, reflection, notes
+        await bot.press(TEACHER_ID, "略過")
+    summary = await bot.press(TEACHER_ID, "略過")
+    assert "時間長度：1 小時 30 分鐘" in summary.text
+    # Asked once: the same /log reads periods with that length from now on.
+    await bot.press(TEACHER_ID, "✏️ 時間")
+    summary = await bot.send(TEACHER_ID, "一節")
+    assert "時間長度：45 分鐘" in summary.text
+
+
+async def test_a_range_fills_the_duration_only_where_the_convener_typed_none(bot: BotUnderTest):
+    await _log_until_duration(bot)
+    await bot.send(TEACHER_ID, "90分鐘")
+    await bot.send(TEACHER_ID, "14:00-16:00")  # the meeting had a break: 90 minutes stays
+    for _ in range(3):  # place, reflection, notes
+        await bot.press(TEACHER_ID, "略過")
+    summary = await bot.press(TEACHER_ID, "略過")
+    assert "時間長度：1 小時 30 分鐘" in summary.text and "14:00–16:00" in summary.text
+    await bot.press(TEACHER_ID, "✏️ 時間")
+    await bot.press(TEACHER_ID, "略過")
+    await bot.press(TEACHER_ID, "✏️ 起訖時刻")
+    summary = await bot.send(TEACHER_ID, "14:00-16:00")
+    assert "時間長度：2 小時" in summary.text
+    # A duration that came from the range follows a corrected range.
+    await bot.press(TEACHER_ID, "✏️ 起訖時刻")
+    summary = await bot.send(TEACHER_ID, "14:00-15:00")
+    assert "時間長度：1 小時" in summary.text and "14:00–15:00" in summary.text

@@ -64,6 +64,10 @@ async def add_community(
                     kind="dialogue",
                     topic=f"差異化教學共備{number}",
                     notes="討論熱烈",
+                    place="本校會議室",
+                    reflection="學生分組效果好",
+                    start_time=dt.time(14, 0),
+                    end_time=dt.time(16, 0),
                     attendee_member_ids=member_ids[:3],
                     photo_file_ids=list(photo_file_ids),
                 )
@@ -118,6 +122,8 @@ async def test_staff_export_the_activities_as_csv(bot: BotUnderTest):
     assert name.endswith(".csv")
     text = data.decode("utf-8-sig")
     assert "差異化教學共備1" in text and "林老師0" in text
+    assert "地點" in text and "本校會議室" in text and "14:00–16:00" in text
+    assert "會議紀錄／省思" in text and "學生分組效果好" in text
 
 
 async def test_exporting_an_empty_year_says_so_and_sends_no_file(bot: BotUnderTest):

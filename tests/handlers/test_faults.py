@@ -28,8 +28,8 @@ async def _log_until_summary(bot: BotUnderTest, user_id: int) -> None:
     await bot.press(user_id, "全部")
     await bot.press(user_id, "完成")
     await bot.send(user_id, "90分鐘")
-    await bot.press(user_id, "略過")
-    await bot.press(user_id, "略過")
+    for _ in range(5):  # time, place, reflection, notes, photos
+        await bot.press(user_id, "略過")
 
 
 async def _save_button(bot: BotUnderTest, user_id: int) -> tuple[int, str]:

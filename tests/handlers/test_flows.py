@@ -218,3 +218,52 @@ async def test_a_quiet_staff_member_is_told_their_broadcast_timed_out(make_bot: 
     assert len(messages) == 1 and "沒有發送任何訊息" in (messages[0].text or "")
     assert "broadcast_draft" not in bot.application.user_data[ADMIN_ID]
     assert await conversation_rows(bot) == 0
+
+
+async def test_a_side_command_in_the_middle_of_log_asks_the_pending_question_again(
+    make_bot: MakeBot,
+):
+    bot = await make_bot(today=TODAY)
+    bot.user(TEACHER_ID)
+    await begin_registration(bot)
+    await finish_registration(bot)
+    await bot.send(TEACHER_ID, "/log")
+    await bot.send(TEACHER_ID, "10/5")
+    await bot.press(TEACHER_ID, "專業對話")  # now /log waits for the topic
+    progress = await bot.send(TEACHER_ID, "/progress")
+    assert "社群運作活動" in progress.texts[0]
+    # The reply to /progress comes first, then the question the convener still has to answer.
+    assert "/log 還沒完成" in progress.last.text and "活動主題是什麼" in progress.last.text
+    helped = await bot.send(TEACHER_ID, "/help")
+    assert len(helped.messages) == 2 and "活動主題是什麼" in helped.last.text
+    attendees = await bot.send(TEACHER_ID, "差異化教學")
+    assert "哪些成員出席" in attendees.text
+    assert bot.application.user_data[TEACHER_ID]["flow:log"]["topic"] == "差異化教學"
+    # A button question is shown again with fresh buttons, which work.
+    again = await bot.send(TEACHER_ID, "/reminders")
+    assert "哪些成員出席" in again.last.text
+    ticked = await bot.press(TEACHER_ID, "全部出席", message_id=again.last.message_id)
+    assert "☑ 王大明" in str(ticked.last.buttons)
+
+
+async def test_a_side_command_in_the_middle_of_register_asks_the_pending_question_again(
+    make_bot: MakeBot,
+):
+    bot = await make_bot(today=TODAY)
+    bot.user(TEACHER_ID)
+    await begin_registration(bot)  # now /register waits for the community's name
+    helped = await bot.send(TEACHER_ID, "/help")
+    assert "/register 還沒完成" in helped.last.text and "請輸入社群名稱" in helped.last.text
+    unknown = await bot.send(TEACHER_ID, "/nonsense")
+    assert "請輸入社群名稱" in unknown.last.text
+
+
+async def test_commands_that_end_or_restart_a_flow_ask_nothing_more(make_bot: MakeBot):
+    bot = await make_bot(today=TODAY)
+    bot.user(TEACHER_ID)
+    await begin_registration(bot)
+    cancelled = await bot.send(TEACHER_ID, "/cancel")
+    assert cancelled.texts == [cancelled.last.text] and "已取消" in cancelled.text
+    await begin_registration(bot)
+    resumed = await bot.send(TEACHER_ID, "/register")
+    assert len(resumed.messages) == 1 and "還沒完成" not in resumed.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 from support import TEACHER_ID, BotUnderTest
 
@@ -86,6 +87,19 @@ async def test_the_school_is_found_by_its_everyday_short_name(bot: BotUnderTest)
     assert labels(reply)[0] == "高雄市三民區正興國民小學"
     assert "高雄市立正興國民中學" not in labels(reply)
     assert await count(bot, School) == len(bot.services.program.recipients.schools)
+
+
+@pytest.mark.parametrize(
+    ("typed", "school"), [("雄中", "高雄市立高雄高級中學"), ("左中", "高雄市立左營高級中學")]
+)
+async def test_a_school_is_found_by_the_name_teachers_call_it(
+    bot: BotUnderTest, typed: str, school: str
+):
+    bot.user(TEACHER_ID)
+    await bot.send(TEACHER_ID, "/register")
+    await bot.press(TEACHER_ID, "共備精進")
+    reply = await bot.send(TEACHER_ID, typed)
+    assert labels(reply)[0] == school
 
 
 async def test_a_kaohsiung_school_missing_from_the_letter_can_be_added(bot: BotUnderTest):

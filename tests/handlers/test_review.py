@@ -261,8 +261,10 @@ async def test_a_reason_typed_after_starting_another_flow_still_rejects(bot: Bot
     community_id = await add_community(bot, CONVENER_ID, status=CommunityStatus.SUBMITTED)
     await bot.send(ADMIN_ID, "/register")
     await bot.press(ADMIN_ID, "共備精進")
-    await bot.send(ADMIN_ID, "/review")
-    await bot.press(ADMIN_ID, "不通過")
+    review = await bot.send(ADMIN_ID, "/review")
+    # After the review list, /register asks its pending question again (a message below).
+    assert "還沒完成" in review.last.text
+    await bot.press(ADMIN_ID, "不通過", message_id=review.messages[0].message_id)
     done = await bot.send(ADMIN_ID, "缺少經費概算表")
     assert "不通過" in done.text
     assert await status_of(bot, community_id) == CommunityStatus.REJECTED
