@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import audit
 from bot.activity_fields import detail_values
 from bot.applications import QuotaUse, quota_use
+from bot.community_status import Purpose, statuses
 from bot.exports import ActivityRow, CommunityRecord, MemberRow, PhotoRef
 from bot.program import Program
 from bot.progress import (
@@ -25,10 +26,9 @@ from bot.progress import (
 from db import staff as staff_store
 from db import staff_queries as queries
 from db.communities import activity_days_and_kinds
-from db.models import CommunityStatus
 
-# Communities still in the program: rejected ones are not expected to run activities.
-RUNNING = (CommunityStatus.DRAFT, CommunityStatus.SUBMITTED, CommunityStatus.APPROVED)
+# Only approved communities run activities, so only they can be behind (bot.community_status).
+RUNNING = statuses(Purpose.RUNNING)
 
 
 @dataclass(frozen=True)

@@ -374,6 +374,7 @@ async def reason_typed(update: Update, context: BotContext) -> object:
                 user.id,
                 message.text or "",
                 services.clock.now(),
+                today=services.clock.today(),
             )
     except ApplicationError as error:
         await reply_html(update, _error_text(error, language))
