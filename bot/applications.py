@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import audit
-from bot.community_status import next_step_key
+from bot.community_status import Purpose, counts, next_step_key
 from bot.program import Program
 from bot.rules import MemberDraft, RuleProblem, member_problems
 from db import program_dates
@@ -693,6 +693,8 @@ class ConvenerStatus:
     status_key: str
     next_key: str
     values: dict[str, object]
+    # Whether the activity checklist is shown (not for rejected or withdrawn communities).
+    shows_progress: bool = True
 
 
 async def convener_status(
@@ -708,12 +710,13 @@ async def convener_status(
     if status in ("draft", "rejected") and not reopened and today > deadline:
         key = f"{key}_closed"
     return ConvenerStatus(
+        shows_progress=counts(Purpose.SHOWS_PROGRESS, status),
         status=status,
         status_key=f"status.name_{status}",
         next_key=f"status.{key}",
         values={
             "deadline": deadline,
-            "reason": community.review_reason or community.reopen_reason or "",
+            "reason": (community.reopen_reason if reopened else community.review_reason) or "",
             "position": community.waitlist_position or 0,
         },
     )

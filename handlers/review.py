@@ -54,8 +54,9 @@ def _type_name(program: Program, type_key: str, language: str) -> str:
     return html_escape(program.community_type(type_key).name_in(language))
 
 
-def paper_documents(program: Program, language: str) -> str:
-    """What still goes to the resource center on paper, and by when (說明三)."""
+def paper_documents(program: Program, language: str, deadline: dt.date | None = None) -> str:
+    """What still goes to the resource center on paper, and by when (說明三; staff may have
+    extended the deadline)."""
     app = program.application
     if language == "en":
         names = join_list([f"the {d.name_en} ({d.copies} copies)" for d in app.documents], language)
@@ -71,7 +72,7 @@ def paper_documents(program: Program, language: str) -> str:
         place=html_escape(place),
         address=html_escape(app.address),
         collector=html_escape(collector),
-        deadline=format_date(app.deadline, language),
+        deadline=format_date(deadline or app.deadline, language),
     )
 
 
@@ -143,8 +144,14 @@ async def apply(update: Update, context: BotContext) -> None:
     language = language_of(update, context)
     services = context.services
     program = services.program
+    today = services.clock.today()
     async with services.database.session() as session:
         found = await applications.own_application(session, program, user.id)
+        if found is not None:
+            community = await staff_queries.community(session, found[0].id)
+            assert community is not None
+            open_to_submit = await applications.may_submit(session, program, community, today)
+            deadline = await applications.deadline_of(session, program, community)
     if found is None:
         await say(update, context, "review.apply_no_community")
         return
@@ -157,18 +164,33 @@ async def apply(update: Update, context: BotContext) -> None:
             + "\n\n"
             + t(language, "review.apply_already_submitted")
             + "\n"
-            + paper_documents(program, language),
+            + paper_documents(program, language, deadline),
         )
         return
     if view.status == "approved":
         await reply_html(update, text + "\n\n" + t(language, "review.apply_already_approved"))
         return
+    if view.status == "waitlisted":
+        await reply_html(
+            update,
+            text
+            + "\n\n"
+            + t(language, "review.apply_already_waitlisted", position=view.waitlist_position or 0),
+        )
+        return
+    if view.status == "withdrawn":
+        await reply_html(update, text + "\n\n" + t(language, "review.apply_withdrawn"))
+        return
     if view.status == "rejected":
         text += "\n\n" + t(
             language, "review.apply_was_rejected", reason=html_escape(view.review_reason or "")
         )
-    if applications.deadline_passed(program, services.clock.today()):
-        error = ApplicationError("deadline_passed", deadline=program.application.deadline)
+    if view.reopened:
+        text += "\n\n" + t(
+            language, "review.apply_reopened", reason=html_escape(view.reopen_reason or "")
+        )
+    if not open_to_submit:
+        error = ApplicationError("deadline_passed", deadline=deadline)
         await reply_html(update, text + "\n\n" + _error_text(error, language))
         return
     if problems:
@@ -184,7 +206,7 @@ async def apply(update: Update, context: BotContext) -> None:
         + "\n\n"
         + t(language, "review.apply_confirm")
         + "\n"
-        + paper_documents(program, language),
+        + paper_documents(program, language, deadline),
         markup,
     )
 
@@ -459,6 +481,14 @@ async def _notify_convener(context: BotContext, decision: Decision) -> bool:
             name=html_escape(view.name),
             reason=html_escape(view.review_reason or ""),
             contact=html_escape(program.help_contact.reach(language)),
+            # Never promise a resubmission /apply would refuse.
+            again=t(
+                language,
+                "review.again_until",
+                deadline=format_date(decision.resubmit_until, language),
+            )
+            if decision.resubmit_until is not None
+            else t(language, "review.again_closed"),
         )
     try:
         await context.bot.send_message(

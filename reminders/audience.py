@@ -84,9 +84,7 @@ def select_recipients(
     elif kind == BEHIND:
         # Only running (approved) communities have a pace to be behind.
         communities = [
-            c
-            for c in communities
-            if c.running and c.id in progress and progress[c.id].behind_pace
+            c for c in communities if c.running and c.id in progress and progress[c.id].behind_pace
         ]
     elif kind not in (CONVENERS, COMMUNITIES):
         raise ValueError(f"unknown audience {kind!r}")

@@ -40,9 +40,7 @@ def downgrade() -> None:
     with op.batch_alter_table("program_dates") as batch:
         batch.drop_column("application_deadline")
     # Statuses the old model does not know fall back to the nearest one it does.
-    op.execute(
-        "UPDATE communities SET status = 'submitted' WHERE status = 'waitlisted'"
-    )
+    op.execute("UPDATE communities SET status = 'submitted' WHERE status = 'waitlisted'")
     op.execute("UPDATE communities SET status = 'rejected' WHERE status = 'withdrawn'")
     with op.batch_alter_table("communities") as batch:
         batch.drop_column("documents_received")
