@@ -628,7 +628,7 @@ async def extend_deadline(
     if community_id is None:
         await program_dates.set_application_deadline(session, program.program.year, day, staff_id)
         await audit.record(
-            session, staff_id, audit.DEADLINE_EXTENDED, {"day": day.isoformat()}, now
+            session, staff_id, audit.DEADLINE_EXTENDED, {"date": day.isoformat()}, now
         )
         return await general_deadline(session, program), None, []
     community = await _this_year(session, program, community_id, staff_id)
@@ -638,7 +638,7 @@ async def extend_deadline(
         session,
         staff_id,
         audit.DEADLINE_EXTENDED,
-        {"community": community.name, "id": community.id, "day": day.isoformat()},
+        {"community": community.name, "id": community.id, "date": day.isoformat()},
         now,
     )
     in_force = await deadline_of(session, program, community)
@@ -675,7 +675,7 @@ async def mark_received(
             "community": community.name,
             "id": community.id,
             "document": documents[document_number - 1].name,
-            "day": day.isoformat(),
+            "date": day.isoformat(),
         },
         now,
     )

@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 APPLY_CALLBACK = "ap:go:"
 APPROVE_CALLBACK = "rv:ok:"
 REJECT_CALLBACK = "rv:no:"
+WAITLIST_CALLBACK = "rv:wl:"
 REJECTING_KEY = DRAFT_KEYS["review"]
 # How many applications /review shows at once (one message, a row of buttons each).
 PAGE = 15
@@ -74,6 +75,21 @@ def paper_documents(program: Program, language: str, deadline: dt.date | None = 
         collector=html_escape(collector),
         deadline=format_date(deadline or app.deadline, language),
     )
+
+
+def documents_line(program: Program, view: ApplicationView, language: str) -> str:
+    """Which paper documents arrived, and when."""
+    received = view.documents_received or {}
+    parts = []
+    for index, document in enumerate(program.application.documents):
+        name = html_escape(document.name_en if language == "en" else document.name)
+        day = received.get(index)
+        parts.append(
+            t(language, "decisions.document_got", name=name, date=format_date(day, language))
+            if day is not None
+            else t(language, "decisions.document_missing", name=name)
+        )
+    return join_list(parts, language)
 
 
 def _problems(problems: list[RuleProblem], language: str) -> str:
@@ -281,6 +297,13 @@ async def _listing(context: BotContext, language: str) -> tuple[str, InlineKeybo
                 gifted=view.gifted_teachers,
                 submitted=_local_day(context, view.submitted_at, language),
             )
+            + "\n"
+            + t(
+                language,
+                "review.documents",
+                id=view.id,
+                documents=documents_line(program, view, language),
+            )
         )
         rows.append(
             [
@@ -289,6 +312,10 @@ async def _listing(context: BotContext, language: str) -> tuple[str, InlineKeybo
                     f"{APPROVE_CALLBACK}{view.id}",
                 ),
                 (t(language, "review.reject_button", number=number), f"{REJECT_CALLBACK}{view.id}"),
+                (
+                    t(language, "review.waitlist_button", number=number),
+                    f"{WAITLIST_CALLBACK}{view.id}",
+                ),
             ]
         )
     text += "\n\n" + "\n\n".join(lines)
@@ -336,6 +363,45 @@ async def approve_pressed(update: Update, context: BotContext) -> None:
     await query.answer()
     logger.info("Application %s approved", decision.application.id)
     done = await _decided(update, context, decision, language)
+    listing, markup = await _listing(context, language)
+    await edit_or_send(update, f"{done}\n\n{listing}", markup)
+
+
+async def waitlist_pressed(update: Update, context: BotContext) -> None:
+    """Put the application on the 備取 list; tell the convener."""
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or query.data is None or user is None:
+        return
+    if not await ensure_staff(update, context, "waitlist"):
+        return
+    from handlers.decisions import send_notices  # the module imports this one
+
+    language = language_of(update, context)
+    community_id = _id_in(query.data, WAITLIST_CALLBACK)
+    services = context.services
+    try:
+        if community_id is None:
+            raise ApplicationError("not_found")
+        async with services.database.session() as session:
+            outcome = await applications.waitlist(
+                session, services.program, community_id, user.id, services.clock.now()
+            )
+    except ApplicationError as error:
+        _log_own_community(error, user.id)
+        await query.answer(_plain(_error_text(error, language)), show_alert=True)
+        return
+    await query.answer()
+    view = outcome.application
+    reached = await send_notices(context, outcome.notices)
+    done = t(
+        language,
+        "decisions.waitlisted",
+        id=view.id,
+        name=html_escape(view.name),
+        position=view.waitlist_position or 0,
+    )
+    done += "\n" + t(language, "decisions.notified" if reached else "decisions.not_notified")
     listing, markup = await _listing(context, language)
     await edit_or_send(update, f"{done}\n\n{listing}", markup)
 
@@ -521,5 +587,6 @@ def build() -> list[BaseHandler[Update, BotContext, object]]:
         CallbackQueryHandler(apply_pressed, pattern=f"^{APPLY_CALLBACK}"),
         CommandHandler("review", review),
         CallbackQueryHandler(approve_pressed, pattern=f"^{APPROVE_CALLBACK}"),
+        CallbackQueryHandler(waitlist_pressed, pattern=f"^{WAITLIST_CALLBACK}"),
         rejecting,
     ]
