@@ -169,6 +169,7 @@ async def _load_knowledge(services: Services) -> None:
         extra = await faq_entries.all_entries(session)
     if dates is not None:
         services.apply_program_dates(dates.showcase_date, dates.workshop_date)
+        services.application_deadline = dates.application_deadline
     services.start_qa_build(extra)
 
 

@@ -24,6 +24,7 @@ from db import staff_queries, users
 from handlers.common import BotContext, language_of, reply_html, say
 from handlers.review import _error_text, documents_line
 from handlers.staff import ensure_staff
+from reminders import manage
 
 logger = logging.getLogger(__name__)
 
@@ -262,6 +263,9 @@ async def extend(update: Update, context: BotContext) -> None:
         return
     deadline = format_date(in_force, language)
     if view is None:
+        # The deadline reminders move with it.
+        services.application_deadline = in_force
+        await manage.plan_changed(services)
         await say(update, context, "decisions.extended_all", deadline=deadline)
         return
     reached = await send_notices(context, notices)

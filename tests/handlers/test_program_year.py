@@ -228,3 +228,27 @@ async def test_decide_explains_itself_when_misused(bot: BotUnderTest):
     refused = await bot.send(TEACHER_ID, f"/decide {community_id} 備取")
     assert await status_of(bot, community_id) == CommunityStatus.SUBMITTED
     assert refused.text
+
+
+async def test_the_deadline_reminders_move_with_an_extended_deadline(make_bot: MakeBot):
+    with time_machine.travel(at(2022, 9, 10), tick=False) as traveller:
+        bot = await make_bot()
+        bot.user(ADMIN_ID)
+        bot.user(CONVENER)
+        await add_community(bot, CONVENER, "數學資優共備社群")
+        await bot.send(ADMIN_ID, "/extend 111/10/5")
+        for day in range(11, 29):
+            traveller.move_to(at(2022, 9, day, 9))
+            await bot.services.scheduler.run_due()
+        # Nothing at the letter's dates (7 days before 9/21); the first at 7 days before 10/5.
+        reminders = [text for text in inbox(bot, CONVENER) if "申請截止" in text]
+        assert len(reminders) == 1
+        assert "111年10月5日" in reminders[0] and "還有 7 天" in reminders[0]
+        # A restart keeps the extension.
+        from bot.app import stop_embedded
+
+        await stop_embedded(bot.application)
+        bot = await make_bot()
+        assert bot.services.application_deadline == dt.date(2022, 10, 5)
+        applying = await bot.send(CONVENER, "/apply")
+        assert "111年10月5日" in applying.text
