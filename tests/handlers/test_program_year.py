@@ -122,6 +122,9 @@ async def test_a_whole_year_of_one_application(make_bot: MakeBot):
         rejected = await bot.send(CONVENER, "/progress")
         assert "未通過" in rejected.text and "不顯示活動進度" in rejected.text
         assert "社群運作" not in rejected.text  # no checklist as if it ran
+        page = await bot.send(CONVENER, "/mycommunity")
+        assert "未通過" in page.text and "不顯示活動進度" in page.text
+        assert "社群運作活動" not in page.text
 
         # After the deadline /apply refuses, and a rejection promises nothing /apply refuses.
         traveller.move_to(at(2022, 9, 25))
