@@ -236,7 +236,7 @@ async def find_schools(
     found = [
         SchoolChoice(school_id, name, count)
         for school_id, name, count in await queries.schools_with_communities(
-            session, program.program.year
+            session, program.program.year, statuses(Purpose.IN_PROGRAM)
         )
         if wanted and wanted in _school_key(name)
     ]

@@ -422,13 +422,13 @@ async def people_of_communities(session: AsyncSession, ids: Collection[int]) -> 
 
 
 async def schools_with_communities(
-    session: AsyncSession, program_year: int
+    session: AsyncSession, program_year: int, statuses: Collection[CommunityStatus]
 ) -> list[tuple[int, str, int]]:
-    """(id, name, number of communities) of the schools with a community this year."""
+    """(id, name, number of communities in ``statuses``) of the schools with one this year."""
     rows = await session.execute(
         select(School.id, School.name, func.count(Community.id))
         .join(Community, Community.school_id == School.id)
-        .where(Community.program_year == program_year)
+        .where(Community.program_year == program_year, Community.status.in_(list(statuses)))
         .group_by(School.id, School.name)
         .order_by(School.name)
     )
