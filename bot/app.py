@@ -55,6 +55,7 @@ def _register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -
         activity_log,
         broadcast,
         community,
+        decisions,
         errors,
         export,
         faq_admin,
@@ -79,7 +80,8 @@ def _register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -
     # Conversations first (they own the user's next message), then commands, then free text.
     feature_modules = (
         register, activity_log, community, broadcast, faq_admin,  # conversations
-        start, progress, reminders, review, stats, export, staff, privacy,  # commands, menus
+        start, progress, reminders, review, decisions, stats, export, staff,  # commands, menus
+        privacy,
         qa,  # free text: whatever no conversation took is a question
     )  # fmt: skip
     for module in feature_modules:

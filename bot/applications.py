@@ -14,13 +14,16 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import audit
+from bot.community_status import Purpose, counts, next_step_key
 from bot.program import Program
 from bot.rules import MemberDraft, RuleProblem, member_problems
+from db import program_dates
 from db import staff_queries as queries
 from db.models import Community, CommunityStatus
 
 MAX_REASON = 500
-# A rejected community may be corrected and submitted again (before the deadline).
+# A rejected community may be corrected and submitted again (before its deadline, or after
+# it once staff reopened the application).
 SUBMITTABLE = (CommunityStatus.DRAFT, CommunityStatus.REJECTED)
 
 
@@ -50,6 +53,23 @@ class ApplicationView:
     submitted_at: dt.datetime | None
     reviewed_at: dt.datetime | None
     review_reason: str | None
+    reopened: bool = False
+    reopen_reason: str | None = None
+    waitlist_position: int | None = None
+    # Paper documents received: index in the program's document list → the day.
+    documents_received: dict[int, dt.date] | None = None
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message the domain wants a user told; the handler or delivery layer renders and sends.
+
+    ``key`` is a catalogue key; ``values`` are plain (dates as dt.date, formatted per language).
+    """
+
+    user_id: int
+    key: str
+    values: dict[str, object]
 
 
 @dataclass(frozen=True)
@@ -73,6 +93,8 @@ class Decision:
     application: ApplicationView
     approved: bool
     quota: QuotaUse
+    # Until when the convener may submit again (None: only if staff reopen it).
+    resubmit_until: dt.date | None = None
 
 
 def view_of(community: Community) -> ApplicationView:
@@ -92,7 +114,16 @@ def view_of(community: Community) -> ApplicationView:
         submitted_at=community.submitted_at,
         reviewed_at=community.reviewed_at,
         review_reason=community.review_reason,
+        reopened=community.reopened_at is not None,
+        reopen_reason=community.reopen_reason,
+        waitlist_position=community.waitlist_position,
+        documents_received=_received(community),
     )
+
+
+def _received(community: Community) -> dict[int, dt.date]:
+    stored = community.documents_received or {}
+    return {int(index): dt.date.fromisoformat(str(day)) for index, day in stored.items()}
 
 
 def rule_problems(program: Program, community: Community) -> list[RuleProblem]:
@@ -102,8 +133,33 @@ def rule_problems(program: Program, community: Community) -> list[RuleProblem]:
 
 
 def deadline_passed(program: Program, today: dt.date) -> bool:
-    """Whether the application deadline (說明三) is behind us."""
+    """Whether the letter's application deadline (說明三) is behind us (no extension counted)."""
     return today > program.application.deadline
+
+
+async def general_deadline(session: AsyncSession, program: Program) -> dt.date:
+    """The application deadline for everyone: the letter's, or later if staff extended it."""
+    dates = await program_dates.get_dates(session, program.program.year)
+    extended = dates.application_deadline if dates is not None else None
+    return max(program.application.deadline, extended or program.application.deadline)
+
+
+async def deadline_of(
+    session: AsyncSession, program: Program, community: Community | None
+) -> dt.date:
+    """The deadline that applies to this community (its own extension, if later)."""
+    general = await general_deadline(session, program)
+    own = community.deadline if community is not None else None
+    return max(general, own or general)
+
+
+async def may_submit(
+    session: AsyncSession, program: Program, community: Community, today: dt.date
+) -> bool:
+    """Whether the deadline still lets this community submit: on time, or reopened by staff."""
+    if community.reopened_at is not None:
+        return True
+    return today <= await deadline_of(session, program, community)
 
 
 async def own_application(
@@ -135,8 +191,14 @@ async def submit(
         raise ApplicationError("already_submitted")
     if community.status == CommunityStatus.APPROVED:
         raise ApplicationError("already_approved")
-    if deadline_passed(program, today):
-        raise ApplicationError("deadline_passed", deadline=program.application.deadline)
+    if community.status == CommunityStatus.WAITLISTED:
+        raise ApplicationError("already_waitlisted")
+    if community.status == CommunityStatus.WITHDRAWN:
+        raise ApplicationError("withdrawn")
+    if not await may_submit(session, program, community, today):
+        raise ApplicationError(
+            "deadline_passed", deadline=await deadline_of(session, program, community)
+        )
     problems = rule_problems(program, community)
     if problems:
         raise ApplicationError("rules", problems=problems)
@@ -149,6 +211,8 @@ async def submit(
         reviewed_at=None,
         reviewed_by=None,
         review_reason=None,
+        # A reopening lets one submission through after the deadline, not more.
+        reopened_at=None,
     )
     if not changed:  # another press of the button got there first
         raise ApplicationError("already_submitted")
@@ -189,6 +253,8 @@ async def _pending_community(
         raise ApplicationError("already_approved", name=community.name)
     if community.status == CommunityStatus.REJECTED:
         raise ApplicationError("already_rejected", name=community.name)
+    if community.status == CommunityStatus.WAITLISTED:
+        raise ApplicationError("already_waitlisted", name=community.name)
     if community.status != CommunityStatus.SUBMITTED:
         raise ApplicationError("not_submitted", name=community.name)
     return community
@@ -241,8 +307,14 @@ async def reject(
     staff_id: int,
     reason: str,
     now: dt.datetime,
+    *,
+    today: dt.date | None = None,
 ) -> Decision:
-    """Reject a submitted application, with the reason the convener will read."""
+    """Reject a submitted application, with the reason the convener will read.
+
+    The decision says until when the convener may submit again, so the text they read never
+    promises what /apply would then refuse.
+    """
     reason = clean_reason(reason)
     community = await _pending_community(session, program, community_id, staff_id)
     changed = await queries.change_status(
@@ -264,7 +336,10 @@ async def reject(
         now,
     )
     use = _usage(await quota_use(session, program), community.type_key)
-    return Decision(view_of(community), False, use)
+    deadline = await deadline_of(session, program, community)
+    today = today or now.date()
+    until = deadline if today <= deadline else None
+    return Decision(view_of(community), False, use, resubmit_until=until)
 
 
 async def check_may_decide(
@@ -282,3 +357,396 @@ async def application(
     if community is None or community.program_year != program.program.year:
         return None
     return view_of(community)
+
+
+# --- the status after a decision: waiting list, undoing, reopening, withdrawing ---------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a staff action did, and whom the handler must tell what."""
+
+    application: ApplicationView
+    previous: str
+    notices: list[Notice]
+    promoted: ApplicationView | None = None
+
+
+async def _this_year(
+    session: AsyncSession, program: Program, community_id: int, staff_id: int
+) -> Community:
+    community = await queries.community(session, community_id)
+    if community is None or community.program_year != program.program.year:
+        raise ApplicationError("not_found")
+    if is_own_community(community, staff_id):
+        raise ApplicationError("own_community", name=community.name)
+    return community
+
+
+async def _move(
+    session: AsyncSession,
+    community: Community,
+    expected: tuple[CommunityStatus, ...],
+    new: CommunityStatus,
+    **values: object,
+) -> None:
+    if not await queries.change_status(session, community.id, expected, new, **values):
+        raise ApplicationError("already_decided", name=community.name)
+
+
+async def waitlist(
+    session: AsyncSession, program: Program, community_id: int, staff_id: int, now: dt.datetime
+) -> Outcome:
+    """Put a submitted application on its type's 備取 list, last in order."""
+    community = await _pending_community(session, program, community_id, staff_id)
+    position = await queries.last_waitlist_position(
+        session, program.program.year, community.type_key
+    )
+    await _move(
+        session,
+        community,
+        (CommunityStatus.SUBMITTED,),
+        CommunityStatus.WAITLISTED,
+        reviewed_at=now,
+        reviewed_by=staff_id,
+        review_reason=None,
+        waitlist_position=position + 1,
+    )
+    await audit.record(
+        session,
+        staff_id,
+        audit.WAITLISTED,
+        {"community": community.name, "id": community.id, "position": position + 1},
+        now,
+    )
+    view = view_of(community)
+    notice = Notice(
+        view.convener_user_id,
+        "decisions.tell_waitlisted",
+        {"name": view.name, "position": position + 1},
+    )
+    return Outcome(view, str(CommunityStatus.SUBMITTED), [notice])
+
+
+async def waiting_list(session: AsyncSession, program: Program) -> list[ApplicationView]:
+    """The 備取 list of every type, each in its order."""
+    rows = await queries.communities_with_status(
+        session, program.program.year, CommunityStatus.WAITLISTED
+    )
+    order = {t.key: number for number, t in enumerate(program.community_types)}
+    views = [view_of(community) for community in rows]
+    return sorted(views, key=lambda v: (order.get(v.type_key, 99), v.waitlist_position or 0))
+
+
+async def promote_if_room(
+    session: AsyncSession, program: Program, type_key: str, staff_id: int, now: dt.datetime
+) -> tuple[ApplicationView | None, list[Notice]]:
+    """Approve the first of the type's 備取 list if an approved place is free (說明二(二))."""
+    use = _usage(await quota_use(session, program), type_key)
+    if use.full:
+        return None, []
+    first = await queries.first_waitlisted(session, program.program.year, type_key)
+    if first is None:
+        return None, []
+    await _move(
+        session,
+        first,
+        (CommunityStatus.WAITLISTED,),
+        CommunityStatus.APPROVED,
+        reviewed_at=now,
+        reviewed_by=staff_id,
+        waitlist_position=None,
+    )
+    await queries.close_waitlist_gap(session, program.program.year, type_key)
+    await audit.record(
+        session, staff_id, audit.PROMOTED, {"community": first.name, "id": first.id}, now
+    )
+    view = view_of(first)
+    after = program.application.after_approval
+    notice = Notice(
+        view.convener_user_id,
+        "decisions.tell_promoted",
+        {"name": view.name, "after": after, "after_en": program.application.after_approval_en},
+    )
+    return view, [notice]
+
+
+async def undo_decision(
+    session: AsyncSession,
+    program: Program,
+    community_id: int,
+    staff_id: int,
+    reason: str,
+    now: dt.datetime,
+) -> Outcome:
+    """Take back a decision (核定, 未通過 or 備取): the application waits for review again.
+
+    Undoing an approval frees a place, so the first of the 備取 list may move up.
+    """
+    reason = clean_reason(reason)
+    community = await _this_year(session, program, community_id, staff_id)
+    previous = CommunityStatus(str(community.status))
+    decided = (CommunityStatus.APPROVED, CommunityStatus.REJECTED, CommunityStatus.WAITLISTED)
+    if previous not in decided:
+        raise ApplicationError("nothing_to_undo", name=community.name)
+    await _move(
+        session,
+        community,
+        (previous,),
+        CommunityStatus.SUBMITTED,
+        reviewed_at=None,
+        reviewed_by=None,
+        review_reason=None,
+        waitlist_position=None,
+    )
+    if previous == CommunityStatus.WAITLISTED:
+        await queries.close_waitlist_gap(session, program.program.year, community.type_key)
+    await audit.record(
+        session,
+        staff_id,
+        audit.DECISION_UNDONE,
+        {"community": community.name, "id": community.id, "was": str(previous), "reason": reason},
+        now,
+    )
+    view = view_of(community)
+    notices = [
+        Notice(
+            view.convener_user_id, "decisions.tell_undone", {"name": view.name, "reason": reason}
+        )
+    ]
+    promoted = None
+    if previous == CommunityStatus.APPROVED:
+        promoted, more = await promote_if_room(session, program, community.type_key, staff_id, now)
+        notices += more
+    return Outcome(view, str(previous), notices, promoted)
+
+
+async def reopen(
+    session: AsyncSession,
+    program: Program,
+    community_id: int,
+    staff_id: int,
+    reason: str,
+    now: dt.datetime,
+) -> Outcome:
+    """Reopen a rejected or withdrawn application: the convener may submit it again, even
+    after the deadline (once)."""
+    reason = clean_reason(reason)
+    community = await _this_year(session, program, community_id, staff_id)
+    previous = CommunityStatus(str(community.status))
+    if previous not in (CommunityStatus.REJECTED, CommunityStatus.WITHDRAWN, CommunityStatus.DRAFT):
+        raise ApplicationError("not_reopenable", name=community.name)
+    await _move(
+        session,
+        community,
+        (previous,),
+        CommunityStatus.DRAFT,
+        reopened_at=now,
+        reopen_reason=reason,
+        waitlist_position=None,
+    )
+    await audit.record(
+        session,
+        staff_id,
+        audit.REOPENED,
+        {"community": community.name, "id": community.id, "was": str(previous), "reason": reason},
+        now,
+    )
+    view = view_of(community)
+    notice = Notice(
+        view.convener_user_id, "decisions.tell_reopened", {"name": view.name, "reason": reason}
+    )
+    return Outcome(view, str(previous), [notice])
+
+
+async def withdraw(
+    session: AsyncSession,
+    program: Program,
+    community_id: int,
+    staff_id: int,
+    reason: str,
+    now: dt.datetime,
+) -> Outcome:
+    """Withdraw a community from the program (e.g. the school says so); an approved one frees
+    its place for the 備取 list."""
+    reason = clean_reason(reason)
+    community = await _this_year(session, program, community_id, staff_id)
+    previous = CommunityStatus(str(community.status))
+    if previous in (CommunityStatus.WITHDRAWN, CommunityStatus.REJECTED):
+        raise ApplicationError("not_withdrawable", name=community.name)
+    await _move(
+        session,
+        community,
+        (previous,),
+        CommunityStatus.WITHDRAWN,
+        reviewed_at=now,
+        reviewed_by=staff_id,
+        review_reason=reason,
+        waitlist_position=None,
+    )
+    if previous == CommunityStatus.WAITLISTED:
+        await queries.close_waitlist_gap(session, program.program.year, community.type_key)
+    await audit.record(
+        session,
+        staff_id,
+        audit.WITHDRAWN,
+        {"community": community.name, "id": community.id, "was": str(previous), "reason": reason},
+        now,
+    )
+    view = view_of(community)
+    notices = [
+        Notice(
+            view.convener_user_id, "decisions.tell_withdrawn", {"name": view.name, "reason": reason}
+        )
+    ]
+    promoted = None
+    if previous == CommunityStatus.APPROVED:
+        promoted, more = await promote_if_room(session, program, community.type_key, staff_id, now)
+        notices += more
+    return Outcome(view, str(previous), notices, promoted)
+
+
+# --- the deadline and the paper documents ----------------------------------------------------
+
+
+async def extend_deadline(
+    session: AsyncSession,
+    program: Program,
+    staff_id: int,
+    day: dt.date,
+    now: dt.datetime,
+    *,
+    community_id: int | None = None,
+) -> tuple[dt.date, ApplicationView | None, list[Notice]]:
+    """Move the application deadline to ``day``, for everyone or for one community.
+
+    Never earlier than the letter's deadline. Returns the deadline now in force, the community
+    (if one) and the notice to its convener.
+    """
+    if day < program.application.deadline:
+        raise ApplicationError("extend_before_letter", deadline=program.application.deadline)
+    if community_id is None:
+        await program_dates.set_application_deadline(session, program.program.year, day, staff_id)
+        await audit.record(
+            session, staff_id, audit.DEADLINE_EXTENDED, {"date": day.isoformat()}, now
+        )
+        return await general_deadline(session, program), None, []
+    community = await _this_year(session, program, community_id, staff_id)
+    community.deadline = day
+    await session.flush()
+    await audit.record(
+        session,
+        staff_id,
+        audit.DEADLINE_EXTENDED,
+        {"community": community.name, "id": community.id, "date": day.isoformat()},
+        now,
+    )
+    in_force = await deadline_of(session, program, community)
+    view = view_of(community)
+    notice = Notice(
+        view.convener_user_id, "decisions.tell_extended", {"name": view.name, "deadline": in_force}
+    )
+    return in_force, view, [notice]
+
+
+async def mark_received(
+    session: AsyncSession,
+    program: Program,
+    community_id: int,
+    document_number: int,
+    day: dt.date,
+    staff_id: int,
+    now: dt.datetime,
+) -> ApplicationView:
+    """Record that a paper document (numbered as in the program file, from 1) arrived on ``day``."""
+    documents = program.application.documents
+    if not 1 <= document_number <= len(documents):
+        raise ApplicationError("no_such_document", count=len(documents))
+    community = await _this_year(session, program, community_id, staff_id)
+    received = dict(community.documents_received or {})
+    received[str(document_number - 1)] = day.isoformat()
+    community.documents_received = received
+    await session.flush()
+    await audit.record(
+        session,
+        staff_id,
+        audit.DOCUMENT_RECEIVED,
+        {
+            "community": community.name,
+            "id": community.id,
+            "document": documents[document_number - 1].name,
+            "date": day.isoformat(),
+        },
+        now,
+    )
+    return view_of(community)
+
+
+# --- what the convener sees -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConvenerStatus:
+    """The community's status as its convener reads it, and the next step (catalogue keys)."""
+
+    status: str
+    status_key: str
+    next_key: str
+    values: dict[str, object]
+    # Whether the activity checklist is shown (not for rejected or withdrawn communities).
+    shows_progress: bool = True
+
+
+async def convener_status(
+    session: AsyncSession, program: Program, community: Community, today: dt.date
+) -> ConvenerStatus:
+    """The status line and next step shown in /progress and /mycommunity."""
+    status = str(community.status)
+    reopened = community.reopened_at is not None
+    deadline = await deadline_of(session, program, community)
+    key = next_step_key(status, reopened=reopened)
+    # Before the deadline a draft or rejected community may (re)submit; after it, only if
+    # staff reopened it — never promise what /apply would refuse.
+    if status in ("draft", "rejected") and not reopened and today > deadline:
+        key = f"{key}_closed"
+    return ConvenerStatus(
+        shows_progress=counts(Purpose.SHOWS_PROGRESS, status),
+        status=status,
+        status_key=f"status.name_{status}",
+        next_key=f"status.{key}",
+        values={
+            "deadline": deadline,
+            "reason": (community.reopen_reason if reopened else community.review_reason) or "",
+            "position": community.waitlist_position or 0,
+        },
+    )
+
+
+# --- money ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MoneyLine:
+    """The approved amount of one type in one funding phase."""
+
+    type_key: str
+    phase: int
+    phase_name: str
+    groups: int
+    amount_per_group: int
+
+    @property
+    def total(self) -> int:
+        """The amount for all approved groups of the type in the phase."""
+        return self.groups * self.amount_per_group
+
+
+def money(program: Program, approved: dict[str, int]) -> list[MoneyLine]:
+    """Approved communities × the phase amounts of the program file, per type and phase."""
+    return [
+        MoneyLine(
+            t.key, phase.number, phase.name, approved.get(t.key, 0), phase.amounts.get(t.key, 0)
+        )
+        for phase in program.funding.phases
+        for t in program.community_types
+    ]

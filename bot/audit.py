@@ -30,6 +30,13 @@ STAFF_REMOVED = "staff_removed"
 DATE_SET = "date_set"
 DATE_CLEARED = "date_cleared"
 FAQ_SAVED = "faq_saved"
+WAITLISTED = "application_waitlisted"
+PROMOTED = "application_promoted"
+REOPENED = "application_reopened"
+DECISION_UNDONE = "decision_undone"
+WITHDRAWN = "application_withdrawn"
+DEADLINE_EXTENDED = "deadline_extended"
+DOCUMENT_RECEIVED = "document_received"
 PAGE_SIZE = 10
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import audit
+from bot.community_status import Purpose, statuses
 from bot.program import Program
 from bot.staff import behind_schedule
 from db import broadcasts as store
@@ -195,16 +196,22 @@ async def recipients(
 ) -> set[int]:
     """The users a broadcast to this audience reaches (those who blocked the bot excluded)."""
     year = program.program.year
+    # The communities still in the program, as every audience counts them.
+    in_program = statuses(Purpose.IN_PROGRAM)
     if audience.kind == EVERYONE:
         return await queries.active_user_ids(session)
     if audience.kind == CONVENERS:
-        people = await queries.convener_ids(session, year)
+        people = await queries.convener_ids(session, year, in_program)
     elif audience.kind == COMMUNITY_TYPE:
         program.community_type(audience.type_key or "")  # KeyError for an unknown type
-        ids = await queries.community_ids(session, year, type_key=audience.type_key)
+        ids = await queries.community_ids(
+            session, year, statuses=in_program, type_key=audience.type_key
+        )
         people = await queries.people_of_communities(session, ids)
     elif audience.kind == SCHOOLS:
-        ids = await queries.community_ids(session, year, school_ids=audience.school_ids)
+        ids = await queries.community_ids(
+            session, year, statuses=in_program, school_ids=audience.school_ids
+        )
         people = await queries.people_of_communities(session, ids)
     else:
         behind = await behind_schedule(session, program, today, "zh-TW")
@@ -229,7 +236,7 @@ async def find_schools(
     found = [
         SchoolChoice(school_id, name, count)
         for school_id, name, count in await queries.schools_with_communities(
-            session, program.program.year
+            session, program.program.year, statuses(Purpose.IN_PROGRAM)
         )
         if wanted and wanted in _school_key(name)
     ]

@@ -363,6 +363,15 @@ def load_program(path: Path | str | None = None) -> Program:
         raise ProgramFileError(f"{file}: {_describe(exc)}") from exc
 
 
+def with_application_deadline(program: Program, day: dt.date | None) -> Program:
+    """A copy of the program whose application deadline is ``day`` if staff extended it."""
+    if day is None or day <= program.application.deadline:
+        return program
+    return program.model_copy(
+        update={"application": program.application.model_copy(update={"deadline": day})}
+    )
+
+
 def with_dates(program: Program, *, showcase: dt.date | None, workshop: dt.date | None) -> Program:
     """A copy of the program with the dates staff set (the letter leaves them open)."""
     return program.model_copy(

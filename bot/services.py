@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.clock import Clock
-from bot.program import Program, with_dates
+from bot.program import Program, with_application_deadline, with_dates
 from bot.settings import Settings
 from db.engine import Database
 
@@ -29,7 +29,17 @@ class Services:
     bot_username: str = ""
     # The reminders' ReminderScheduler (reminders/runtime.py); None until start-up.
     scheduler: Any = None
+    # The application deadline staff extended for everyone (db program_dates); None if not.
+    application_deadline: dt.date | None = None
     _qa_build: asyncio.Task[QaEngine] | None = None
+
+    @property
+    def planned_program(self) -> Program:
+        """The program as the reminders plan it: with the deadline staff extended.
+
+        Answers and texts citing the letter keep the letter's deadline (self.program).
+        """
+        return with_application_deadline(self.program, self.application_deadline)
 
     def apply_program_dates(self, showcase: dt.date | None, workshop: dt.date | None) -> None:
         """Use the dates staff set; the Q&A engine is rebuilt so answers mention them."""
@@ -84,6 +94,7 @@ class Services:
             extra = await faq_entries.all_entries(session)
         if dates is not None:
             self.apply_program_dates(dates.showcase_date, dates.workshop_date)
+            self.application_deadline = dates.application_deadline
         self.start_qa_build(extra)
 
     def is_admin(self, user_id: int) -> bool:

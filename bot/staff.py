@@ -7,13 +7,14 @@ heuristic (not a rule of the letter), applied to the communities still in the pr
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import audit
 from bot.activity_fields import detail_values
-from bot.applications import QuotaUse, quota_use
+from bot.applications import MoneyLine, QuotaUse, money, quota_use
+from bot.community_status import Purpose, statuses
 from bot.exports import ActivityRow, CommunityRecord, MemberRow, PhotoRef
 from bot.program import Program
 from bot.progress import (
@@ -25,10 +26,9 @@ from bot.progress import (
 from db import staff as staff_store
 from db import staff_queries as queries
 from db.communities import activity_days_and_kinds
-from db.models import CommunityStatus
 
-# Communities still in the program: rejected ones are not expected to run activities.
-RUNNING = (CommunityStatus.DRAFT, CommunityStatus.SUBMITTED, CommunityStatus.APPROVED)
+# Only approved communities run activities, so only they can be behind (bot.community_status).
+RUNNING = statuses(Purpose.RUNNING)
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,8 @@ class Dashboard:
     activities: dict[str, int]
     behind: list[BehindCommunity]
     deliveries: dict[tuple[str, str], int]
+    # Approved communities × the program file's amounts (bot.applications.money).
+    money: list[MoneyLine] = field(default_factory=list)
 
     @property
     def total_communities(self) -> int:
@@ -104,9 +106,11 @@ async def dashboard(
     """Communities by type and status, members, activities, who is behind, deliveries."""
     year = program.program.year
     members, linked, gifted = await queries.member_figures(session, year)
+    quota = await quota_use(session, program)
     return Dashboard(
         communities=await queries.communities_by_type_and_status(session, year),
-        quota=await quota_use(session, program),
+        quota=quota,
+        money=money(program, {use.type_key: use.approved for use in quota}),
         members=members,
         linked_members=linked,
         gifted_teachers=gifted,

@@ -28,3 +28,17 @@ async def set_date(
     row.updated_by = staff_id
     await session.flush()
     return row
+
+
+async def set_application_deadline(
+    session: AsyncSession, program_year: int, day: dt.date | None, staff_id: int
+) -> ProgramDates:
+    """Set (or clear) the application deadline staff extended for everyone."""
+    row = await session.get(ProgramDates, program_year)
+    if row is None:
+        row = ProgramDates(program_year=program_year)
+        session.add(row)
+    row.application_deadline = day
+    row.updated_by = staff_id
+    await session.flush()
+    return row

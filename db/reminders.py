@@ -14,13 +14,11 @@ from typing import Any
 from sqlalchemy import Text, delete, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.community_status import Purpose, counts
 from bot.progress import ActivityRecord
-from db.models import Activity, Community, CommunityStatus, Member, Reminder, User
+from db.models import Activity, Community, Member, Reminder, User
 from db.models.messaging import ReminderStatus, SchedulerLease
 from db.sql import insert_ignoring_duplicates
-
-# Communities that take part in the year's program (reminders about its dates reach them).
-PARTICIPATING = (CommunityStatus.SUBMITTED, CommunityStatus.APPROVED)
 
 
 @dataclass(frozen=True)
@@ -36,13 +34,19 @@ class PersonRow:
 
 @dataclass(frozen=True)
 class CommunityRow:
-    """A participating community: its type, name, convener and linked members."""
+    """A community in the program: its type, name, convener, linked members and status."""
 
     id: int
     type_key: str
     name: str
     convener_user_id: int
     member_user_ids: tuple[int, ...]
+    status: str = "approved"
+
+    @property
+    def running(self) -> bool:
+        """Whether it runs its activities (the pace and the nudges concern it)."""
+        return counts(Purpose.RUNNING, self.status)
 
 
 @dataclass
@@ -51,7 +55,7 @@ class People:
 
     users: dict[int, PersonRow] = field(default_factory=dict)
     communities: list[CommunityRow] = field(default_factory=list)
-    # Users in a community of the year that is a draft or participating (applicants).
+    # Users in a community of the year that handed in its application (bot.community_status).
     applicant_ids: set[int] = field(default_factory=set)
 
 
@@ -69,7 +73,7 @@ _NONE: frozenset[str] = frozenset()
 async def load_people(
     session: AsyncSession, program_year: int, *, only_user: int | None = None
 ) -> People:
-    """Users, the year's participating communities and their linked members (or only one
+    """Users, the year's communities still in the program and their linked members (or only one
     user and the communities they belong to)."""
     people = People()
     # Core execution (no ORM result processing): these are plain rows, thousands of them.
@@ -112,10 +116,15 @@ async def load_people(
         members.setdefault(community_id, []).append(user_id)
     for community_id, type_key, name, convener, status in community_rows:
         linked = tuple(members.get(community_id, ()))
-        if status in PARTICIPATING:
+        # One status model decides (bot.community_status): applicants are those who handed in
+        # the application; the communities reminders reach are those still in the program.
+        if counts(Purpose.APPLIED, status):
             people.applicant_ids.add(convener)
             people.applicant_ids.update(linked)
-            people.communities.append(CommunityRow(community_id, type_key, name, convener, linked))
+        if counts(Purpose.IN_PROGRAM, status):
+            people.communities.append(
+                CommunityRow(community_id, type_key, name, convener, linked, str(status))
+            )
     people.communities.sort(key=lambda community: community.id)
     return people
 

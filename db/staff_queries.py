@@ -94,6 +94,50 @@ async def change_status(
     return changed
 
 
+async def last_waitlist_position(session: AsyncSession, program_year: int, type_key: str) -> int:
+    """The last place taken on the type's 備取 list (0 when empty)."""
+    found = await session.scalar(
+        select(func.max(Community.waitlist_position)).where(
+            Community.program_year == program_year,
+            Community.type_key == type_key,
+            Community.status == CommunityStatus.WAITLISTED,
+        )
+    )
+    return int(found or 0)
+
+
+async def first_waitlisted(
+    session: AsyncSession, program_year: int, type_key: str
+) -> Community | None:
+    """The first community of the type's 備取 list."""
+    return await session.scalar(
+        select(Community)
+        .where(
+            Community.program_year == program_year,
+            Community.type_key == type_key,
+            Community.status == CommunityStatus.WAITLISTED,
+        )
+        .order_by(Community.waitlist_position, Community.id)
+        .limit(1)
+    )
+
+
+async def close_waitlist_gap(session: AsyncSession, program_year: int, type_key: str) -> None:
+    """Number the type's 備取 list 1, 2, 3… again in its order after someone left it."""
+    rows = await session.scalars(
+        select(Community)
+        .where(
+            Community.program_year == program_year,
+            Community.type_key == type_key,
+            Community.status == CommunityStatus.WAITLISTED,
+        )
+        .order_by(Community.waitlist_position, Community.id)
+    )
+    for position, community in enumerate(list(rows), start=1):
+        community.waitlist_position = position
+    await session.flush()
+
+
 # --- dashboard ------------------------------------------------------------------------------
 
 
@@ -325,11 +369,15 @@ async def only_active(session: AsyncSession, user_ids: Collection[int]) -> set[i
     return found
 
 
-async def convener_ids(session: AsyncSession, program_year: int) -> set[int]:
-    """The conveners of this year's communities."""
+async def convener_ids(
+    session: AsyncSession, program_year: int, statuses: Collection[CommunityStatus]
+) -> set[int]:
+    """The conveners of this year's communities in ``statuses``."""
     return set(
         await session.scalars(
-            select(Community.convener_user_id).where(Community.program_year == program_year)
+            select(Community.convener_user_id).where(
+                Community.program_year == program_year, Community.status.in_(list(statuses))
+            )
         )
     )
 
@@ -338,11 +386,14 @@ async def community_ids(
     session: AsyncSession,
     program_year: int,
     *,
+    statuses: Collection[CommunityStatus],
     type_key: str | None = None,
     school_ids: Sequence[int] | None = None,
 ) -> set[int]:
-    """Ids of this year's communities, of one type or at some schools."""
-    query = select(Community.id).where(Community.program_year == program_year)
+    """Ids of this year's communities in ``statuses``, of one type or at some schools."""
+    query = select(Community.id).where(
+        Community.program_year == program_year, Community.status.in_(list(statuses))
+    )
     if type_key is not None:
         query = query.where(Community.type_key == type_key)
     if school_ids is not None:
@@ -371,13 +422,13 @@ async def people_of_communities(session: AsyncSession, ids: Collection[int]) -> 
 
 
 async def schools_with_communities(
-    session: AsyncSession, program_year: int
+    session: AsyncSession, program_year: int, statuses: Collection[CommunityStatus]
 ) -> list[tuple[int, str, int]]:
-    """(id, name, number of communities) of the schools with a community this year."""
+    """(id, name, number of communities in ``statuses``) of the schools with one this year."""
     rows = await session.execute(
         select(School.id, School.name, func.count(Community.id))
         .join(Community, Community.school_id == School.id)
-        .where(Community.program_year == program_year)
+        .where(Community.program_year == program_year, Community.status.in_(list(statuses)))
         .group_by(School.id, School.name)
         .order_by(School.name)
     )

@@ -25,8 +25,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot import communities
+from bot import applications, communities
 from bot.activity_fields import details_of, details_to_json
+from bot.applications import ConvenerStatus
 from bot.dates import format_roc_numeric
 from bot.i18n import html_escape, t
 from bot.program import Program
@@ -37,6 +38,7 @@ from handlers import flows
 from handlers.activity_log import _summary_text, kind_name
 from handlers.common import BotContext, Button, is_staff, keyboard, language_of, say
 from handlers.flows import Draft, Pressed
+from handlers.progress import render_status
 from handlers.register import member_line
 
 logger = logging.getLogger(__name__)
@@ -95,7 +97,11 @@ async def _load(
 
 
 def overview(
-    context: BotContext, community: Community, role: communities.Role, language: str
+    context: BotContext,
+    community: Community,
+    role: communities.Role,
+    language: str,
+    application: ConvenerStatus | None = None,
 ) -> str:
     """The community page: type, school, members (linked or not), invite links, progress."""
     services = context.services
@@ -129,8 +135,12 @@ def overview(
         type_name=html_escape(community_type.name_in(language)),
         school=html_escape(community.school.name),
         members="\n".join(lines),
-        checklist="\n".join(render_checklist(progress, program, language)),
+        checklist="\n".join(render_checklist(progress, program, language))
+        if application is None or application.shows_progress
+        else t(language, "status.not_running"),
     )
+    if application is not None:
+        text += "\n\n" + render_status(application, language)
     if links:
         text += "\n\n" + t(language, "community.invites", links="\n".join(links))
     if not role.can_change:
@@ -160,7 +170,11 @@ async def render(
     rows: list[list[Button]] = []
     back = [(t(language, "community.back"), _b(draft, "menu"))]
     if state is State.MENU:
-        text = overview(context, community, role, language)
+        async with context.services.database.session() as session:
+            status = await applications.convener_status(
+                session, program, community, context.services.clock.today()
+            )
+        text = overview(context, community, role, language, status)
         first = [(t(language, "community.activities"), _b(draft, "activities"))]
         if role.can_change:
             first.insert(0, (t(language, "community.members"), _b(draft, "members")))

@@ -5,10 +5,14 @@ Conveners and linked members see their community; staff may name one (/progress 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot import communities
+from bot import applications, communities
+from bot.applications import ConvenerStatus
+from bot.dates import format_date
 from bot.i18n import html_escape, t
 from bot.program import Program
 from bot.progress import Progress, next_step, render_checklist
@@ -16,10 +20,27 @@ from db.models import Community
 from handlers.common import BotContext, is_staff, language_of, reply_html, say
 
 
+def render_status(status: ConvenerStatus, language: str) -> str:
+    """The application status line and the next step, in the reader's language."""
+    values = {
+        key: format_date(value, language) if isinstance(value, dt.date) else html_escape(str(value))
+        for key, value in status.values.items()
+    }
+    name = t(language, status.status_key, **values)
+    return t(language, "status.line", status=name) + "\n" + t(language, status.next_key, **values)
+
+
 def render_progress(
-    program: Program, community: Community, today_progress: Progress, language: str
+    program: Program,
+    community: Community,
+    today_progress: Progress,
+    language: str,
+    status: ConvenerStatus | None = None,
 ) -> str:
-    """The community's name and type, one line per requirement, the days left, the next step."""
+    """The community's name and type, its status, one line per requirement, the next step.
+
+    A rejected or withdrawn community sees its status, not progress bars as if it ran.
+    """
     community_type = program.community_type(community.type_key)
     header = t(
         language,
@@ -27,8 +48,14 @@ def render_progress(
         name=html_escape(community.name),
         community_type=html_escape(community_type.name_in(language)),
     )
+    parts = [header]
+    if status is not None:
+        parts.append(render_status(status, language))
+        if not status.shows_progress:
+            return "\n".join([*parts, "", t(language, "status.not_running")])
+        parts.append("")
     lines = render_checklist(today_progress, program, language)
-    return "\n".join([header, *lines, "", next_step(today_progress, program, language)])
+    return "\n".join([*parts, *lines, "", next_step(today_progress, program, language)])
 
 
 async def show_progress(update: Update, context: BotContext) -> None:
@@ -56,8 +83,10 @@ async def show_progress(update: Update, context: BotContext) -> None:
             except communities.NotAllowed:
                 found = []
         progress = await communities.progress_of_many(session, program, found, today)
+        statuses = [await applications.convener_status(session, program, c, today) for c in found]
         texts = [
-            render_progress(program, c, p, language) for c, p in zip(found, progress, strict=True)
+            render_progress(program, c, p, language, s)
+            for c, p, s in zip(found, progress, statuses, strict=True)
         ]
     if not texts:
         await say(update, context, "progress.none_yet")

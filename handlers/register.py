@@ -22,7 +22,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot import communities
+from bot import applications, communities
+from bot.dates import format_date
 from bot.i18n import html_escape, t
 from bot.program import CommunityType, Program
 from bot.rules import MemberDraft, describe_problems, member_problems
@@ -487,6 +488,7 @@ async def _confirm(update: Update, context: BotContext, draft: Draft) -> object:
                 if member.invite_code is not None
             ]
             name = community.name
+            deadline = await applications.deadline_of(session, program, community)
     except communities.RulesBroken:
         return await prompt(update, context, draft, State.SUMMARY)
     except communities.AlreadyRegistered as error:
@@ -507,7 +509,15 @@ async def _confirm(update: Update, context: BotContext, draft: Draft) -> object:
         for member_name, code in invites
     )
     await flows.show(
-        update, context, t(language, "register.saved", name=html_escape(name), links=links)
+        update,
+        context,
+        t(
+            language,
+            "register.saved",
+            name=html_escape(name),
+            links=links,
+            deadline=format_date(deadline, language),
+        ),
     )
     return flows.finish(context, FLOW)
 

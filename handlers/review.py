@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 APPLY_CALLBACK = "ap:go:"
 APPROVE_CALLBACK = "rv:ok:"
 REJECT_CALLBACK = "rv:no:"
+WAITLIST_CALLBACK = "rv:wl:"
 REJECTING_KEY = DRAFT_KEYS["review"]
 # How many applications /review shows at once (one message, a row of buttons each).
 PAGE = 15
@@ -54,8 +55,9 @@ def _type_name(program: Program, type_key: str, language: str) -> str:
     return html_escape(program.community_type(type_key).name_in(language))
 
 
-def paper_documents(program: Program, language: str) -> str:
-    """What still goes to the resource center on paper, and by when (說明三)."""
+def paper_documents(program: Program, language: str, deadline: dt.date | None = None) -> str:
+    """What still goes to the resource center on paper, and by when (說明三; staff may have
+    extended the deadline)."""
     app = program.application
     if language == "en":
         names = join_list([f"the {d.name_en} ({d.copies} copies)" for d in app.documents], language)
@@ -71,8 +73,23 @@ def paper_documents(program: Program, language: str) -> str:
         place=html_escape(place),
         address=html_escape(app.address),
         collector=html_escape(collector),
-        deadline=format_date(app.deadline, language),
+        deadline=format_date(deadline or app.deadline, language),
     )
+
+
+def documents_line(program: Program, view: ApplicationView, language: str) -> str:
+    """Which paper documents arrived, and when."""
+    received = view.documents_received or {}
+    parts = []
+    for index, document in enumerate(program.application.documents):
+        name = html_escape(document.name_en if language == "en" else document.name)
+        day = received.get(index)
+        parts.append(
+            t(language, "decisions.document_got", name=name, date=format_date(day, language))
+            if day is not None
+            else t(language, "decisions.document_missing", name=name)
+        )
+    return join_list(parts, language)
 
 
 def _problems(problems: list[RuleProblem], language: str) -> str:
@@ -146,8 +163,14 @@ async def apply(update: Update, context: BotContext) -> None:
     language = language_of(update, context)
     services = context.services
     program = services.program
+    today = services.clock.today()
     async with services.database.session() as session:
         found = await applications.own_application(session, program, user.id)
+        if found is not None:
+            community = await staff_queries.community(session, found[0].id)
+            assert community is not None
+            open_to_submit = await applications.may_submit(session, program, community, today)
+            deadline = await applications.deadline_of(session, program, community)
     if found is None:
         await say(update, context, "review.apply_no_community")
         return
@@ -160,18 +183,33 @@ async def apply(update: Update, context: BotContext) -> None:
             + "\n\n"
             + t(language, "review.apply_already_submitted")
             + "\n"
-            + paper_documents(program, language),
+            + paper_documents(program, language, deadline),
         )
         return
     if view.status == "approved":
         await reply_html(update, text + "\n\n" + t(language, "review.apply_already_approved"))
         return
+    if view.status == "waitlisted":
+        await reply_html(
+            update,
+            text
+            + "\n\n"
+            + t(language, "review.apply_already_waitlisted", position=view.waitlist_position or 0),
+        )
+        return
+    if view.status == "withdrawn":
+        await reply_html(update, text + "\n\n" + t(language, "review.apply_withdrawn"))
+        return
     if view.status == "rejected":
         text += "\n\n" + t(
             language, "review.apply_was_rejected", reason=html_escape(view.review_reason or "")
         )
-    if applications.deadline_passed(program, services.clock.today()):
-        error = ApplicationError("deadline_passed", deadline=program.application.deadline)
+    if view.reopened:
+        text += "\n\n" + t(
+            language, "review.apply_reopened", reason=html_escape(view.reopen_reason or "")
+        )
+    if not open_to_submit:
+        error = ApplicationError("deadline_passed", deadline=deadline)
         await reply_html(update, text + "\n\n" + _error_text(error, language))
         return
     if problems:
@@ -187,7 +225,7 @@ async def apply(update: Update, context: BotContext) -> None:
         + "\n\n"
         + t(language, "review.apply_confirm")
         + "\n"
-        + paper_documents(program, language),
+        + paper_documents(program, language, deadline),
         markup,
     )
 
@@ -262,6 +300,13 @@ async def _listing(context: BotContext, language: str) -> tuple[str, InlineKeybo
                 gifted=view.gifted_teachers,
                 submitted=_local_day(context, view.submitted_at, language),
             )
+            + "\n"
+            + t(
+                language,
+                "review.documents",
+                id=view.id,
+                documents=documents_line(program, view, language),
+            )
         )
         rows.append(
             [
@@ -270,6 +315,10 @@ async def _listing(context: BotContext, language: str) -> tuple[str, InlineKeybo
                     f"{APPROVE_CALLBACK}{view.id}",
                 ),
                 (t(language, "review.reject_button", number=number), f"{REJECT_CALLBACK}{view.id}"),
+                (
+                    t(language, "review.waitlist_button", number=number),
+                    f"{WAITLIST_CALLBACK}{view.id}",
+                ),
             ]
         )
     text += "\n\n" + "\n\n".join(lines)
@@ -317,6 +366,45 @@ async def approve_pressed(update: Update, context: BotContext) -> None:
     await query.answer()
     logger.info("Application %s approved", decision.application.id)
     done = await _decided(update, context, decision, language)
+    listing, markup = await _listing(context, language)
+    await edit_or_send(update, f"{done}\n\n{listing}", markup)
+
+
+async def waitlist_pressed(update: Update, context: BotContext) -> None:
+    """Put the application on the 備取 list; tell the convener."""
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or query.data is None or user is None:
+        return
+    if not await ensure_staff(update, context, "waitlist"):
+        return
+    from handlers.decisions import send_notices  # the module imports this one
+
+    language = language_of(update, context)
+    community_id = _id_in(query.data, WAITLIST_CALLBACK)
+    services = context.services
+    try:
+        if community_id is None:
+            raise ApplicationError("not_found")
+        async with services.database.session() as session:
+            outcome = await applications.waitlist(
+                session, services.program, community_id, user.id, services.clock.now()
+            )
+    except ApplicationError as error:
+        _log_own_community(error, user.id)
+        await query.answer(_plain(_error_text(error, language)), show_alert=True)
+        return
+    await query.answer()
+    view = outcome.application
+    reached = await send_notices(context, outcome.notices)
+    done = t(
+        language,
+        "decisions.waitlisted",
+        id=view.id,
+        name=html_escape(view.name),
+        position=view.waitlist_position or 0,
+    )
+    done += "\n" + t(language, "decisions.notified" if reached else "decisions.not_notified")
     listing, markup = await _listing(context, language)
     await edit_or_send(update, f"{done}\n\n{listing}", markup)
 
@@ -377,6 +465,7 @@ async def reason_typed(update: Update, context: BotContext) -> object:
                 user.id,
                 message.text or "",
                 services.clock.now(),
+                today=services.clock.today(),
             )
     except ApplicationError as error:
         await reply_html(update, _error_text(error, language))
@@ -461,6 +550,14 @@ async def _notify_convener(context: BotContext, decision: Decision) -> bool:
             name=html_escape(view.name),
             reason=html_escape(view.review_reason or ""),
             contact=html_escape(program.help_contact.reach(language)),
+            # Never promise a resubmission /apply would refuse.
+            again=t(
+                language,
+                "review.again_until",
+                deadline=format_date(decision.resubmit_until, language),
+            )
+            if decision.resubmit_until is not None
+            else t(language, "review.again_closed"),
         )
     try:
         await context.bot.send_message(
@@ -493,5 +590,6 @@ def build() -> list[BaseHandler[Update, BotContext, object]]:
         CallbackQueryHandler(apply_pressed, pattern=f"^{APPLY_CALLBACK}"),
         CommandHandler("review", review),
         CallbackQueryHandler(approve_pressed, pattern=f"^{APPROVE_CALLBACK}"),
+        CallbackQueryHandler(waitlist_pressed, pattern=f"^{WAITLIST_CALLBACK}"),
         rejecting,
     ]

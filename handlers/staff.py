@@ -205,6 +205,8 @@ def _audit_details(context: BotContext, line: audit.AuditLine, language: str) ->
         key = f"audit.audience_{line.details['audience']}"
         values["audience"] = t(language, key) if has(language, key) else values["audience"]
     key = f"audit.{line.action}"
+    if line.action == audit.DEADLINE_EXTENDED and "community" in line.details:
+        key = "audit.deadline_extended_one"  # one community's deadline, not everyone's
     try:
         return t(language, key, **values) if has(language, key) else html_escape(line.action)
     except (KeyError, IndexError):  # an entry written by another version with other details

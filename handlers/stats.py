@@ -6,13 +6,15 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot import staff
+from bot.community_status import ORDER
 from bot.dates import format_date
 from bot.i18n import html_escape, t
 from bot.program import Program
 from handlers.common import BotContext, language_of, reply_html
 from handlers.staff import ensure_staff
 
-STATUSES = ("draft", "submitted", "approved", "rejected")
+# Every status of the one status model, in its order (bot.community_status).
+STATUSES = tuple(str(status) for status in ORDER)
 DELIVERY_STATUSES = ("sent", "blocked", "failed", "unknown", "pending", "sending", "skipped")
 # Beyond this many, the list of communities behind schedule points to the export instead.
 MAX_BEHIND_LINES = 25
@@ -59,6 +61,13 @@ def render(program: Program, board: staff.Dashboard, language: str, today_text: 
                 figures=separator.join(parts),
             )
         )
+    by_status = separator.join(
+        t(language, f"stats.status_{status}", count=count)
+        for status in STATUSES
+        if (count := sum(c for (_, s), c in board.communities.items() if s == status))
+    )
+    lines.append(t(language, "stats.by_status", figures=by_status or "—"))
+    lines.extend(_money_lines(program, board, language))
     lines.append(
         t(
             language,
@@ -103,6 +112,38 @@ def render(program: Program, board: staff.Dashboard, language: str, today_text: 
         )
         lines.append(t(language, f"stats.deliveries_{source}", figures=figures or "—"))
     return "\n".join(lines)
+
+
+def _money_lines(program: Program, board: staff.Dashboard, language: str) -> list[str]:
+    """Approved communities × the program file's amounts, per type and phase."""
+    lines = [t(language, "stats.money", total=_amount(sum(m.total for m in board.money)))]
+    for phase in program.funding.phases:
+        items = [m for m in board.money if m.phase == phase.number]
+        figures = t(language, "stats.separator").join(
+            t(
+                language,
+                "stats.money_item",
+                type=_type_name(program, m.type_key, language),
+                groups=m.groups,
+                each=_amount(m.amount_per_group),
+                total=_amount(m.total),
+            )
+            for m in items
+        )
+        lines.append(
+            t(
+                language,
+                "stats.money_phase",
+                phase=html_escape(phase.name),
+                total=_amount(sum(m.total for m in items)),
+                figures=figures,
+            )
+        )
+    return lines
+
+
+def _amount(value: int) -> str:
+    return f"{value:,}"
 
 
 async def stats(update: Update, context: BotContext) -> None:

@@ -82,7 +82,10 @@ def select_recipients(
     if kind == COMMUNITY_TYPE:
         communities = [c for c in communities if c.type_key == audience.type_key]
     elif kind == BEHIND:
-        communities = [c for c in communities if c.id in progress and progress[c.id].behind_pace]
+        # Only running (approved) communities have a pace to be behind.
+        communities = [
+            c for c in communities if c.running and c.id in progress and progress[c.id].behind_pace
+        ]
     elif kind not in (CONVENERS, COMMUNITIES):
         raise ValueError(f"unknown audience {kind!r}")
     conveners_only = audience.conveners_only or kind == CONVENERS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -74,9 +74,12 @@ async def user_reminders(
 
     def reaches(audience: Audience, category: str) -> bool:
         # Whether a community is behind is only known on the day; being in one is enough here.
+        judged = people
         if audience.kind == BEHIND:
             audience = Audience(COMMUNITIES, conveners_only=audience.conveners_only)
-        chosen = select_recipients(audience, category, people, staff_ids, {})
+            # ... but only running (approved) communities have a pace to be behind.
+            judged = replace(people, communities=[c for c in people.communities if c.running])
+        chosen = select_recipients(audience, category, judged, staff_ids, {})
         return any(recipient.user_id == user_id for recipient in chosen)
 
     rows = await db_reminders.reminders_with_status(session, ReminderStatus.SCHEDULED)

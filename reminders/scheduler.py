@@ -189,6 +189,8 @@ class ReminderScheduler:
         program = services.program
         if (showcase, workshop) != (program.showcase.date, program.workshop.date):
             services.apply_program_dates(showcase, workshop)
+        # ... and the application deadline extended for everyone (/extend).
+        services.application_deadline = row.application_deadline if row else None
 
     # --- planning -------------------------------------------------------------------------
 
@@ -196,7 +198,7 @@ class ReminderScheduler:
         """Synchronise the derived rows with the plan and (re)schedule the future ones."""
         if not self.is_leader:
             return
-        program = self.services.program
+        program = self.services.planned_program
         year = program.program.year
         now = self._now()
         wanted = [

@@ -28,6 +28,8 @@ class CommunityStatus(enum.StrEnum):
     SUBMITTED = "submitted"
     APPROVED = "approved"
     REJECTED = "rejected"
+    WAITLISTED = "waitlisted"  # 備取: in order, promoted when an approved place frees
+    WITHDRAWN = "withdrawn"
 
 
 class Community(Timestamped, Base):
@@ -48,6 +50,15 @@ class Community(Timestamped, Base):
     reviewed_at: Mapped[dt.datetime | None]
     reviewed_by: Mapped[int | None] = mapped_column(BigInteger)
     review_reason: Mapped[str | None] = mapped_column(Text)
+    # Staff reopened the application (with a reason): it may be submitted after the deadline.
+    reopened_at: Mapped[dt.datetime | None]
+    reopen_reason: Mapped[str | None] = mapped_column(Text)
+    # A later deadline staff granted this community alone (None: the program's deadline).
+    deadline: Mapped[dt.date | None] = mapped_column(Date)
+    # Place on the 備取 list (1 first); None when not waitlisted.
+    waitlist_position: Mapped[int | None] = mapped_column(Integer)
+    # The paper documents the resource center received: document index (str) → ISO date.
+    documents_received: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     school: Mapped[School] = relationship(lazy="joined")
     members: Mapped[list[Member]] = relationship(
@@ -118,4 +129,6 @@ class ProgramDates(Base):
     program_year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     showcase_date: Mapped[dt.date | None] = mapped_column(Date)
     workshop_date: Mapped[dt.date | None] = mapped_column(Date)
+    # The application deadline as staff extended it for everyone (None: the letter's).
+    application_deadline: Mapped[dt.date | None] = mapped_column(Date)
     updated_by: Mapped[int | None] = mapped_column(BigInteger)
