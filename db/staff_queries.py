@@ -24,6 +24,7 @@ from db.models import (
     School,
     User,
 )
+from db.models.people import on_telegram
 
 # --- applications ---------------------------------------------------------------------------
 
@@ -353,7 +354,9 @@ async def community_choices(
 
 async def active_user_ids(session: AsyncSession) -> set[int]:
     """Every user who talked to the bot and has not blocked it."""
-    return set(await session.scalars(select(User.id).where(User.active.is_(True))))
+    return set(
+        await session.scalars(select(User.id).where(User.active.is_(True), on_telegram()))
+    )
 
 
 async def only_active(session: AsyncSession, user_ids: Collection[int]) -> set[int]:
@@ -363,7 +366,9 @@ async def only_active(session: AsyncSession, user_ids: Collection[int]) -> set[i
     for start in range(0, len(ids), 500):
         found.update(
             await session.scalars(
-                select(User.id).where(User.id.in_(ids[start : start + 500]), User.active.is_(True))
+                select(User.id).where(
+                    User.id.in_(ids[start : start + 500]), User.active.is_(True), on_telegram()
+                )
             )
         )
     return found

@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import User, utcnow
+from db.models.people import on_telegram
 
 
 async def upsert_user(
@@ -59,6 +60,6 @@ async def staff_ids(session: AsyncSession) -> set[int]:
 async def telegram_users(session: AsyncSession) -> list[tuple[int, str, str | None]]:
     """(id, name, language) of every user with a Telegram id (LINE-only users are negative)."""
     rows = await session.execute(
-        select(User.id, User.display_name, User.language).where(User.id > 0).order_by(User.id)
+        select(User.id, User.display_name, User.language).where(on_telegram()).order_by(User.id)
     )
     return [(row[0], row[1], row[2]) for row in rows]

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
 )
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 
 from db.models.base import Base, Timestamped
 
@@ -30,6 +31,11 @@ class User(Timestamped, Base):
     reminder_opt_outs: Mapped[list[Any]] = mapped_column(default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     blocked_at: Mapped[dt.datetime | None]
+
+
+def on_telegram() -> ColumnElement[bool]:
+    """Users Telegram can reach: those first seen on LINE have negative ids (ChannelIdentity)."""
+    return User.id > 0
 
 
 class School(Base):

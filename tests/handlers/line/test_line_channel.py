@@ -159,3 +159,13 @@ async def test_flow_keywords_say_where_the_flow_is_instead_of_answering_a_questi
     teacher = standin.add_user("林老師")
     await standin.deliver(line_bot.url, standin.text_event(teacher.user_id, "登錄社群"))
     assert "Telegram" in standin.messages_to(teacher.user_id)[0].text
+
+
+async def test_line_users_are_not_in_telegram_audiences(line_bot: LineBot) -> None:
+    from db import staff_queries
+
+    standin = line_bot.standin
+    teacher = standin.add_user("林老師")
+    await standin.deliver(line_bot.url, standin.follow_event(teacher.user_id))
+    async with line_bot.database.session() as session:
+        assert await staff_queries.active_user_ids(session) == set()
