@@ -263,5 +263,7 @@ async def test_two_processes_approving_at_the_quota_edge_approve_exactly_the_quo
             .where(Community.status == CommunityStatus.APPROVED)
         )
     assert approved == quota
+    bot.user(ADMIN_ID, "局端")
     overview = await bot.send(ADMIN_ID, "/review")
-    assert f"{quota}/{quota}" in overview.text or str(quota) in overview.text
+    assert f"已核定 {quota}/{quota} 組（已額滿）" in overview.text
+    assert "待審核的申請：5 件" in overview.text
