@@ -215,8 +215,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         json_lines=os.environ.get("LOG_FORMAT", "").lower() == "json",
     )
     from bot.program import ProgramFileError
-    from bot.runner import BotApiUnreachable
-    from bot.settings import SettingsError
+    from bot.settings import BotApiUnreachable, SettingsError
 
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:

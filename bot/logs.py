@@ -2,7 +2,7 @@
 
 Personal data (names, usernames, message texts) is never logged unless LOG_PERSONAL_DATA asks
 for it: python-telegram-bot's debug lines carry whole updates and requests, so its loggers stay
-at INFO. User ids appear only as ``user_ref``: a short keyed hash, the same in every process of
+quieter. User ids appear only as ``user_ref``: a short keyed hash, the same in every process of
 one deployment (so lines of one user can be followed) but not reversible without the key.
 """
 
@@ -19,8 +19,18 @@ import secrets
 # Telegram bot tokens: digits, a colon, 35 URL-safe characters.
 _TOKEN = re.compile(r"\d{5,12}:[A-Za-z0-9_-]{30,}")
 _NOISY = ("httpx", "httpcore", "apscheduler", "aiosqlite", "alembic", "tornado.access")
-# Their debug lines quote updates and API calls: names, usernames and message texts.
-_PERSONAL_AT_DEBUG = ("telegram", "httpx", "httpcore")
+# Below these levels their lines quote updates, API calls or SQL parameters: names, usernames,
+# message texts and user ids (SQLAlchemy's INFO is its SQL echo; the stand-in plays Telegram in
+# the console and quotes every message).
+_PERSONAL_BELOW = {
+    "telegram": logging.INFO,
+    "bot.standin": logging.INFO,
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "aiosqlite": logging.WARNING,
+    "asyncpg": logging.WARNING,
+    "sqlalchemy": logging.WARNING,
+}
 
 
 class _Privacy:
@@ -33,10 +43,18 @@ def set_personal_data(allowed: bool, key: bytes | None = None) -> None:
     _Privacy.personal_data = allowed
     if key:
         _Privacy.key = key
-    for name in _PERSONAL_AT_DEBUG:
-        library = logging.getLogger(name)
-        if not allowed and (library.level == logging.NOTSET or library.level < logging.INFO):
-            library.setLevel(logging.INFO)
+
+
+class DropPersonalData(logging.Filter):
+    """Drops the library lines that quote personal data, unless LOG_PERSONAL_DATA is on."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if _Privacy.personal_data:
+            return True
+        for name, minimum in _PERSONAL_BELOW.items():
+            if record.name == name or record.name.startswith(name + "."):
+                return record.levelno >= minimum
+        return True
 
 
 def personal_data_logged() -> bool:
@@ -85,6 +103,7 @@ def configure_logging(level: int, *, json_lines: bool = False) -> None:
     """Log to stderr at ``level``; libraries that narrate every request stay at WARNING."""
     handler = logging.StreamHandler()
     handler.addFilter(RedactTokens())
+    handler.addFilter(DropPersonalData())
     if json_lines:
         handler.setFormatter(JsonFormatter())
     else:
@@ -94,4 +113,3 @@ def configure_logging(level: int, *, json_lines: bool = False) -> None:
     root.setLevel(level)
     for name in _NOISY:
         logging.getLogger(name).setLevel(logging.WARNING)
-    set_personal_data(_Privacy.personal_data)

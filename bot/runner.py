@@ -15,15 +15,10 @@ from telegram.ext import Application
 
 from bot.app import build_application, on_shutdown, on_startup, services_of
 from bot.clock import Clock
-from bot.settings import Settings, SettingsError
+from bot.settings import BotApiUnreachable, Settings, SettingsError
 from db.engine import migrate_blocking
 
 logger = logging.getLogger(__name__)
-
-
-class BotApiUnreachable(Exception):
-    """The Bot API could not be reached (or refused the token) at start-up; the message says
-    which endpoint, in one line for the operator."""
 
 
 def _api_host(settings: Settings) -> str:

@@ -32,6 +32,11 @@ class SettingsError(Exception):
     """A setting is missing or malformed; the message names the variable."""
 
 
+class BotApiUnreachable(Exception):
+    """The Bot API could not be reached (or refused the token) at start-up; the message says
+    which endpoint, in one line for the operator (bot/runner.py raises it)."""
+
+
 class Settings(BaseSettings):
     """Every setting of the bot, one field per environment variable."""
 
