@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from bot.settings import Settings
 
 EXIT_CONFIG = 2
+EXIT_UNREACHABLE = 3
 
 logger = logging.getLogger("bot")
 
@@ -114,9 +115,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings() -> Settings:
+    from bot.logs import set_personal_data
     from bot.settings import load_settings
 
-    return load_settings()
+    settings = load_settings()
+    set_personal_data(settings.LOG_PERSONAL_DATA, settings.log_hash_key())
+    if settings.LOG_PERSONAL_DATA:
+        logger.warning(
+            "LOG_PERSONAL_DATA is on: the logs will contain names, usernames, message texts "
+            "and user ids; turn it off when you are done"
+        )
+    return settings
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -206,6 +215,8 @@ def _default_level(command: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line and run the chosen command; return the exit code."""
     args = build_parser().parse_args(argv)
+    # Everything the bot writes (database, WAL, backups, exports) is its user's alone.
+    os.umask(0o077)
     from bot.logs import configure_logging
 
     configure_logging(
@@ -213,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         json_lines=os.environ.get("LOG_FORMAT", "").lower() == "json",
     )
     from bot.program import ProgramFileError
-    from bot.settings import SettingsError
+    from bot.settings import BotApiUnreachable, SettingsError
 
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
@@ -221,6 +232,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SettingsError, ProgramFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_CONFIG
+    except BotApiUnreachable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNREACHABLE
     except KeyboardInterrupt:
         return 130
 

@@ -269,6 +269,8 @@ async def approve(
 ) -> Decision:
     """Approve a submitted application if its type's quota has room."""
     community = await _pending_community(session, program, community_id, staff_id)
+    # Counted under the type's lock: staff in several bot processes may approve at once.
+    await queries.lock_quota(session, program.program.year, community.type_key)
     use = _usage(await quota_use(session, program), community.type_key)
     if use.full:
         raise ApplicationError("quota_full", approved=use.approved, quota=use.quota)

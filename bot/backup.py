@@ -9,15 +9,18 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from bot.settings import Settings, SettingsError
+from db.engine import create_private_file
 
 
 def backup_sqlite(source: Path, target: Path) -> Path:
     """Copy a live SQLite database page by page (SQLite's online backup: consistent in WAL)."""
     if not source.exists():
         raise SettingsError(f"DATABASE_URL: no database at {source} (run the bot or migrate first)")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    # A copy of every teacher's name: readable by the bot's user only (0600 in a 0700 folder).
+    create_private_file(target)
     with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src, sqlite3.connect(target) as dst:
         src.backup(dst)
+    target.chmod(0o600)
     return target
 
 

@@ -81,6 +81,19 @@ class DatabasePersistence(BasePersistence[JsonDict, JsonDict, JsonDict]):
             self._written[("user", user_id)] = json.dumps(data, sort_keys=True, default=_reject)
         return loaded
 
+    async def reload_user_data(
+        self, session: AsyncSession, user_id: int, user_data: JsonDict
+    ) -> None:
+        """Replace ``user_data`` in place with what the database holds now.
+
+        Several bot processes may share one database: the user's previous update may have been
+        handled by another one, so what this process remembers can be out of date.
+        """
+        stored = await store.load_one(session, "user", user_id)
+        user_data.clear()
+        user_data.update(stored)
+        self._written[("user", user_id)] = json.dumps(stored, sort_keys=True, default=_reject)
+
     async def get_chat_data(self) -> dict[int, JsonDict]:
         async with self._database.session() as session:
             return await store.load_data(session, "chat")

@@ -10,21 +10,40 @@ import signal
 from typing import Any
 
 from telegram import Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
 from bot.app import build_application, on_shutdown, on_startup, services_of
 from bot.clock import Clock
-from bot.settings import Settings, SettingsError
+from bot.settings import BotApiUnreachable, Settings, SettingsError
 from db.engine import migrate_blocking
 
 logger = logging.getLogger(__name__)
+
+
+def _api_host(settings: Settings) -> str:
+    return settings.TELEGRAM_API_BASE_URL.split("/bot")[0]
+
+
+def _unreachable(settings: Settings, error: TelegramError) -> BotApiUnreachable:
+    if isinstance(error, InvalidToken):
+        return BotApiUnreachable(
+            f"the Bot API at {_api_host(settings)} refused TELEGRAM_BOT_TOKEN; check the token"
+        )
+    return BotApiUnreachable(
+        f"cannot reach the Telegram Bot API at {_api_host(settings)} "
+        f"({type(error).__name__}); check TELEGRAM_API_BASE_URL and the network, then start again"
+    )
 
 
 def run_polling(settings: Settings, today: dt.date | None = None) -> int:
     """Upgrade the database, then poll until SIGINT or SIGTERM; return the exit code."""
     token = settings.token()
     application = build_application(settings, Clock(settings.timezone, today=today), token=token)
-    asyncio.run(_poll(application, settings))
+    try:
+        asyncio.run(_poll(application, settings))
+    except (NetworkError, InvalidToken) as error:
+        raise _unreachable(settings, error) from None
     return 0
 
 
@@ -42,7 +61,7 @@ async def _poll(application: Application[Any, Any, Any, Any, Any, Any], settings
         assert application.updater is not None
         await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
         await application.start()
-        logger.info("Polling %s", settings.TELEGRAM_API_BASE_URL.split("/bot")[0])
+        logger.info("Polling %s", _api_host(settings))
         await stop.wait()
         logger.info("Stopping")
     finally:
@@ -78,7 +97,12 @@ def run_webhook(
     application = build_application(
         settings, Clock(settings.timezone, today=today), token=token, updater=False
     )
-    asyncio.run(
-        serve_webhook(application, public_url=public_url, secret=secret, listen=listen, port=port)
-    )
+    try:
+        asyncio.run(
+            serve_webhook(
+                application, public_url=public_url, secret=secret, listen=listen, port=port
+            )
+        )
+    except (NetworkError, InvalidToken) as error:
+        raise _unreachable(settings, error) from None
     return 0

@@ -6,6 +6,7 @@ then the defaults below.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Annotated
@@ -32,6 +33,11 @@ class SettingsError(Exception):
     """A setting is missing or malformed; the message names the variable."""
 
 
+class BotApiUnreachable(Exception):
+    """The Bot API could not be reached (or refused the token) at start-up; the message says
+    which endpoint, in one line for the operator (bot/runner.py raises it)."""
+
+
 class Settings(BaseSettings):
     """Every setting of the bot, one field per environment variable."""
 
@@ -51,6 +57,9 @@ class Settings(BaseSettings):
     LINE_CHANNEL_SECRET: SecretStr | None = None
     LINE_CHANNEL_ACCESS_TOKEN: SecretStr | None = None
     LINE_API_BASE_URL: str = DEFAULT_LINE_API_BASE_URL
+    # Names, usernames, message texts and plain user ids in the logs: off unless asked for.
+    LOG_PERSONAL_DATA: bool = False
+    LOG_HASH_KEY: SecretStr | None = None
 
     @field_validator("BOT_ADMIN_IDS", mode="before")
     @classmethod
@@ -97,6 +106,16 @@ class Settings(BaseSettings):
         if self.DATABASE_URL:
             return self.DATABASE_URL
         return f"sqlite+aiosqlite:///{self.BOT_DATA_DIR / 'bot.sqlite3'}"
+
+    def log_hash_key(self) -> bytes | None:
+        """The key of the user ids' hash in logs: LOG_HASH_KEY, else derived from the token
+        (the same in every process of one bot), else None (a random key for this process)."""
+        if self.LOG_HASH_KEY is not None and self.LOG_HASH_KEY.get_secret_value():
+            return self.LOG_HASH_KEY.get_secret_value().encode()
+        if self.TELEGRAM_BOT_TOKEN is not None and self.TELEGRAM_BOT_TOKEN.get_secret_value():
+            secret = self.TELEGRAM_BOT_TOKEN.get_secret_value().encode()
+            return hashlib.sha256(b"gifted-community-bot log ids\0" + secret).digest()
+        return None
 
     def token(self) -> str:
         """The bot token; raises SettingsError when it is needed and not set."""

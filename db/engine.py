@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -38,6 +39,26 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def create_private_folder(folder: Path) -> None:
+    """Create ``folder`` (and its parents) if missing; one created here is 0700."""
+    missing = [path for path in (folder, *folder.parents) if not path.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in missing:
+        path.chmod(0o700)
+
+
+def create_private_file(file: Path) -> None:
+    """Create an empty ``file`` readable by its owner only (0600) in a private folder, unless
+    it exists. The database holds teachers' names; SQLite gives its -wal and -shm files the
+    database file's mode, so those are 0600 too."""
+    create_private_folder(file.parent)
+    if file.exists():
+        return
+    descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(descriptor)
+    file.chmod(0o600)  # whatever the umask
+
+
 class Database:
     """An engine and its session factory; created at start-up, disposed at shutdown."""
 
@@ -49,7 +70,7 @@ class Database:
         if self.is_sqlite:
             database = parsed.database
             if database and database != ":memory:":
-                Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                create_private_file(Path(database).expanduser())
         else:
             kwargs["pool_pre_ping"] = True
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)

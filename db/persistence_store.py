@@ -53,6 +53,36 @@ async def save_conversation(
     )
 
 
+async def states_of_key(
+    session: AsyncSession, names: list[str], key: tuple[int | str, ...]
+) -> dict[str, object]:
+    """Where one chat is in each of these conversations (by name); absent ones are left out."""
+    rows = await session.execute(
+        select(ConversationState.name, ConversationState.state).where(
+            ConversationState.name.in_(names), ConversationState.key == encode_key(key)
+        )
+    )
+    return {name: json.loads(state) for name, state in rows}
+
+
+async def end_expired_conversation(
+    session: AsyncSession, name: str, key: tuple[int | str, ...], now: dt.datetime
+) -> bool:
+    """Delete one conversation if it is still expired; whether this call deleted it.
+
+    Every bot process runs the expiry; only the one whose delete removed the row tells the user.
+    """
+    result = await session.execute(
+        delete(ConversationState).where(
+            ConversationState.name == name,
+            ConversationState.key == encode_key(key),
+            ConversationState.expires_at.is_not(None),
+            ConversationState.expires_at <= now,
+        )
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
 async def expired_conversations(
     session: AsyncSession, now: dt.datetime
 ) -> list[tuple[str, tuple[int | str, ...]]]:
@@ -69,6 +99,14 @@ async def load_data(session: AsyncSession, scope: str) -> dict[int, dict[str, An
     """All stored dictionaries of one scope ("user", "chat" or "bot")."""
     rows = await session.scalars(select(StoredData).where(StoredData.scope == scope))
     return {row.owner_id: dict(row.data) for row in rows}
+
+
+async def load_one(session: AsyncSession, scope: str, owner_id: int) -> dict[str, Any]:
+    """One stored dictionary; {} if there is none."""
+    data = await session.scalar(
+        select(StoredData.data).where(StoredData.scope == scope, StoredData.owner_id == owner_id)
+    )
+    return dict(data) if data else {}
 
 
 async def save_data(session: AsyncSession, scope: str, owner_id: int, data: dict[str, Any]) -> None:

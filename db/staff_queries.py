@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import deliveries
 from db.models import (
     Activity,
+    ApprovalQuotaLock,
     Community,
     CommunityStatus,
     Delivery,
@@ -25,6 +26,7 @@ from db.models import (
     User,
 )
 from db.models.people import on_telegram
+from db.sql import insert_ignoring_duplicates
 
 # --- applications ---------------------------------------------------------------------------
 
@@ -55,6 +57,26 @@ async def communities_with_status(
         .order_by(Community.submitted_at, Community.id)
     )
     return list(rows)
+
+
+async def lock_quota(session: AsyncSession, program_year: int, type_key: str) -> None:
+    """Hold this type's quota until the transaction ends; approvals of the type queue here.
+
+    On PostgreSQL a row lock (SELECT … FOR UPDATE) serialises approvals across every bot
+    process; the count read after it sees every approval committed before. SQLite has no row
+    locks: the insert makes the transaction the database's one writer at once.
+    """
+    keys = {"program_year": program_year, "type_key": type_key}
+    await session.execute(
+        insert_ignoring_duplicates(session, ApprovalQuotaLock, ["program_year", "type_key"]), keys
+    )
+    await session.execute(
+        select(ApprovalQuotaLock.type_key)
+        .where(
+            ApprovalQuotaLock.program_year == program_year, ApprovalQuotaLock.type_key == type_key
+        )
+        .with_for_update()
+    )
 
 
 async def approved_counts(session: AsyncSession, program_year: int) -> dict[str, int]:

@@ -22,6 +22,7 @@ from bot.exports import (
     export_workbook,
 )
 from bot.i18n import html_escape, t
+from bot.logs import user_ref
 from db import staff_queries
 from handlers.common import BotContext, Button, is_staff, keyboard, language_of, say
 from handlers.staff import ensure_staff
@@ -77,7 +78,7 @@ async def export(update: Update, context: BotContext) -> None:
     async with context.services.database.session() as session:
         own = await staff.own_community_id(session, context.services.program, user.id)
     if own is None:
-        logger.info("Refused /export to a user without a community (%s)", user.id)
+        logger.info("Refused /export to a user without a community (%s)", user_ref(user.id))
         await say(update, context, "export_cmd.not_allowed")
         return
     await say(update, context, "export_cmd.menu_convener", _format_menu(language, own))
@@ -139,7 +140,7 @@ async def _may_export(update: Update, context: BotContext, community_id: int) ->
             session, context.services.program, user.id, community_id, staff=staff_member
         )
     if not allowed:
-        logger.warning("Refused a record export to user %s", user.id)
+        logger.warning("Refused a record export to user %s", user_ref(user.id))
         await query.answer(t(language_of(update, context), "common.not_allowed"), show_alert=True)
     return allowed
 

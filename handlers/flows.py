@@ -23,6 +23,7 @@ from collections.abc import Callable, Coroutine, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError, TimedOut
@@ -35,8 +36,10 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.ext._handlers.conversationhandler import PendingState
 
 from bot.i18n import normalise_language, t
+from bot.persistence import DatabasePersistence
 from db import persistence_store, users
 from handlers.common import (
     LANGUAGE_KEY,
@@ -358,6 +361,42 @@ def _end_in_memory(
     return True
 
 
+def _named_conversations(
+    application: Application[Any, Any, Any, Any, Any, Any],
+) -> dict[str, ConversationHandler[Any]]:
+    return {
+        handler.name: handler
+        for group in application.handlers.values()
+        for handler in group
+        if isinstance(handler, ConversationHandler) and handler.name
+    }
+
+
+async def reload_conversations(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    session: AsyncSession,
+    key: tuple[int, int],
+) -> None:
+    """Set where this chat is in every conversation to what the database says, before its update.
+
+    Several bot processes may share one database (behind one reverse proxy): the previous step
+    may have been handled by another process, so the states this one remembers can be stale.
+    The reload is not counted as a change, so it is not written back.
+    """
+    handlers = _named_conversations(application)
+    if not handlers:
+        return
+    stored = await persistence_store.states_of_key(session, list(handlers), key)
+    for name, handler in handlers.items():
+        states = handler._conversations  # see _conversation_states: the one private access
+        if isinstance(states.get(key), PendingState):
+            continue  # a non-blocking step of this process is still running
+        if name in stored:
+            states.update_no_track({key: stored[name]})
+        else:
+            states.data.pop(key, None)
+
+
 def end_all_conversations(
     application: Application[Any, Any, Any, Any, Any, Any], user_id: int
 ) -> None:
@@ -409,15 +448,25 @@ async def expire_conversations(application: Application[Any, Any, Any, Any, Any,
             continue
         chat_id, user_id = int(key[0]), int(key[1])
         user_data = application.user_data.get(user_id)
-        draft = user_data.get(DRAFT_KEYS[name]) if user_data is not None else None
-        if isinstance(draft, dict) and not is_expired(draft, now):
-            continue
-        if user_data is not None:
-            user_data.pop(DRAFT_KEYS[name], None)
-        _end_in_memory(application, name, key)
         async with services.database.session() as session:
-            await persistence_store.save_conversation(session, name, key, None, None)
-        application.mark_data_for_update_persistence(user_ids=user_id)
+            # Another process may have handled the user's last step: its draft is in the
+            # database; this process's memory is never newer than that, except mid-update.
+            stored = await persistence_store.load_one(session, "user", user_id)
+            drafts = [stored.get(DRAFT_KEYS[name])]
+            if user_data is not None:
+                drafts.append(user_data.get(DRAFT_KEYS[name]))
+            if any(isinstance(d, dict) and not is_expired(d, now) for d in drafts):
+                continue
+            # Only the process whose delete removed the row tells the user.
+            if not await persistence_store.end_expired_conversation(session, name, key, now):
+                continue
+            stored.pop(DRAFT_KEYS[name], None)
+            await persistence_store.save_data(session, "user", user_id, stored)
+            if user_data is not None and isinstance(application.persistence, DatabasePersistence):
+                await application.persistence.reload_user_data(session, user_id, user_data)
+        states = _conversation_states(application, name)
+        if states is not None:
+            states.data.pop(key, None)  # type: ignore[attr-defined]  # already deleted above
         ended += 1
         language = await _language(application, user_id)
         try:
@@ -426,6 +475,4 @@ async def expire_conversations(application: Application[Any, Any, Any, Any, Any,
             )
         except TelegramError as error:
             logger.info("Could not tell a user their flow timed out: %s", type(error).__name__)
-    if ended:
-        await application.update_persistence()
     return ended

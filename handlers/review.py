@@ -24,6 +24,7 @@ from bot import applications
 from bot.applications import ApplicationError, ApplicationView, Decision, QuotaUse
 from bot.dates import format_date
 from bot.i18n import html_escape, join_list, normalise_language, t
+from bot.logs import user_ref
 from bot.program import Program
 from bot.rules import RuleProblem, localised_values
 from db import staff_queries, users
@@ -253,7 +254,7 @@ async def apply_pressed(update: Update, context: BotContext) -> None:
             )
     except ApplicationError as error:
         if error.reason == "not_convener":
-            logger.warning("Refused an application submit to user %s", user.id)
+            logger.warning("Refused an application submit to user %s", user_ref(user.id))
         await query.answer()
         await edit_or_send(update, _error_text(error, language))
         return
@@ -489,7 +490,9 @@ async def cancel(update: Update, context: BotContext) -> object:
 
 def _log_own_community(error: ApplicationError, user_id: int) -> None:
     if error.reason == "own_community":
-        logger.warning("Refused a decision on their own community to staff user %s", user_id)
+        logger.warning(
+            "Refused a decision on their own community to staff user %s", user_ref(user_id)
+        )
 
 
 def _plain(text: str) -> str:

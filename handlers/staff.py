@@ -13,6 +13,7 @@ from telegram.ext import Application, BaseHandler, CallbackQueryHandler, Command
 from bot import audit
 from bot.dates import format_date
 from bot.i18n import LANGUAGES, has, html_escape, t
+from bot.logs import user_ref
 from bot.staff import StaffChangeError, change_staff, check_staff_change
 from db import staff as staff_store
 from handlers.common import (
@@ -48,7 +49,9 @@ async def ensure_staff(update: Update, context: BotContext, action: str) -> bool
     user = update.effective_user
     if user is not None and await is_staff(context, user.id):
         return True
-    logger.warning("Refused staff action %s to non-staff user %s", action, user.id if user else "?")
+    logger.warning(
+        "Refused staff action %s to non-staff user %s", action, user_ref(user.id if user else None)
+    )
     text = t(language_of(update, context), "common.staff_only")
     query = update.callback_query
     if query is not None:
@@ -143,7 +146,7 @@ async def confirm_pressed(update: Update, context: BotContext) -> None:
     language = language_of(update, context)
     services = context.services
     if not services.is_admin(user.id):
-        logger.warning("Refused a staff change to non-admin user %s", user.id)
+        logger.warning("Refused a staff change to non-admin user %s", user_ref(user.id))
         await answer_query(update, t(language, "staff.admins_only"))
         return
     parsed = parse_button("staff", query.data)
@@ -175,13 +178,13 @@ async def confirm_pressed(update: Update, context: BotContext) -> None:
         return
     if action == "add":
         if changed:
-            logger.info("Staff member added (%s)", user_id)
+            logger.info("Staff member added (%s)", user_ref(user_id))
             await set_staff_menu(context.application, user_id)
         key = "staff.added" if changed else "staff.already"
         await edit_or_send(update, t(language, key, id=user_id))
         return
     if changed:
-        logger.info("Staff member removed (%s)", user_id)
+        logger.info("Staff member removed (%s)", user_ref(user_id))
         await remove_staff_menu(context.application, user_id)
     await edit_or_send(
         update, t(language, "staff.removed" if changed else "staff.not_staff", id=user_id)
@@ -251,7 +254,7 @@ async def _ensure_admin(update: Update, context: BotContext) -> bool:
     user = update.effective_user
     if user is not None and context.services.is_admin(user.id):
         return True
-    logger.warning("Refused /audit to non-admin user %s", user.id if user else "?")
+    logger.warning("Refused /audit to non-admin user %s", user_ref(user.id if user else None))
     text = t(language_of(update, context), "audit.admins_only")
     if update.callback_query is not None:
         await answer_query(update, text)

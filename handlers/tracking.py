@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler, TypeHandler
 
 from bot.persistence import DatabasePersistence
 from bot.services import Services
 from db import updates, users
+from handlers import flows
 from handlers.common import LANGUAGE_KEY, BotContext
 
 logger = logging.getLogger(__name__)
@@ -49,16 +51,36 @@ def _recent(context: BotContext) -> RecentUpdates:
 
 
 async def skip_redelivered(update: Update, context: BotContext) -> None:
-    """Stop an update that was already handled before a restart (getUpdates is at-least-once)."""
+    """Stop an update that was already handled (getUpdates is at-least-once, and a webhook
+    retry may reach another process), then load the user's current state from the database.
+
+    Several processes may share one database behind one reverse proxy: whether an update was
+    handled, where the user is in a conversation and their drafts are read from the database
+    for each update, never only from this process's memory.
+    """
     recent = _recent(context)
-    seen = update.update_id in recent.ids
-    if not seen and update.update_id <= recent.highest_loaded:
-        # Older than what start-up loaded: rare enough to ask the database.
-        async with context.services.database.session() as session:
-            seen = await updates.was_processed(session, update.update_id)
-    if seen:
+    if update.update_id in recent.ids:
         logger.info("Skipping update %s: already handled", update.update_id)
         raise ApplicationHandlerStop
+    async with context.services.database.session() as session:
+        seen = await updates.was_processed(session, update.update_id)
+        if not seen:
+            await _reload_state(session, update, context)
+    if seen:
+        recent.add(update.update_id)
+        logger.info("Skipping update %s: already handled", update.update_id)
+        raise ApplicationHandlerStop
+
+
+async def _reload_state(session: AsyncSession, update: Update, context: BotContext) -> None:
+    user, chat = update.effective_user, update.effective_chat
+    if user is None:
+        return
+    persistence = context.application.persistence
+    if isinstance(persistence, DatabasePersistence) and context.user_data is not None:
+        await persistence.reload_user_data(session, user.id, context.user_data)
+    if chat is not None:
+        await flows.reload_conversations(context.application, session, (chat.id, user.id))
 
 
 async def track_user(update: Update, context: BotContext) -> None:
@@ -85,6 +107,12 @@ async def finish_update(update: Update, context: BotContext) -> None:
         for write in context.writes_with_update:
             await write(session)
         if isinstance(persistence, DatabasePersistence):
+            # PTB marks the update's user for saving only after every handler, this one
+            # included; marked now, the user's data is saved with the update, so the next
+            # update (in whichever process) reads it from the database.
+            user = update.effective_user
+            if user is not None:
+                context.application.mark_data_for_update_persistence(user_ids=user.id)
             with persistence.collecting() as writes:
                 await context.application.update_persistence()
             for write in writes:

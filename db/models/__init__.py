@@ -2,7 +2,14 @@
 
 from db.models.audit import AuditEntry
 from db.models.base import Base, UTCDateTime, utcnow
-from db.models.communities import Activity, Community, CommunityStatus, Member, ProgramDates
+from db.models.communities import (
+    Activity,
+    ApprovalQuotaLock,
+    Community,
+    CommunityStatus,
+    Member,
+    ProgramDates,
+)
 from db.models.knowledge import FaqEntryRow, QuestionAsked
 from db.models.messaging import (
     Broadcast,
@@ -17,9 +24,9 @@ from db.models.people import ChannelIdentity, School, User
 from db.models.runtime import ConversationState, ProcessedUpdate, StoredData
 
 __all__ = [
-    "Activity", "AuditEntry", "Base", "Broadcast", "BroadcastStatus", "ChannelIdentity",
-    "Community", "CommunityStatus", "ConversationState", "Delivery", "DeliveryStatus",
-    "FaqEntryRow", "Member",
-    "ProcessedUpdate", "ProgramDates", "QuestionAsked", "Reminder", "ReminderStatus",
-    "SchedulerLease", "School", "StoredData", "UTCDateTime", "User", "utcnow",
+    "Activity", "ApprovalQuotaLock", "AuditEntry", "Base", "Broadcast", "BroadcastStatus",
+    "ChannelIdentity", "Community", "CommunityStatus", "ConversationState", "Delivery",
+    "DeliveryStatus", "FaqEntryRow", "Member", "ProcessedUpdate", "ProgramDates", "QuestionAsked",
+    "Reminder", "ReminderStatus", "SchedulerLease", "School", "StoredData", "UTCDateTime", "User",
+    "utcnow",
 ]  # fmt: skip

@@ -132,3 +132,16 @@ class ProgramDates(Base):
     # The application deadline as staff extended it for everyone (None: the letter's).
     application_deadline: Mapped[dt.date | None] = mapped_column(Date)
     updated_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class ApprovalQuotaLock(Base):
+    """One row per program year and community type, locked while an approval counts the quota.
+
+    Several bot processes may approve at once: each locks this row (SELECT … FOR UPDATE) before
+    counting, so two approvals of one type never both see the last free place.
+    """
+
+    __tablename__ = "approval_quota_locks"
+
+    program_year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    type_key: Mapped[str] = mapped_column(String(32), primary_key=True)

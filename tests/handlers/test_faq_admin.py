@@ -250,6 +250,9 @@ async def test_an_abandoned_edit_times_out_and_lets_questions_through_again(bot:
     await bot.press(ADMIN_ID, "新增問答")
     draft = bot.application.user_data[ADMIN_ID][DRAFT_KEY]
     draft["expires_at"] = (bot.services.clock.now() - dt.timedelta(minutes=1)).isoformat()
+    # Saved as a step would save it: each update reads the drafts from the database.
+    bot.application.mark_data_for_update_persistence(user_ids=ADMIN_ID)
+    await bot.application.update_persistence()
     timed_out = await bot.send(ADMIN_ID, "研習在哪裡？")
     assert "逾時" in timed_out.text
     question = await bot.send(ADMIN_ID, "申請截止日是什麼時候？")
