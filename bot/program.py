@@ -176,6 +176,13 @@ class Workshop(_Frozen):
     date: dt.date | None = None
 
 
+class Calendar(_Frozen):
+    """Which public-holiday calendar decides the school days (a `holidays` country code)."""
+
+    holidays: NonEmpty = "TW"
+    source: NonEmpty = "中華民國政府行政機關辦公日曆表"
+
+
 class Contact(_Frozen):
     key: NonEmpty
     role: NonEmpty
@@ -218,6 +225,7 @@ class Program(_Frozen):
     application: Application
     showcase: Showcase
     workshop: Workshop
+    calendar: Calendar = Calendar()
     contacts: list[Contact]
     recipients: Recipients
 

@@ -194,6 +194,7 @@ async def add_staff_reminder(
     text: str,
     staff_id: int,
     created: dt.datetime,
+    useful_until: dt.datetime | None = None,
 ) -> Reminder:
     """Add a one-off reminder written by staff."""
     row = Reminder(
@@ -202,7 +203,7 @@ async def add_staff_reminder(
         series="",
         program_year=year,
         fire_at=fire_at,
-        useful_until=None,
+        useful_until=useful_until,
         audience=audience,
         message_key=None,
         event_day=None,

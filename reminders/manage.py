@@ -24,6 +24,7 @@ from reminders.plan import (
     OPTIONAL_CATEGORIES,
     PERSONALISED,
     STAFF,
+    STAFF_USEFUL_FOR,
     Audience,
     derive_plan,
     out_of_quiet_hours,
@@ -173,6 +174,7 @@ async def add_staff_reminder(
         text=text,
         staff_id=staff_id,
         created=now,
+        useful_until=fire_at + STAFF_USEFUL_FOR,
     )
     count = await count_recipients(session, program, audience, now.date(), staff_ids)
     return StaffReminderAdded(row.id, fire_at, fire_at != when, count)

@@ -167,19 +167,35 @@ async def test_a_whole_year_reaches_each_person_with_the_right_reminders_once_ea
         bot = await make_bot()
         await cast(bot)
         day = dt.date(2022, 9, 3)
+        received_on: dict[dt.date, dict[int, int]] = {}
+        everyone = (TEACHER_ZH, TEACHER_EN, CO_CONVENER, CO_MEMBER, CUR_CONVENER, CUR_MEMBER)
         while day <= dt.date(2023, 8, 1):
             traveller.move_to(at(day.year, day.month, day.day))
             if day == dt.date(2022, 12, 1):
                 # A restart mid-year changes nothing.
                 await stop_embedded(bot.application)
                 bot = await make_bot()
+            before = {user_id: len(inbox(bot, user_id)) for user_id in everyone}
             await fire(bot)
+            arrived = {u: len(inbox(bot, u)) - before[u] for u in everyone}
+            if any(arrived.values()):
+                received_on[day] = arrived
             day += dt.timedelta(days=1)
+
+    # Only on school days (no weekend, no national holiday), one message a morning at most.
+    weekend_or_holiday = [
+        day for day in received_on
+        if day.weekday() >= 5 or day in (dt.date(2022, 10, 10), dt.date(2023, 1, 1),
+                                         dt.date(2023, 1, 2), dt.date(2023, 4, 4))
+    ]  # fmt: skip
+    assert weekend_or_holiday == []
+    assert all(count <= 1 for counts in received_on.values() for count in counts.values())
 
     teacher = inbox(bot, TEACHER_ZH)
     assert len(teacher) == 3
     assert all("申請截止" in text for text in teacher)
-    assert "還有 7 天" in teacher[0] and "還有 3 天" in teacher[1] and "還有 1 天" in teacher[2]
+    # Three days before 111年9月21日 is a Sunday: that one goes out on Friday the 16th.
+    assert "還有 7 天" in teacher[0] and "還有 5 天" in teacher[1] and "還有 1 天" in teacher[2]
     assert "一式兩份" in teacher[0] and "111年9月21日（三）" in teacher[0]
     english = inbox(bot, TEACHER_EN)
     assert len(english) == 3 and "7 days left" in english[0]
@@ -191,7 +207,7 @@ async def test_a_whole_year_reaches_each_person_with_the_right_reminders_once_ea
     assert [text.split("\n")[0] for text in co_convener] == [
         "⏰ 第1期補助款期程即將結束",
         "📅 第2期補助款期程開始",
-        "⏳ 實施期程將於112年7月31日（一）結束（還有 30 天）",
+        "⏳ 實施期程將於112年7月31日（一）結束（還有 31 天）",  # 7/1 is a Saturday
         "⏳ 實施期程將於112年7月31日（一）結束（還有 7 天）",
     ]
     assert (
@@ -202,12 +218,18 @@ async def test_a_whole_year_reaches_each_person_with_the_right_reminders_once_ea
     assert len(co_member) == 2 and all("實施期程" in text for text in co_member)
 
     cur_convener = inbox(bot, CUR_CONVENER)
-    pace = [text for text in cur_convener if text.startswith("📈")]
+    pace = [text for text in cur_convener if "📈 社群進度提醒" in text]
     assert len(pace) == 8  # the 1st of each month, November to June: it logged nothing
+    # 112年1月1日 is a Sunday and New Year's Day: that nudge and the phase-2 start go out on
+    # Friday 111年12月30日 as one message, with one footer.
+    (digest,) = [text for text in cur_convener if text.startswith("☀️")]
+    assert digest.startswith("☀️ 今天有 2 則提醒")
+    assert "📅 第2期補助款期程開始" in digest and "📈 社群進度提醒" in digest
+    assert digest.count("輸入 /reminders") == 1
     assert "科學研創社群" in pace[0]
     showcase = [text for text in cur_convener if "公開成果發表會提醒" in text]
     assert len(showcase) == 2 and "112年7月第1週" in showcase[0]
-    assert len(cur_convener) == 8 + 2 + 2 + 2
+    assert len(cur_convener) == 8 + 2 + 2 + 2 - 1  # one morning's two in one digest
     cur_member = inbox(bot, CUR_MEMBER)
     assert len(cur_member) == 4
     assert "Still missing" in cur_member[-1] and "public lesson" in cur_member[-1]
