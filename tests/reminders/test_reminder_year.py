@@ -292,6 +292,71 @@ async def test_a_two_day_outage_still_sends_the_missed_reminder_before_the_deadl
     teacher = inbox(bot, TEACHER_ZH)
     assert len(teacher) == 3
     assert "就是今天" in teacher[-1]
+    # Sent a day late but still useful: it says the day it was due.
+    assert "這則提醒原定於111年9月20日（二）發送" in teacher[-1]
+    assert teacher[-1].endswith("（輸入 /reminders 可查看或關閉這類提醒）")
+    assert "原定於" not in teacher[0]
+
+
+async def test_a_one_off_past_its_useful_time_is_skipped_and_its_author_told(
+    make_bot: MakeBot,
+):
+    with time_machine.travel(at(2022, 10, 3, 10), tick=False) as traveller:
+        bot = await make_bot()
+        await cast(bot)
+        services = bot.services
+        async with services.database.session() as session:
+            await manage.add_staff_reminder(
+                session,
+                services.program,
+                services.settings.timezone,
+                when=dt.datetime(2022, 10, 5, 9, 0, tzinfo=TPE),
+                audience=Audience(EVERYONE),
+                text="請於本週五前繳交期中報告",
+                staff_id=ADMIN_ID,
+                now=services.clock.now(),
+                staff_ids=services.settings.BOT_ADMIN_IDS,
+            )
+        await stop_embedded(bot.application)
+        # The bot next starts on 111年12月25日, 81 days later.
+        traveller.move_to(at(2022, 12, 26, 10))
+        bot = await make_bot()
+        await fire(bot)
+        await fire(bot)
+
+    assert not any("期中報告" in text for text in inbox(bot, TEACHER_ZH))
+    (told,) = [text for text in inbox(bot, ADMIN_ID) if "期中報告" in text]
+    assert told.startswith("⚠️ 您的提醒未發送")
+    assert "111年10月5日（三） 09:00" in told and "111年12月26日（一） 10:00" in told
+    async with bot.services.database.session() as session:
+        row = await session.scalar(select(Reminder).where(Reminder.created_by == ADMIN_ID))
+    assert row is not None and row.status == ReminderStatus.SKIPPED
+
+
+async def test_a_one_off_delayed_within_its_window_says_its_date(make_bot: MakeBot):
+    with time_machine.travel(at(2022, 10, 4, 10), tick=False) as traveller:
+        bot = await make_bot()
+        await cast(bot)
+        services = bot.services
+        async with services.database.session() as session:
+            await manage.add_staff_reminder(
+                session,
+                services.program,
+                services.settings.timezone,
+                when=dt.datetime(2022, 10, 4, 17, 0, tzinfo=TPE),
+                audience=Audience(EVERYONE),
+                text="明天請帶筆電",
+                staff_id=ADMIN_ID,
+                now=services.clock.now(),
+                staff_ids=services.settings.BOT_ADMIN_IDS,
+            )
+        await stop_embedded(bot.application)
+        traveller.move_to(at(2022, 10, 5, 8))  # down overnight, within its 24 hours
+        bot = await make_bot()
+        await fire(bot)
+    (sent,) = inbox(bot, TEACHER_ZH)
+    assert sent.startswith("📣 教育局提醒\n明天請帶筆電")
+    assert "這則提醒原定於111年10月4日（二）發送" in sent
 
 
 async def test_a_reminder_whose_event_passed_during_an_outage_is_skipped(make_bot: MakeBot):
