@@ -72,6 +72,9 @@ class ActivityKind(_Frozen):
     name: NonEmpty
     name_en: NonEmpty
     counts_toward_total: bool
+    # How many attendees it takes to count (a 專業對話 is a dialogue: at least two people);
+    # fewer count only when the convener confirmed it explicitly.
+    min_attendees: int = Field(default=0, ge=0)
 
     def name_in(self, language: str) -> str:
         """The kind's name in the reader's language ("en…" or Chinese)."""

@@ -130,12 +130,12 @@ async def load_activities(
         return found
     connection = await session.connection()
     rows = await connection.execute(
-        select(Activity.community_id, Activity.day, Activity.kind).where(
-            Activity.community_id.in_(wanted)
-        )
+        select(
+            Activity.community_id, Activity.day, Activity.kind, Activity.attendee_member_ids
+        ).where(Activity.community_id.in_(wanted))
     )
-    for community_id, day, kind in rows:
-        found[community_id].append(ActivityRecord(day, kind))
+    for community_id, day, kind, attendees in rows:
+        found[community_id].append(ActivityRecord(day, kind, len(attendees or ())))
     return found
 
 

@@ -104,6 +104,10 @@ async def community(
             session.add(
                 Member(community_id=row.id, position=position, name="成員", user_id=user_id)
             )
+        await session.flush()
+        everyone = list(
+            await session.scalars(select(Member.id).where(Member.community_id == row.id))
+        )
         for day, kind in activities:
             session.add(
                 Activity(
@@ -112,6 +116,7 @@ async def community(
                     day=day,
                     kind=kind,
                     topic="社群活動",
+                    attendee_member_ids=everyone,
                 )
             )
         return row.id
