@@ -543,7 +543,10 @@ def draft_of(activity: Activity) -> ActivityDraft:
 
 def progress_of(program: Program, community: Community, today: dt.date) -> Progress:
     """How far the community (loaded with its activities) has come against its requirements."""
-    records = [ActivityRecord(activity.day, activity.kind) for activity in community.activities]
+    records = [
+        ActivityRecord(activity.day, activity.kind, len(activity.attendee_member_ids or ()))
+        for activity in community.activities
+    ]
     return compute_progress(program, community.type_key, records, today)
 
 

@@ -72,6 +72,9 @@ class ActivityKind(_Frozen):
     name: NonEmpty
     name_en: NonEmpty
     counts_toward_total: bool
+    # How many attendees it takes to count (a 專業對話 is a dialogue: at least two people);
+    # fewer count only when the convener confirmed it explicitly.
+    min_attendees: int = Field(default=0, ge=0)
 
     def name_in(self, language: str) -> str:
         """The kind's name in the reader's language ("en…" or Chinese)."""
@@ -178,6 +181,13 @@ class Workshop(_Frozen):
     date: dt.date | None = None
 
 
+class Calendar(_Frozen):
+    """Which public-holiday calendar decides the school days (a `holidays` country code)."""
+
+    holidays: NonEmpty = "TW"
+    source: NonEmpty = "中華民國政府行政機關辦公日曆表"
+
+
 class Contact(_Frozen):
     key: NonEmpty
     role: NonEmpty
@@ -252,6 +262,7 @@ class Program(_Frozen):
     application: Application
     showcase: Showcase
     workshop: Workshop
+    calendar: Calendar = Calendar()
     contacts: list[Contact]
     recipients: Recipients
     class_periods: ClassPeriods

@@ -43,6 +43,10 @@ class ActivityRecord:
 
     day: dt.date
     kind: str
+    # How many attended (None: the caller did not load them; then the count is not checked)
+    # and whether the convener explicitly confirmed a meeting with fewer than it takes.
+    attendees: int | None = None
+    confirmed: bool = False
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,33 @@ class _Rules:
     end: dt.date
     counted_kinds: frozenset[str]
     targets: dict[str, tuple[tuple[str, int], ...]]
+    min_attendees: dict[str, int]
+    showcase_window: tuple[dt.date, dt.date]
+    showcase_date: dt.date | None
+
+
+def counts_as_logged(rules: _Rules, record: ActivityRecord) -> bool:
+    """Whether an activity counts: inside the period, with enough attendees (or confirmed),
+    and a 成果發表會 only in the letter's showcase week or on the day staff set."""
+    if not rules.start <= record.day <= rules.end:
+        return False
+    needed = rules.min_attendees.get(record.kind, 0)
+    if (
+        needed
+        and record.attendees is not None
+        and record.attendees < needed
+        and not record.confirmed
+    ):
+        return False
+    if record.kind == _KIND_OF[SHOWCASE]:
+        first, last = rules.showcase_window
+        return first <= record.day <= last or record.day == rules.showcase_date
+    return True
+
+
+def activity_counts(program: Program, record: ActivityRecord) -> bool:
+    """counts_as_logged with the program's rules (for one activity, e.g. while logging it)."""
+    return counts_as_logged(_rules(program), record)
 
 
 def _rules(program: Program) -> _Rules:
@@ -160,6 +191,9 @@ def _rules(program: Program) -> _Rules:
         end=program.period.end,
         counted_kinds=frozenset(k.key for k in program.activity_kinds if k.counts_toward_total),
         targets=targets,
+        min_attendees={k.key: k.min_attendees for k in program.activity_kinds},
+        showcase_window=(program.showcase.window_start, program.showcase.window_end),
+        showcase_date=program.showcase.date,
     )
 
 
@@ -174,7 +208,7 @@ def _progress(
     counted = 0
     start, end, counted_kinds = rules.start, rules.end, rules.counted_kinds
     for record in activities:
-        if start <= record.day <= end:
+        if counts_as_logged(rules, record):
             per_kind[record.kind] = per_kind.get(record.kind, 0) + 1
             if record.kind in counted_kinds:
                 counted += 1

@@ -142,12 +142,12 @@ async def load_activities(
         return found
     connection = await session.connection()
     rows = await connection.execute(
-        select(Activity.community_id, Activity.day, Activity.kind).where(
-            Activity.community_id.in_(wanted)
-        )
+        select(
+            Activity.community_id, Activity.day, Activity.kind, Activity.attendee_member_ids
+        ).where(Activity.community_id.in_(wanted))
     )
-    for community_id, day, kind in rows:
-        found[community_id].append(ActivityRecord(day, kind))
+    for community_id, day, kind, attendees in rows:
+        found[community_id].append(ActivityRecord(day, kind, len(attendees or ())))
     return found
 
 
@@ -206,6 +206,7 @@ async def add_staff_reminder(
     text: str,
     staff_id: int,
     created: dt.datetime,
+    useful_until: dt.datetime | None = None,
 ) -> Reminder:
     """Add a one-off reminder written by staff."""
     row = Reminder(
@@ -214,7 +215,7 @@ async def add_staff_reminder(
         series="",
         program_year=year,
         fire_at=fire_at,
-        useful_until=None,
+        useful_until=useful_until,
         audience=audience,
         message_key=None,
         event_day=None,

@@ -304,13 +304,20 @@ async def set_date(update: Update, context: BotContext) -> None:
         return
     typed = " ".join(parts[1:])
     day: dt.date | None = None
+    check: manage.DateCheck | None = None
     if typed.casefold() not in _CLEAR_WORDS:
         try:
             day = parse_user_date(typed, services.clock.today())
         except DateParseError:
             await say(update, context, "reminders.setdate.bad_date", text=html_escape(typed))
             return
-        if not program.period.contains(day):
+        check = manage.check_program_date(program, event, day, services.clock.today())
+        if check.past:
+            await say(
+                update, context, "reminders.setdate.past", day=format_date(day, language)
+            )
+            return
+        if check.outside_period:
             await say(
                 update,
                 context,
@@ -330,8 +337,29 @@ async def set_date(update: Update, context: BotContext) -> None:
     if day is None:
         await say(update, context, "reminders.setdate.cleared", event=name)
     else:
+        warnings = []
+        if check is not None and check.outside_window:
+            warnings.append(
+                t(
+                    language,
+                    "reminders.setdate.outside_window",
+                    when=html_escape(program.showcase.when_text),
+                    start=format_date(program.showcase.window_start, language),
+                    end=format_date(program.showcase.window_end, language),
+                )
+            )
+        if check is not None and check.day_off:
+            key = "holiday" if check.holiday else "weekend"
+            warnings.append(
+                t(language, f"reminders.setdate.{key}", holiday=html_escape(check.holiday or ""))
+            )
         await say(
-            update, context, "reminders.setdate.done", event=name, day=format_date(day, language)
+            update,
+            context,
+            "reminders.setdate.done",
+            event=name,
+            day=format_date(day, language),
+            warnings="".join("\n" + warning for warning in warnings),
         )
 
 

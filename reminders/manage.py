@@ -24,6 +24,7 @@ from reminders.plan import (
     OPTIONAL_CATEGORIES,
     PERSONALISED,
     STAFF,
+    STAFF_USEFUL_FOR,
     Audience,
     derive_plan,
     out_of_quiet_hours,
@@ -176,6 +177,7 @@ async def add_staff_reminder(
         text=text,
         staff_id=staff_id,
         created=now,
+        useful_until=fire_at + STAFF_USEFUL_FOR,
     )
     count = await count_recipients(session, program, audience, now.date(), staff_ids)
     return StaffReminderAdded(row.id, fire_at, fire_at != when, count)
@@ -199,6 +201,39 @@ async def cancel_staff_reminder(session: AsyncSession, reminder_id: int, now: dt
     if row is None or row.created_by is None:
         return False
     return await db_reminders.cancel_reminder(session, reminder_id, now)
+
+
+@dataclass(frozen=True)
+class DateCheck:
+    """What the rules say about a date staff want to set for the showcase or the workshop."""
+
+    past: bool  # refused: it is over
+    outside_period: bool  # refused: the letter's implementation period does not contain it
+    outside_window: bool  # warned: not in the letter's showcase week (112年7月第1週)
+    day_off: bool  # warned: a weekend or a national holiday
+    holiday: str | None  # the holiday's name, when it is one
+
+    @property
+    def refused(self) -> bool:
+        """Whether the date cannot be set at all."""
+        return self.past or self.outside_period
+
+
+def check_program_date(program: Program, event: str, day: dt.date, today: dt.date) -> DateCheck:
+    """Check a showcase or workshop day against the program file and the school calendar."""
+    from bot.school_days import holiday_name, is_school_day
+
+    showcase = program.showcase
+    outside_window = event == "showcase" and not (
+        showcase.window_start <= day <= showcase.window_end
+    )
+    return DateCheck(
+        past=day < today,
+        outside_period=not program.period.contains(day),
+        outside_window=outside_window,
+        day_off=not is_school_day(program, day),
+        holiday=holiday_name(program, day),
+    )
 
 
 async def plan_changed(services: Services) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.program import Program
+from bot.school_days import school_day_on_or_before
 
 # Categories a user can turn off in /reminders, and the staff's one-off reminders (always on).
 DEADLINE = "deadline"
@@ -35,6 +36,9 @@ AUDIENCE_KINDS = (EVERYONE, NON_APPLICANTS, CONVENERS, COMMUNITY_TYPE, COMMUNITI
 PERSONALISED = frozenset({COMMUNITIES, BEHIND})
 
 SEND_AT = dt.time(9, 0)
+# How long a staff one-off stays worth sending after its time (a bot that was down longer
+# skips it and tells its author instead of sending it late).
+STAFF_USEFUL_FOR = dt.timedelta(hours=24)
 QUIET_START = dt.time(21, 0)
 QUIET_END = dt.time(7, 0)
 
@@ -107,7 +111,14 @@ def out_of_quiet_hours(moment: dt.datetime, zone: ZoneInfo) -> dt.datetime:
     return local
 
 
+def school_morning(program: Program, day: dt.date, zone: ZoneInfo) -> dt.datetime:
+    """SEND_AT on ``day``, or on the school day before it when ``day`` is a weekend or a
+    national holiday (teachers read school messages on school days)."""
+    return at(school_day_on_or_before(program, day), SEND_AT, zone)
+
+
 def _before(
+    program: Program,
     key: str,
     category: str,
     event_day: dt.date,
@@ -122,7 +133,7 @@ def _before(
         key=f"{key}:d{days}",
         category=category,
         series=series,
-        fire_at=at(event_day - dt.timedelta(days=days), SEND_AT, zone),
+        fire_at=school_morning(program, event_day - dt.timedelta(days=days), zone),
         useful_until=useful_until,
         audience=audience,
         message_key=message_key,
@@ -156,7 +167,7 @@ def derive_plan(program: Program, zone: ZoneInfo) -> list[ReminderDefinition]:
     for days in DEADLINE_DAYS_BEFORE:
         plan.append(
             _before(
-                f"deadline:{deadline}", DEADLINE, deadline, days,
+                program, f"deadline:{deadline}", DEADLINE, deadline, days,
                 at(deadline + next_day, dt.time(0), zone), Audience(NON_APPLICANTS),
                 "deadline", zone, f"deadline:{deadline}",
             )
@@ -167,7 +178,7 @@ def derive_plan(program: Program, zone: ZoneInfo) -> list[ReminderDefinition]:
     for phase in phases[:-1]:
         plan.append(
             _before(
-                f"phase_end:{phase.number}:{phase.end}", PHASES, phase.end,
+                program, f"phase_end:{phase.number}:{phase.end}", PHASES, phase.end,
                 PHASE_END_DAYS_BEFORE, at(phase.end + next_day, dt.time(0), zone), conveners,
                 "phase_end", zone, f"phase_end:{phase.number}",
             )
@@ -178,7 +189,7 @@ def derive_plan(program: Program, zone: ZoneInfo) -> list[ReminderDefinition]:
                 key=f"phase_start:{phase.number}:{phase.start}",
                 category=PHASES,
                 series=f"phase_start:{phase.number}",
-                fire_at=at(phase.start, SEND_AT, zone),
+                fire_at=school_morning(program, phase.start, zone),
                 useful_until=at(
                     phase.start + dt.timedelta(PHASE_START_USEFUL_DAYS), dt.time(0), zone
                 ),
@@ -193,7 +204,7 @@ def derive_plan(program: Program, zone: ZoneInfo) -> list[ReminderDefinition]:
         for days in WORKSHOP_DAYS_BEFORE:
             plan.append(
                 _before(
-                    f"workshop:{workshop}", WORKSHOP, workshop, days,
+                    program, f"workshop:{workshop}", WORKSHOP, workshop, days,
                     at(workshop, dt.time(0), zone), conveners, "workshop", zone,
                     f"workshop:{workshop}",
                 )
@@ -204,7 +215,7 @@ def derive_plan(program: Program, zone: ZoneInfo) -> list[ReminderDefinition]:
         for days in SHOWCASE_DAYS_BEFORE:
             plan.append(
                 _before(
-                    f"showcase:{showcase}:{type_key}", SHOWCASE, showcase, days,
+                    program, f"showcase:{showcase}:{type_key}", SHOWCASE, showcase, days,
                     at(showcase, dt.time(0), zone), Audience(COMMUNITY_TYPE, type_key),
                     "showcase", zone, f"showcase:{type_key}",
                 )
@@ -215,8 +226,9 @@ def derive_plan(program: Program, zone: ZoneInfo) -> list[ReminderDefinition]:
     for days in PERIOD_END_DAYS_BEFORE:
         plan.append(
             _before(
-                f"period_end:{end}", NUDGES, end, days, at(end + next_day, dt.time(0), zone),
-                Audience(COMMUNITIES), "period_end", zone, f"period_end:{end}",
+                program, f"period_end:{end}", NUDGES, end, days,
+                at(end + next_day, dt.time(0), zone), Audience(COMMUNITIES), "period_end",
+                zone, f"period_end:{end}",
             )
         )  # fmt: skip
 
@@ -229,7 +241,7 @@ def derive_plan(program: Program, zone: ZoneInfo) -> list[ReminderDefinition]:
                 key=f"pace:{day}",
                 category=NUDGES,
                 series=f"pace:{program.program.year}",
-                fire_at=at(day, SEND_AT, zone),
+                fire_at=school_morning(program, day, zone),
                 useful_until=at(following, dt.time(0), zone),
                 audience=Audience(BEHIND, conveners_only=True),
                 message_key="pace",

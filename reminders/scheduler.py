@@ -24,6 +24,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.i18n import normalise_language
 from bot.services import Services
 from db import deliveries, program_dates
 from db import reminders as db_reminders
@@ -32,8 +33,8 @@ from db.models.messaging import ReminderStatus
 from db.reminders import ReminderFields
 from reminders.audience import compose
 from reminders.delivery import DeliveryReport, ProgressCallback, RateLimiter, deliver_pending
-from reminders.plan import Audience, derive_plan, is_quiet, out_of_quiet_hours
-from reminders.texts import Content
+from reminders.plan import STAFF_USEFUL_FOR, Audience, derive_plan, is_quiet, out_of_quiet_hours
+from reminders.texts import Content, delayed_note, digest, staff_skipped
 
 logger = logging.getLogger(__name__)
 
@@ -263,12 +264,20 @@ class ReminderScheduler:
             if is_quiet(now, self.zone):
                 self._schedule_at(WAKE_JOB, out_of_quiet_hours(now, self.zone))
                 return
-            await self._materialise_due(now)
+            notices = await self._materialise_due(now)
+            for reminder_id in notices:  # "too late" notes to the staff who wrote them
+                await self.deliver(reminder_id=reminder_id, respect_quiet_hours=True)
             await self._send_materialised(now)
 
-    async def _materialise_due(self, now: dt.datetime) -> None:
+    async def _materialise_due(self, now: dt.datetime) -> list[int]:
+        """Turn the due rows into deliveries; return the skipped rows that notify their author.
+
+        Everything due now for one person goes out as one digest: a school morning brings at
+        most one message per person however many reminders fall on it.
+        """
         services = self.services
         staff_ids = services.settings.BOT_ADMIN_IDS
+        notices: list[int] = []
         async with services.database.session() as session:
             due = await db_reminders.reminders_with_status(
                 session, ReminderStatus.SCHEDULED, until=now
@@ -277,20 +286,81 @@ class ReminderScheduler:
             for row in due:  # in firing order: the last of a series wins
                 latest[row.series or row.key] = row
             people = None
+            composed: list[tuple[Reminder, list[tuple[int, str]]]] = []
             for row in due:
-                too_late = row.useful_until is not None and now >= row.useful_until
+                useful_until = row.useful_until
+                if useful_until is None and row.created_by is not None:
+                    useful_until = row.fire_at + STAFF_USEFUL_FOR  # rows from before the limit
+                too_late = useful_until is not None and now >= useful_until
                 if too_late or latest[row.series or row.key] is not row:
                     await db_reminders.set_status(session, row.id, ReminderStatus.SKIPPED, now)
                     logger.info("reminder %s skipped (late or superseded)", row.key)
+                    if too_late and row.created_by is not None:
+                        await self._tell_author(session, row, now)
+                        notices.append(row.id)
                     continue
                 if people is None:
                     people = await db_reminders.load_people(session, services.program.program.year)
                 messages = await compose(
                     session, services.program, content_of(row), now.date(), staff_ids, people
                 )
+                due_day = row.fire_at.astimezone(self.zone).date()
+                if due_day < now.date():  # sent late but still useful: say when it was due
+                    messages = [
+                        (user_id, delayed_note(text, self._language(people, user_id), due_day))
+                        for user_id, text in messages
+                    ]
+                composed.append((row, messages))
+            if people is not None:
+                composed = self._digests(composed, people)
+            for row, messages in composed:
                 await deliveries.add_pending(session, messages, reminder_id=row.id)
                 await db_reminders.set_status(session, row.id, ReminderStatus.SENDING, now)
                 logger.info("reminder %s: %d messages to send", row.key, len(messages))
+        return notices
+
+    @staticmethod
+    def _language(people: Any, user_id: int) -> str:
+        person = people.users.get(user_id)
+        return normalise_language(person.language if person is not None else None)
+
+    def _digests(
+        self, composed: list[tuple[Reminder, list[tuple[int, str]]]], people: Any
+    ) -> list[tuple[Reminder, list[tuple[int, str]]]]:
+        """One message per person: several texts for one user become one digest, delivered
+        with the first of their reminders (the others send that person nothing)."""
+        texts: dict[int, list[str]] = {}
+        for _row, messages in composed:
+            for user_id, text in messages:
+                texts.setdefault(user_id, []).append(text)
+        placed: set[int] = set()
+        result = []
+        for row, messages in composed:
+            kept = []
+            for user_id, text in messages:
+                theirs = texts[user_id]
+                if len(theirs) == 1:
+                    kept.append((user_id, text))
+                elif user_id not in placed:
+                    placed.add(user_id)
+                    kept.append((user_id, digest(theirs, self._language(people, user_id))))
+            result.append((row, kept))
+        return result
+
+    async def _tell_author(self, session: Any, row: Reminder, now: dt.datetime) -> None:
+        """A one-off too late to send: its author learns it was skipped, not sent late."""
+        author = row.created_by
+        if author is None:
+            return
+        people = await db_reminders.load_people(
+            session, self.services.program.program.year, only_user=author
+        )
+        language = self._language(people, author)
+        hours = int(STAFF_USEFUL_FOR.total_seconds() // 3600)
+        text = staff_skipped(
+            language, row.text or "", row.fire_at.astimezone(self.zone), now, hours
+        )
+        await deliveries.add_pending(session, [(author, text)], reminder_id=row.id)
 
     async def _send_materialised(self, now: dt.datetime) -> None:
         async with self.services.database.session() as session:

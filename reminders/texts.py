@@ -197,3 +197,38 @@ def format_when(moment: dt.datetime, language: str) -> str:
         day=format_date(moment.date(), language),
         time=moment.strftime("%H:%M"),
     )
+
+
+def delayed_note(text: str, language: str, due_day: dt.date) -> str:
+    """A reminder sent on a later day than planned says the day it was due."""
+    note = t(language, "reminders.delayed", day=format_date(due_day, language))
+    footer = t(language, "reminders.footer")
+    if text.endswith("\n" + footer):
+        return text[: -len(footer)] + note + "\n" + footer
+    return text + "\n" + note
+
+
+def digest(texts: Sequence[str], language: str) -> str:
+    """Several reminders of one morning for one person, as one message (one footer)."""
+    footer = t(language, "reminders.footer")
+    bodies = [text.removesuffix("\n" + footer) for text in texts]
+    separator = "\n" + t(language, "reminders.digest_separator") + "\n"
+    text = t(language, "reminders.digest_header", count=len(texts)) + "\n" + separator.join(bodies)
+    if any(body != text_ for body, text_ in zip(bodies, texts, strict=True)):
+        text += "\n" + footer
+    return text
+
+
+def staff_skipped(
+    language: str, text: str, when: dt.datetime, now: dt.datetime, useful_hours: int
+) -> str:
+    """Tells the staff member who wrote a one-off that it was too late to send."""
+    short = text if len(text) <= 80 else text[:79] + "…"
+    return t(
+        language,
+        "reminders.staff_skipped",
+        when=format_when(when, language),
+        now=format_when(now, language),
+        hours=useful_hours,
+        text=html_escape(short),
+    )

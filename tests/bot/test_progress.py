@@ -79,7 +79,10 @@ def test_dialogues_lessons_and_other_activities_count_toward_the_total() -> None
 
 def test_sharing_sessions_and_showcases_do_not_count_toward_the_total() -> None:
     progress = compute_progress(
-        PROGRAM, "curriculum", _log("sharing_session", "showcase"), MID_YEAR
+        PROGRAM,
+        "curriculum",
+        _log("sharing_session") + _log("showcase", day=dt.date(2023, 7, 5)),
+        END,
     )
     requirements = _by_key(progress)
     assert requirements["activities"].done == 0
@@ -336,3 +339,33 @@ def test_english_next_steps_never_show_chinese(type_key: str) -> None:
         progress = compute_progress(PROGRAM, type_key, [], day)
         text = next_step(progress, PROGRAM, "en")
         assert not re.search(r"[\u3400-\u9fff]", text), (day, text)
+
+
+def test_a_showcase_counts_only_in_the_letters_week_or_on_the_day_staff_set() -> None:
+    from bot.program import with_dates
+
+    def showcase_done(program, day: dt.date) -> bool:
+        progress = compute_progress(program, "curriculum", _log("showcase", day=day), END)
+        return _by_key(progress)["showcase"].met
+
+    assert not showcase_done(PROGRAM, dt.date(2022, 11, 10))  # logged on 111年11月10日
+    assert showcase_done(PROGRAM, dt.date(2023, 7, 3))  # 112年7月第1週
+    assert showcase_done(PROGRAM, dt.date(2023, 7, 7))
+    assert not showcase_done(PROGRAM, dt.date(2023, 7, 10))
+    moved = with_dates(PROGRAM, showcase=dt.date(2023, 7, 14), workshop=None)
+    assert showcase_done(moved, dt.date(2023, 7, 14))  # the day staff set with /setdate
+
+
+def test_a_dialogue_needs_two_attendees_or_the_conveners_confirmation() -> None:
+    def dialogues(*records: ActivityRecord) -> int:
+        progress = compute_progress(PROGRAM, "co_planning", list(records), MID_YEAR)
+        return _by_key(progress)["dialogues"].done
+
+    day = dt.date(2022, 10, 5)
+    assert dialogues(ActivityRecord(day, "dialogue", attendees=1)) == 0  # only the convener
+    assert dialogues(ActivityRecord(day, "dialogue", attendees=2)) == 1
+    assert dialogues(ActivityRecord(day, "dialogue", attendees=1, confirmed=True)) == 1
+    alone = compute_progress(
+        PROGRAM, "co_planning", [ActivityRecord(day, "dialogue", attendees=1)], MID_YEAR
+    )
+    assert _by_key(alone)["activities"].done == 0

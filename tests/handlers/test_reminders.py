@@ -152,3 +152,24 @@ async def test_setting_the_showcase_date_moves_its_reminders(bot: BotUnderTest):
     assert "112年7月5日（三）" in usage.text
     outside = await bot.send(ADMIN_ID, "/setdate 成果發表會 112/8/5")
     assert "實施期程" in outside.text
+
+
+async def test_setdate_warns_outside_the_showcase_week_and_on_days_off(bot: BotUnderTest):
+    bot.user(ADMIN_ID, "賴承辦")
+    saturday = await bot.send(ADMIN_ID, "/setdate 成果發表會 112/7/8")
+    assert "已將公開成果發表會設為112年7月8日（六）" in saturday.text  # set, with warnings
+    assert "公文訂於112年7月第1週（112年7月3日（一）至112年7月7日（五））" in saturday.text
+    assert "這一天是週末" in saturday.text
+    in_week = await bot.send(ADMIN_ID, "/setdate 成果發表會 112/7/5")
+    assert "⚠️" not in in_week.text
+    national_day = await bot.send(ADMIN_ID, "/setdate 研習 111/10/10")
+    assert "這一天是國定假日（國慶日）" in national_day.text
+    assert "公文訂於" not in national_day.text  # the workshop has no week in the letter
+
+
+async def test_setdate_refuses_a_past_day_and_changes_nothing(bot: BotUnderTest):
+    bot.user(ADMIN_ID, "賴承辦")
+    # Today is 111年9月2日; 111年9月1日 is inside the period but already over.
+    reply = await bot.send(ADMIN_ID, "/setdate 研習 111/9/1")
+    assert reply.text == "111年9月1日（四）已經過了，無法設為活動日期；請選擇今天以後的日期。"
+    assert bot.services.program.workshop.date is None

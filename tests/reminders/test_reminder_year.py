@@ -104,6 +104,10 @@ async def community(
             session.add(
                 Member(community_id=row.id, position=position, name="成員", user_id=user_id)
             )
+        await session.flush()
+        everyone = list(
+            await session.scalars(select(Member.id).where(Member.community_id == row.id))
+        )
         for day, kind in activities:
             session.add(
                 Activity(
@@ -112,6 +116,7 @@ async def community(
                     day=day,
                     kind=kind,
                     topic="社群活動",
+                    attendee_member_ids=everyone,
                 )
             )
         return row.id
@@ -167,19 +172,35 @@ async def test_a_whole_year_reaches_each_person_with_the_right_reminders_once_ea
         bot = await make_bot()
         await cast(bot)
         day = dt.date(2022, 9, 3)
+        received_on: dict[dt.date, dict[int, int]] = {}
+        everyone = (TEACHER_ZH, TEACHER_EN, CO_CONVENER, CO_MEMBER, CUR_CONVENER, CUR_MEMBER)
         while day <= dt.date(2023, 8, 1):
             traveller.move_to(at(day.year, day.month, day.day))
             if day == dt.date(2022, 12, 1):
                 # A restart mid-year changes nothing.
                 await stop_embedded(bot.application)
                 bot = await make_bot()
+            before = {user_id: len(inbox(bot, user_id)) for user_id in everyone}
             await fire(bot)
+            arrived = {u: len(inbox(bot, u)) - before[u] for u in everyone}
+            if any(arrived.values()):
+                received_on[day] = arrived
             day += dt.timedelta(days=1)
+
+    # Only on school days (no weekend, no national holiday), one message a morning at most.
+    weekend_or_holiday = [
+        day for day in received_on
+        if day.weekday() >= 5 or day in (dt.date(2022, 10, 10), dt.date(2023, 1, 1),
+                                         dt.date(2023, 1, 2), dt.date(2023, 4, 4))
+    ]  # fmt: skip
+    assert weekend_or_holiday == []
+    assert all(count <= 1 for counts in received_on.values() for count in counts.values())
 
     teacher = inbox(bot, TEACHER_ZH)
     assert len(teacher) == 3
     assert all("申請截止" in text for text in teacher)
-    assert "還有 7 天" in teacher[0] and "還有 3 天" in teacher[1] and "還有 1 天" in teacher[2]
+    # Three days before 111年9月21日 is a Sunday: that one goes out on Friday the 16th.
+    assert "還有 7 天" in teacher[0] and "還有 5 天" in teacher[1] and "還有 1 天" in teacher[2]
     assert "一式兩份" in teacher[0] and "111年9月21日（三）" in teacher[0]
     english = inbox(bot, TEACHER_EN)
     assert len(english) == 3 and "7 days left" in english[0]
@@ -191,7 +212,7 @@ async def test_a_whole_year_reaches_each_person_with_the_right_reminders_once_ea
     assert [text.split("\n")[0] for text in co_convener] == [
         "⏰ 第1期補助款期程即將結束",
         "📅 第2期補助款期程開始",
-        "⏳ 實施期程將於112年7月31日（一）結束（還有 30 天）",
+        "⏳ 實施期程將於112年7月31日（一）結束（還有 31 天）",  # 7/1 is a Saturday
         "⏳ 實施期程將於112年7月31日（一）結束（還有 7 天）",
     ]
     assert (
@@ -202,12 +223,18 @@ async def test_a_whole_year_reaches_each_person_with_the_right_reminders_once_ea
     assert len(co_member) == 2 and all("實施期程" in text for text in co_member)
 
     cur_convener = inbox(bot, CUR_CONVENER)
-    pace = [text for text in cur_convener if text.startswith("📈")]
+    pace = [text for text in cur_convener if "📈 社群進度提醒" in text]
     assert len(pace) == 8  # the 1st of each month, November to June: it logged nothing
+    # 112年1月1日 is a Sunday and New Year's Day: that nudge and the phase-2 start go out on
+    # Friday 111年12月30日 as one message, with one footer.
+    (digest,) = [text for text in cur_convener if text.startswith("☀️")]
+    assert digest.startswith("☀️ 今天有 2 則提醒")
+    assert "📅 第2期補助款期程開始" in digest and "📈 社群進度提醒" in digest
+    assert digest.count("輸入 /reminders") == 1
     assert "科學研創社群" in pace[0]
     showcase = [text for text in cur_convener if "公開成果發表會提醒" in text]
     assert len(showcase) == 2 and "112年7月第1週" in showcase[0]
-    assert len(cur_convener) == 8 + 2 + 2 + 2
+    assert len(cur_convener) == 8 + 2 + 2 + 2 - 1  # one morning's two in one digest
     cur_member = inbox(bot, CUR_MEMBER)
     assert len(cur_member) == 4
     assert "Still missing" in cur_member[-1] and "public lesson" in cur_member[-1]
@@ -270,6 +297,71 @@ async def test_a_two_day_outage_still_sends_the_missed_reminder_before_the_deadl
     teacher = inbox(bot, TEACHER_ZH)
     assert len(teacher) == 3
     assert "就是今天" in teacher[-1]
+    # Sent a day late but still useful: it says the day it was due.
+    assert "這則提醒原定於111年9月20日（二）發送" in teacher[-1]
+    assert teacher[-1].endswith("（輸入 /reminders 可查看或關閉這類提醒）")
+    assert "原定於" not in teacher[0]
+
+
+async def test_a_one_off_past_its_useful_time_is_skipped_and_its_author_told(
+    make_bot: MakeBot,
+):
+    with time_machine.travel(at(2022, 10, 3, 10), tick=False) as traveller:
+        bot = await make_bot()
+        await cast(bot)
+        services = bot.services
+        async with services.database.session() as session:
+            await manage.add_staff_reminder(
+                session,
+                services.program,
+                services.settings.timezone,
+                when=dt.datetime(2022, 10, 5, 9, 0, tzinfo=TPE),
+                audience=Audience(EVERYONE),
+                text="請於本週五前繳交期中報告",
+                staff_id=ADMIN_ID,
+                now=services.clock.now(),
+                staff_ids=services.settings.BOT_ADMIN_IDS,
+            )
+        await stop_embedded(bot.application)
+        # The bot next starts on 111年12月25日, 81 days later.
+        traveller.move_to(at(2022, 12, 26, 10))
+        bot = await make_bot()
+        await fire(bot)
+        await fire(bot)
+
+    assert not any("期中報告" in text for text in inbox(bot, TEACHER_ZH))
+    (told,) = [text for text in inbox(bot, ADMIN_ID) if "期中報告" in text]
+    assert told.startswith("⚠️ 您的提醒未發送")
+    assert "111年10月5日（三） 09:00" in told and "111年12月26日（一） 10:00" in told
+    async with bot.services.database.session() as session:
+        row = await session.scalar(select(Reminder).where(Reminder.created_by == ADMIN_ID))
+    assert row is not None and row.status == ReminderStatus.SKIPPED
+
+
+async def test_a_one_off_delayed_within_its_window_says_its_date(make_bot: MakeBot):
+    with time_machine.travel(at(2022, 10, 4, 10), tick=False) as traveller:
+        bot = await make_bot()
+        await cast(bot)
+        services = bot.services
+        async with services.database.session() as session:
+            await manage.add_staff_reminder(
+                session,
+                services.program,
+                services.settings.timezone,
+                when=dt.datetime(2022, 10, 4, 17, 0, tzinfo=TPE),
+                audience=Audience(EVERYONE),
+                text="明天請帶筆電",
+                staff_id=ADMIN_ID,
+                now=services.clock.now(),
+                staff_ids=services.settings.BOT_ADMIN_IDS,
+            )
+        await stop_embedded(bot.application)
+        traveller.move_to(at(2022, 10, 5, 8))  # down overnight, within its 24 hours
+        bot = await make_bot()
+        await fire(bot)
+    (sent,) = inbox(bot, TEACHER_ZH)
+    assert sent.startswith("📣 教育局提醒\n明天請帶筆電")
+    assert "這則提醒原定於111年10月4日（二）發送" in sent
 
 
 async def test_a_reminder_whose_event_passed_during_an_outage_is_skipped(make_bot: MakeBot):
