@@ -101,6 +101,8 @@ class _Entry:
     related: tuple[str, ...]
     browse: bool
     staff: bool
+    # The letter is silent on this: the reply says so honestly and does not count as answered.
+    silent: bool = False
 
     def label(self, language: str) -> str:
         return self.label_en if facts.is_en(language) and self.label_en else self.label_zh
@@ -330,6 +332,7 @@ class QaEngine:
             related=tuple(_as_list(raw.get("related"))),
             browse=bool(raw.get("browse", True)),
             staff=False,
+            silent=bool(raw.get("silent", False)),
         )
 
     @staticmethod
@@ -477,12 +480,12 @@ class QaEngine:
         return Answer(
             question=raw,
             text=text,
-            answered=True,
+            answered=not entry.silent,
             source=source,
             score=round(best_score, 3),
             suggestions=[],
             language=language,
-            kind="fact",
+            kind="silent" if entry.silent else "fact",
             entry_id=entry.id,
             related=self._related(entry, language),
             suggestion_ids=[],
