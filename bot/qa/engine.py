@@ -13,7 +13,7 @@ from typing import Any
 
 from bot import i18n
 from bot.program import CommunityType, Program
-from bot.qa import facts
+from bot.qa import facts, verdict
 from bot.qa.matcher import Coverage, GramIndex, Hit, Lexicon, phases_in
 from bot.qa.normalise import (
     Replacer,
@@ -181,6 +181,8 @@ class QaEngine:
         self._neutral = neutral
         self._anchors = anchors
         self._defaults = tuple(d for d in defaults if d in self._by_id)
+        # Numbers in the program's name (111學年度) are no claim a yes/no question makes.
+        self._program_numbers = verdict.numbers_in(program.program.title)
         # Facts only change with the day and language; lru_cache is thread-safe.
         self._context = functools.lru_cache(maxsize=32)(self._make_context)
 
@@ -477,6 +479,11 @@ class QaEngine:
             return self._fallback(raw, query, scored, offtopic=False)
         entry = self._entries[best]
         text, source = self._render(entry, query.types, query.phases, today, language)
+        if not entry.silent and verdict.is_yes_no(cleaned, "en" if facts.is_en(language) else "zh"):
+            holds = verdict.verdict(cleaned, text, self._program_numbers)
+            if holds is not None:
+                key = "qa.verdict_yes" if holds else "qa.verdict_no"
+                text = f"{i18n.t(language, key)}{text}"
         return Answer(
             question=raw,
             text=text,
