@@ -49,7 +49,7 @@ def answer_markup(answer: Answer) -> InlineKeyboardMarkup | None:
     if answer.kind == "fallback":
         items = list(zip(answer.suggestion_ids, answer.suggestions, strict=False))
         rows = _entry_rows(items, answer.language)
-    elif answer.kind == "fact":
+    elif answer.kind in ("fact", "silent"):
         rows = _entry_rows(answer.related, answer.language)
     else:
         rows = [[(t(answer.language, "qa.browse.open"), TOPICS)]]
@@ -82,8 +82,9 @@ async def answer_question(update: Update, context: BotContext) -> None:
                 text=question,
                 normalised=normalise(question),
                 language=answer.language,
-                # Greetings and thanks are handled; only a fallback is a question we missed.
-                answered=answer.kind != "fallback",
+                # Greetings and thanks are handled; a fallback, or a point the letter is
+                # silent on, is a question staff should see in /unanswered.
+                answered=answer.kind not in ("fallback", "silent"),
                 score=answer.score,
                 entry_id=answer.entry_id,
                 source=answer.source,

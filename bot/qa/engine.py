@@ -13,7 +13,7 @@ from typing import Any
 
 from bot import i18n
 from bot.program import CommunityType, Program
-from bot.qa import facts
+from bot.qa import facts, verdict
 from bot.qa.matcher import Coverage, GramIndex, Hit, Lexicon, phases_in
 from bot.qa.normalise import (
     Replacer,
@@ -101,6 +101,8 @@ class _Entry:
     related: tuple[str, ...]
     browse: bool
     staff: bool
+    # The letter is silent on this: the reply says so honestly and does not count as answered.
+    silent: bool = False
 
     def label(self, language: str) -> str:
         return self.label_en if facts.is_en(language) and self.label_en else self.label_zh
@@ -179,6 +181,8 @@ class QaEngine:
         self._neutral = neutral
         self._anchors = anchors
         self._defaults = tuple(d for d in defaults if d in self._by_id)
+        # Numbers in the program's name (111學年度) are no claim a yes/no question makes.
+        self._program_numbers = verdict.numbers_in(program.program.title)
         # Facts only change with the day and language; lru_cache is thread-safe.
         self._context = functools.lru_cache(maxsize=32)(self._make_context)
 
@@ -330,6 +334,7 @@ class QaEngine:
             related=tuple(_as_list(raw.get("related"))),
             browse=bool(raw.get("browse", True)),
             staff=False,
+            silent=bool(raw.get("silent", False)),
         )
 
     @staticmethod
@@ -474,15 +479,20 @@ class QaEngine:
             return self._fallback(raw, query, scored, offtopic=False)
         entry = self._entries[best]
         text, source = self._render(entry, query.types, query.phases, today, language)
+        if not entry.silent and verdict.is_yes_no(cleaned, "en" if facts.is_en(language) else "zh"):
+            holds = verdict.verdict(cleaned, text, self._program_numbers)
+            if holds is not None:
+                key = "qa.verdict_yes" if holds else "qa.verdict_no"
+                text = f"{i18n.t(language, key)}{text}"
         return Answer(
             question=raw,
             text=text,
-            answered=True,
+            answered=not entry.silent,
             source=source,
             score=round(best_score, 3),
             suggestions=[],
             language=language,
-            kind="fact",
+            kind="silent" if entry.silent else "fact",
             entry_id=entry.id,
             related=self._related(entry, language),
             suggestion_ids=[],

@@ -207,11 +207,13 @@ def test_low_confidence_offers_suggestions(engine: QaEngine) -> None:
 
 
 def test_attachment_only_questions(engine: QaEngine, program: Program) -> None:
-    """Expense rules are not invented: the answer says the letter does not specify them."""
+    """Expense rules are not invented: the answer says the letter is silent, points to the
+    attachment and the contact, and is not flagged answered (so staff see it in /unanswered)."""
     answer = engine.answer("經費可以用來買什麼？核銷怎麼做？", TODAY)
-    assert answer.answered
+    assert not answer.answered
+    assert answer.kind == "silent"
     assert answer.source == program.letter.attachment_source
-    assert "沒有載明" in answer.text
+    assert "公文本文沒有規定" in answer.text
     assert program.help_contact.phone in answer.text
 
 

@@ -1,0 +1,118 @@
+"""Yes/no questions and false premises: compare what the question claims with the answer.
+
+A question such as 「共備要6個人對嗎」 claims numbers (6); the rendered answer states the letter's
+numbers. When every claimed number is among the answer's, the claim holds (是); when one is not,
+it does not (不是). Without numbers, a negative answer (免備文, 未要求…) says 不是. Only the
+answer text is compared, so the verdict always agrees with the fact shown under it.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+              "七": 7, "八": 8, "九": 9}
+_EN_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+             "eight": 8, "nine": 9, "ten": 10, "once": 1, "twice": 2, "single": 1, "both": 2}
+
+_WH_ZH = re.compile(
+    r"什麼|什么|幾|几|多少|哪|何時|何时|怎麼|怎么|怎樣|如何|誰|谁|為何|为什么|為什麼"
+)
+_WH_EN = re.compile(r"\b(what|when|how|which|where|who|why)\b", re.IGNORECASE)
+_YESNO_ZH = re.compile(
+    r"(嗎|吗|對吧|对吧|對不對|对不对|是不是|是否|沒錯吧|没错吧|對嗎|对吗)[？?。!！\s]*$"
+)
+_YESNO_EN = re.compile(
+    r"^(is|are|do|does|did|can|could|will|would|should|must|shall|has|have)\b", re.IGNORECASE
+)
+_TAG_EN = re.compile(r"\b(right|correct|true)\s*\?*\s*$", re.IGNORECASE)
+# Negative statements in an answer: the letter does not require / exempts / says no.
+_NEGATIVE = re.compile(
+    r"免備文|未要求|不需|不必|不用|無須|无须|沒有規定|不可|not required|no need|does not require"
+    r"|not needed|does not specify|without a cover letter",
+    re.IGNORECASE,
+)
+_DATE = re.compile(
+    r"(?:(\d{2,4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日號号]?|(\d{1,2})/(\d{1,2})"
+)
+_NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(萬|万|千|k\b)?", re.IGNORECASE)
+_CN_NUMBER = re.compile(
+    r"([一二兩两三四五六七八九十]+)\s*(萬|万|千|人|位|次|期|份|組|组|個|个|段|名|週|周)"
+)
+_EN_NUMBER = re.compile(r"\b(" + "|".join(_EN_WORDS) + r")\b", re.IGNORECASE)
+_MONTHS = {m: i for i, m in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december"], start=1)}
+_EN_DATE = re.compile(
+    r"\b(" + "|".join(_MONTHS) + r"|sept?|sep)\.?\s+(\d{1,2})\b", re.IGNORECASE
+)
+
+
+def _cn_value(text: str) -> int:
+    if text == "十":
+        return 10
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        high = _CN_DIGITS.get(tens, 1) if tens else 1
+        return high * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+    value = 0
+    for char in text:
+        value = value * 10 + _CN_DIGITS.get(char, 0)
+    return value
+
+
+def _scale(unit: str | None) -> int:
+    if not unit:
+        return 1
+    return 10000 if unit in "萬万" else 1000
+
+
+def numbers_in(text: str) -> set[str]:
+    """The numbers and dates a text states, normalised (2萬 = 20,000 = "20000"; 9/21 = "d9-21")."""
+    found: set[str] = set()
+    rest = text
+    for match in _DATE.finditer(text):
+        month, day = (match.group(2), match.group(3)) if match.group(2) else match.groups()[3:5]
+        found.add(f"d{int(month)}-{int(day)}")
+        rest = rest.replace(match.group(0), " ")
+    for match in _EN_DATE.finditer(text):
+        name = match.group(1).lower()
+        month = _MONTHS.get(name) or 9
+        found.add(f"d{month}-{int(match.group(2))}")
+        rest = rest.replace(match.group(0), " ")
+    for match in _NUMBER.finditer(rest):
+        value = float(match.group(1).replace(",", "")) * _scale(match.group(2))
+        found.add(f"{value:g}")
+    for match in _CN_NUMBER.finditer(rest):
+        unit = match.group(2)
+        value = _cn_value(match.group(1)) * (_scale(unit) if unit in "萬万千" else 1)
+        found.add(f"{value:g}")
+    for match in _EN_NUMBER.finditer(rest):
+        found.add(str(_EN_WORDS[match.group(1).lower()]))
+    return found
+
+
+def is_yes_no(question: str, language: str) -> bool:
+    """Whether the question asks for a verdict (是/不是) rather than for a fact."""
+    text = question.strip()
+    if language == "en":
+        if _WH_EN.search(text) and not text.lower().startswith("is it true"):
+            return False
+        return bool(_YESNO_EN.search(text) or _TAG_EN.search(text))
+    if _WH_ZH.search(text):
+        return False
+    if _YESNO_ZH.search(text):
+        return True
+    # 「公開授課要3次？」: a bare claim with a number and a question mark.
+    return bool(re.search(r"[？?]\s*$", text)) and bool(numbers_in(text))
+
+
+def verdict(question: str, answer_text: str, program_numbers: set[str]) -> bool | None:
+    """True (the claim holds), False (it does not) or None (no verdict can be drawn).
+
+    ``program_numbers`` are numbers that name the program itself (111學年度) and say nothing.
+    """
+    claimed = numbers_in(question) - program_numbers
+    if claimed:
+        return claimed <= numbers_in(answer_text)
+    return not _NEGATIVE.search(answer_text)
