@@ -85,6 +85,12 @@ async def finish_update(update: Update, context: BotContext) -> None:
         for write in context.writes_with_update:
             await write(session)
         if isinstance(persistence, DatabasePersistence):
+            # PTB marks the update's user for saving only after the last handler; marked now,
+            # the user's drafts are saved with the update they belong to.
+            user, chat = update.effective_user, update.effective_chat
+            context.application.mark_data_for_update_persistence(
+                user_ids=user.id if user else None, chat_ids=chat.id if chat else None
+            )
             with persistence.collecting() as writes:
                 await context.application.update_persistence()
             for write in writes:

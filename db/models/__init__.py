@@ -14,11 +14,18 @@ from db.models.messaging import (
     SchedulerLease,
 )
 from db.models.people import School, User
-from db.models.runtime import ConversationState, ProcessedUpdate, StoredData
+from db.models.runtime import (
+    ConversationState,
+    DeadLetter,
+    InboxUpdate,
+    ProcessedUpdate,
+    StoredData,
+)
 
 __all__ = [
     "Activity", "AuditEntry", "Base", "Broadcast", "BroadcastStatus", "Community",
-    "CommunityStatus", "ConversationState", "Delivery", "DeliveryStatus", "FaqEntryRow", "Member",
+    "CommunityStatus", "ConversationState", "DeadLetter", "Delivery", "DeliveryStatus",
+    "FaqEntryRow", "InboxUpdate", "Member",
     "ProcessedUpdate", "ProgramDates", "QuestionAsked", "Reminder", "ReminderStatus",
     "SchedulerLease", "School", "StoredData", "UTCDateTime", "User", "utcnow",
 ]  # fmt: skip
