@@ -111,6 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="copy the database consistently while it runs")
     backup.add_argument("--output", metavar="FILE", help="where to write the copy")
     backup.set_defaults(handler=_cmd_backup)
+
+    deadletters = commands.add_parser(
+        "deadletters", help="list the updates kept aside because they could not be handled"
+    )
+    deadletters.add_argument("--show", type=int, metavar="ID", help="print one letter's raw JSON")
+    deadletters.add_argument("--limit", type=int, default=100, help="how many to list (newest)")
+    deadletters.set_defaults(handler=_cmd_deadletters)
     return parser
 
 
@@ -205,6 +212,12 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     code, message = run_backup(_settings(), args.output)
     print(message, file=sys.stdout if code == 0 else sys.stderr)
     return code
+
+
+def _cmd_deadletters(args: argparse.Namespace) -> int:
+    from bot.deadletters_cli import run_deadletters
+
+    return run_deadletters(_settings(), show=args.show, limit=args.limit)
 
 
 def _default_level(command: str) -> int:

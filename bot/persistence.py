@@ -8,6 +8,7 @@ out even across restarts (PTB does not persist its own timeout jobs).
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import json
 from collections.abc import Awaitable, Callable, Iterator
@@ -42,7 +43,11 @@ class DatabasePersistence(BasePersistence[JsonDict, JsonDict, JsonDict]):
         self._database = database
         self._now = now
         self._timeout = conversation_timeout
-        self._collected: list[Write] | None = None
+        # Per task (updates of different chats finish side by side): the writes a caller is
+        # collecting for its own transaction.
+        self._collected: contextvars.ContextVar[list[Write] | None] = contextvars.ContextVar(
+            "collected_writes", default=None
+        )
         # PTB hands over every user's data after each of their updates, changed or not; what
         # is unchanged since the last write is not written again.
         self._written: dict[tuple[str, int], str] = {}
@@ -54,15 +59,17 @@ class DatabasePersistence(BasePersistence[JsonDict, JsonDict, JsonDict]):
         PTB runs its persistence writes concurrently, and one session cannot serve concurrent
         calls; so they are gathered here and applied one after another by the caller.
         """
-        self._collected = []
+        collected: list[Write] = []
+        token = self._collected.set(collected)
         try:
-            yield self._collected
+            yield collected
         finally:
-            self._collected = None
+            self._collected.reset(token)
 
     async def _write(self, write: Write) -> None:
-        if self._collected is not None:
-            self._collected.append(write)
+        collected = self._collected.get()
+        if collected is not None:
+            collected.append(write)
             return
         async with self._database.session() as session:
             await write(session)

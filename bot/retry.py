@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -38,6 +39,35 @@ ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
 _LEFT_TO_THE_CALLER = frozenset({"getUpdates"})
 # Calls that change nothing the user sees when Telegram carries them out twice.
 _REPEATABLE_PREFIXES = ("get", "edit")
+# Calls that put something in a chat: Telegram's 30 messages a second apply to these.
+_SENDING_PREFIXES = ("send", "edit", "copy", "forward")
+# Replies are spaced to one under Telegram's limit, so jitter never makes 31 in a second.
+REPLY_RATE_PER_SECOND = 29.0
+
+
+class ReplyPacer:
+    """Spaces replies evenly: when many chats are answered at once (they are handled side by
+    side), the replies queue here for a moment instead of drawing 429s from Telegram.
+
+    Each caller reserves the next free slot and sleeps until it, so nobody waits behind a lock.
+    """
+
+    def __init__(self, per_second: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.interval = 1.0 / per_second
+        self._clock = clock
+        self._next = 0.0
+
+    async def wait(self) -> None:
+        """Until this caller's slot comes."""
+        now = self._clock()
+        slot = max(now, self._next)
+        self._next = slot + self.interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+    def pause(self, seconds: float) -> None:
+        """Reserve nothing before ``seconds`` from now (Telegram said retry_after)."""
+        self._next = max(self._next, self._clock() + seconds)
 
 
 class RetryAfterLimiter(BaseRateLimiter[RateLimitArgs]):
@@ -51,12 +81,14 @@ class RetryAfterLimiter(BaseRateLimiter[RateLimitArgs]):
         first_backoff_seconds: float = 0.25,
         max_backoff_seconds: float = 2.0,
         timeout_retries: int = 1,
+        replies_per_second: float = REPLY_RATE_PER_SECOND,
     ) -> None:
         self.max_retries = max_retries
         self.max_wait_seconds = max_wait_seconds
         self.first_backoff_seconds = first_backoff_seconds
         self.max_backoff_seconds = max_backoff_seconds
         self.timeout_retries = timeout_retries
+        self.pacer = ReplyPacer(replies_per_second)
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -78,11 +110,15 @@ class RetryAfterLimiter(BaseRateLimiter[RateLimitArgs]):
             return await callback(*args, **kwargs)
         attempts = timeouts = 0
         timed_out_before = False
+        paced = endpoint.startswith(_SENDING_PREFIXES)
         while True:
             try:
+                if paced:
+                    await self.pacer.wait()
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 wait = _seconds(exc.retry_after)
+                self.pacer.pause(wait)
                 if attempts >= self.max_retries or wait > self.max_wait_seconds:
                     raise
                 logger.warning("Telegram asked to wait %.0f s before %s; retrying", wait, endpoint)

@@ -9,16 +9,19 @@ import secrets
 import signal
 from typing import Any
 
-from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application
 
 from bot.app import build_application, on_shutdown, on_startup, services_of
 from bot.clock import Clock
+from bot.intake import intake_of
+from bot.polling import poll
 from bot.settings import BotApiUnreachable, Settings, SettingsError
 from db.engine import migrate_blocking
 
 logger = logging.getLogger(__name__)
+
+STOP_GRACE_SECONDS = 10.0
 
 
 def _api_host(settings: Settings) -> str:
@@ -39,7 +42,9 @@ def _unreachable(settings: Settings, error: TelegramError) -> BotApiUnreachable:
 def run_polling(settings: Settings, today: dt.date | None = None) -> int:
     """Upgrade the database, then poll until SIGINT or SIGTERM; return the exit code."""
     token = settings.token()
-    application = build_application(settings, Clock(settings.timezone, today=today), token=token)
+    application = build_application(
+        settings, Clock(settings.timezone, today=today), token=token, updater=False
+    )
     try:
         asyncio.run(_poll(application, settings))
     except (NetworkError, InvalidToken) as error:
@@ -56,17 +61,18 @@ async def _poll(application: Application[Any, Any, Any, Any, Any, Any], settings
         loop.add_signal_handler(signum, stop.set)
     await services_of(application).database.migrate()
     await application.initialize()
+    intake = intake_of(application)
     try:
         await on_startup(application)
-        assert application.updater is not None
-        await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
         await application.start()
+        # What the last run stored but did not finish goes first, then new updates.
+        await intake.resume()
         logger.info("Polling %s", _api_host(settings))
-        await stop.wait()
+        await poll(application, intake, stop)
         logger.info("Stopping")
     finally:
-        if application.updater is not None and application.updater.running:
-            await application.updater.stop()
+        # Updates still being handled get a moment; what is cut short stays in the inbox.
+        await intake.lanes.stop(grace=STOP_GRACE_SECONDS)
         if application.running:
             await application.stop()
         # Shutdown saves the persistence, so the database is closed only after it.

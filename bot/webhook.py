@@ -2,7 +2,9 @@
 
 PTB's own webhook server offers no extra routes, so this small tornado server (tornado comes
 with python-telegram-bot[webhooks]) serves both the webhook and `/health`. Every webhook
-request must carry Telegram's secret token header; anything else gets 403.
+request must carry Telegram's secret token header; anything else gets 403. A body that is not
+an update (not a JSON object, no integer update_id, fields of the wrong type) gets 400 and
+never reaches the database; an update is answered 200 only once it is stored in the inbox.
 """
 
 from __future__ import annotations
@@ -16,13 +18,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import text
-from telegram import Update
 from telegram.ext import Application
 from tornado.httpserver import HTTPServer
 from tornado.web import Application as WebApplication
 from tornado.web import RequestHandler
 
 from bot.app import services_of
+from bot.intake import HANDLED_UPDATE_TYPES, InvalidUpdate, check_update, intake_of
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +33,7 @@ MAX_BODY_BYTES = 1_000_000
 
 
 class WebhookHandler(RequestHandler):
-    """Receives one update from Telegram and queues it for the application."""
+    """Receives one update from Telegram, stores it in the inbox and starts handling it."""
 
     def initialize(
         self, bot_application: Application[Any, Any, Any, Any, Any, Any], secret: str
@@ -47,12 +49,23 @@ class WebhookHandler(RequestHandler):
             return
         try:
             payload = json.loads(self.request.body)
-            update = Update.de_json(payload, self.bot_application.bot)
-        except (ValueError, TypeError, KeyError):
-            logger.warning("Webhook request with a malformed update refused")
+            check_update(payload)
+        except InvalidUpdate as problem:
+            logger.warning("Webhook request refused: not an update (%s)", problem.kind)
             self.set_status(400)
             return
-        await self.bot_application.update_queue.put(update)
+        except (ValueError, RecursionError):
+            # Not JSON (or nested deeper than the parser goes).
+            logger.warning("Webhook request refused: not JSON")
+            self.set_status(400)
+            return
+        try:
+            # Stored before the 200: Telegram sends the update again until it gets one.
+            await intake_of(self.bot_application).store_one(payload)
+        except Exception:
+            logger.exception("Could not store a webhook update; Telegram will send it again")
+            self.set_status(503)
+            return
         self.set_status(200)
 
 
@@ -109,18 +122,21 @@ async def serve_webhook(
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     await application.initialize()
+    intake = intake_of(application)
     try:
         if application.post_init is not None:
             await application.post_init(application)
-        await application.bot.set_webhook(
-            public_url, secret_token=secret, allowed_updates=Update.ALL_TYPES
-        )
         await application.start()
+        await intake.resume()
+        await application.bot.set_webhook(
+            public_url, secret_token=secret, allowed_updates=list(HANDLED_UPDATE_TYPES)
+        )
         logger.info("Serving the webhook on %s:%s%s", listen, port, url_path)
         await stop.wait()
         logger.info("Stopping")
     finally:
         server.stop()
+        await intake.lanes.stop(grace=10.0)
         if application.running:
             await application.stop()
         # Shutdown saves the persistence, so the database is closed only after it.

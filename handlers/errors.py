@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.i18n import html_escape, t
+from bot.intake import intake_of
 from handlers.common import BotContext, language_of, reply_html
 
 logger = logging.getLogger(__name__)
@@ -16,6 +17,9 @@ logger = logging.getLogger(__name__)
 async def on_error(update: object, context: BotContext) -> None:
     """Log the failure and tell the user; their conversation state is left as it was."""
     error = context.error
+    if error is not None:
+        # The intake keeps the update as a dead letter once its handling is over.
+        intake_of(context.application).note_failure(update, error)
     if isinstance(error, Forbidden):
         logger.info("A user blocked the bot; nothing to tell them")
         return

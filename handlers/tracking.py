@@ -108,11 +108,12 @@ async def finish_update(update: Update, context: BotContext) -> None:
             await write(session)
         if isinstance(persistence, DatabasePersistence):
             # PTB marks the update's user for saving only after every handler, this one
-            # included; marked now, the user's data is saved with the update, so the next
-            # update (in whichever process) reads it from the database.
-            user = update.effective_user
-            if user is not None:
-                context.application.mark_data_for_update_persistence(user_ids=user.id)
+            # included; marked now, the user's drafts are saved with the update they belong to,
+            # so the next update (in whichever process) reads them from the database.
+            user, chat = update.effective_user, update.effective_chat
+            context.application.mark_data_for_update_persistence(
+                user_ids=user.id if user else None, chat_ids=chat.id if chat else None
+            )
             with persistence.collecting() as writes:
                 await context.application.update_persistence()
             for write in writes:

@@ -733,6 +733,11 @@ class BotApiStandin:
             "new_chat_member": member(new),
         }
 
+    def deliver_raw_update(self, kind: str, payload: object) -> JSONDict:
+        """Queue an update of ``kind`` with ``payload`` as is, unchecked: what a Telegram
+        newer than the bot, or a broken one, might send."""
+        return self._enqueue(kind, payload)  # type: ignore[arg-type]
+
     def _require_user(self, user_id: int) -> None:
         if user_id not in self.users:
             raise AssertionError(f"unknown user {user_id}; call add_user first")

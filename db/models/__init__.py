@@ -21,12 +21,18 @@ from db.models.messaging import (
     SchedulerLease,
 )
 from db.models.people import ChannelIdentity, School, User
-from db.models.runtime import ConversationState, ProcessedUpdate, StoredData
+from db.models.runtime import (
+    ConversationState,
+    DeadLetter,
+    InboxUpdate,
+    ProcessedUpdate,
+    StoredData,
+)
 
 __all__ = [
     "Activity", "ApprovalQuotaLock", "AuditEntry", "Base", "Broadcast", "BroadcastStatus",
-    "ChannelIdentity", "Community", "CommunityStatus", "ConversationState", "Delivery",
-    "DeliveryStatus", "FaqEntryRow", "Member", "ProcessedUpdate", "ProgramDates", "QuestionAsked",
-    "Reminder", "ReminderStatus", "SchedulerLease", "School", "StoredData", "UTCDateTime", "User",
-    "utcnow",
+    "ChannelIdentity", "Community", "CommunityStatus", "ConversationState", "DeadLetter",
+    "Delivery", "DeliveryStatus", "FaqEntryRow", "InboxUpdate", "Member", "ProcessedUpdate",
+    "ProgramDates", "QuestionAsked", "Reminder", "ReminderStatus", "SchedulerLease", "School",
+    "StoredData", "UTCDateTime", "User", "utcnow",
 ]  # fmt: skip

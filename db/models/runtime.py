@@ -1,4 +1,5 @@
-"""State the running bot keeps: conversations, per-user data, processed updates."""
+"""State the running bot keeps: conversations, per-user data, processed updates, the inbox
+of received updates and the dead letters."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Index,
+    Integer,
     String,
+    Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -45,3 +49,34 @@ class ProcessedUpdate(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     processed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class InboxUpdate(Base):
+    """An update as Telegram sent it, stored before it is confirmed to Telegram.
+
+    A row without ``handled_at`` is still to be handled (again, after a crash); handled rows
+    are kept a day so that an update Telegram delivers twice is recognised as done.
+    """
+
+    __tablename__ = "update_inbox"
+    __table_args__ = (Index("ix_update_inbox_handled_at", "handled_at"),)
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    payload: Mapped[dict[str, Any]]
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    handled_at: Mapped[dt.datetime | None]
+
+
+class DeadLetter(Base):
+    """An update that could not be parsed or whose handling failed: kept raw, then skipped."""
+
+    __tablename__ = "dead_letters"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # None when the update had no usable id at all.
+    update_id: Mapped[int | None] = mapped_column(BigInteger)
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    error_kind: Mapped[str] = mapped_column(String(80))
+    update_type: Mapped[str] = mapped_column(String(64))
+    # The raw JSON text, whatever its shape (it may not even be an object).
+    payload: Mapped[str] = mapped_column(Text)

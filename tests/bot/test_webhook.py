@@ -7,10 +7,11 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from support import TEACHER_ID, BotUnderTest
+from support import TEACHER_ID, BotUnderTest, MakeBot
 from tornado.httpserver import HTTPServer
 from tornado.testing import bind_unused_port
 
+from bot.standin.core import BotApiStandin
 from bot.webhook import SECRET_HEADER, web_application
 
 SECRET = "s3cret-token_for-tests"
@@ -66,3 +67,93 @@ async def test_health_reports_a_running_bot_with_its_database(webhook: str):
         response = await client.get(f"{webhook}/health")
     assert response.status_code == 200
     assert response.json() == {"ok": True, "running": True, "database": True}
+
+
+async def _stored_anything(bot: BotUnderTest) -> bool:
+    from sqlalchemy import func, select
+
+    from db.models import DeadLetter, InboxUpdate, ProcessedUpdate
+
+    async with bot.services.database.session() as session:
+        counts = [
+            await session.scalar(select(func.count()).select_from(model))
+            for model in (InboxUpdate, DeadLetter, ProcessedUpdate)
+        ]
+    return any(counts)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"update_id": "abc"}',
+        b'{"update_id": "abc", "message": {}}',
+        b"[1, 2, 3]",
+        b"42",
+        b"null",
+        b'"text"',
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"update_id": true, "message": {}}',
+        b'{"update_id": 5}',
+        b'{"update_id": 5, "message": 3}',
+        b'{"update_id": 5, "message": {"message_id": 1, "date": 0, "text": "hi"}}',
+        b'{"update_id": 5, "message": {"message_id": 1, "date": 0, "chat": {"id": "x"}}}',
+        b'{"update_id": 5, "callback_query": {"id": 1, "from": {"id": 3}}}',
+        b"\xff\xfe",
+    ],
+)
+async def test_a_body_that_is_not_an_update_gets_400_and_reaches_no_table(
+    bot: BotUnderTest, webhook: str, body: bytes
+):
+    async with httpx.AsyncClient() as client:
+        response = await client.post(
+            f"{webhook}/telegram/hook", content=body, headers={SECRET_HEADER: SECRET}
+        )
+    assert response.status_code == 400
+    assert b"Traceback" not in response.content
+    assert not await _stored_anything(bot)
+
+
+async def test_a_string_update_id_is_refused_and_the_next_start_works(
+    make_bot: MakeBot, standin: BotApiStandin
+):
+    first = await make_bot()
+    sock, port = bind_unused_port()
+    server = HTTPServer(web_application(first.application, "/telegram/hook", SECRET))
+    server.add_sockets([sock])
+    try:
+        async with httpx.AsyncClient() as client:
+            response = await client.post(
+                f"http://127.0.0.1:{port}/telegram/hook",
+                content=b'{"update_id": "abc"}',
+                headers={SECRET_HEADER: SECRET},
+            )
+    finally:
+        server.stop()
+    assert response.status_code == 400
+    second = await make_bot()
+    second.user(TEACHER_ID)
+    reply = await second.send(TEACHER_ID, "/help")
+    assert "使用說明" in reply.text
+
+
+async def test_the_200_comes_after_the_update_is_stored(bot: BotUnderTest, webhook: str):
+    from sqlalchemy import select
+
+    from db.models import InboxUpdate
+
+    bot.user(TEACHER_ID)
+    bot.standin.inject_delay("sendMessage", 2.0, chat_id=TEACHER_ID)
+    update = bot.standin.user_sends_text(TEACHER_ID, "/help")
+    async with httpx.AsyncClient() as client:
+        response = await client.post(
+            f"{webhook}/telegram/hook", content=json.dumps(update), headers={SECRET_HEADER: SECRET}
+        )
+    assert response.status_code == 200
+    # Answered while the reply is still on its way, yet already stored.
+    assert bot.standin.sent_messages(TEACHER_ID) == []
+    async with bot.services.database.session() as session:
+        stored = await session.scalar(
+            select(InboxUpdate.update_id).where(InboxUpdate.update_id == update["update_id"])
+        )
+    assert stored == update["update_id"]
+    await bot.standin.wait_for_message(TEACHER_ID, within=10)

@@ -134,24 +134,39 @@ async def test_a_dropped_postgresql_connection_is_replaced(bot: BotUnderTest):
     assert "4" in reply.text
 
 
-async def test_updates_not_yet_handled_stay_unconfirmed_at_telegram(bot: BotUnderTest):
-    # A crash loses what the bot fetched and confirmed but had not handled; the bot fetches
-    # only as far ahead as it handles, so the rest stays at Telegram for the next start.
+async def test_every_update_confirmed_to_telegram_is_stored_first(bot: BotUnderTest):
+    # A crash may come at any moment: an update Telegram no longer holds must be in the inbox.
+    import asyncio
+
+    from sqlalchemy import select
+
+    from bot.intake import intake_of
+    from bot.polling import poll
+    from db.models import InboxUpdate
+
     bot.user(TEACHER_ID)
-    for question in ("申請截止日？", "經費多少？", "要幾個人？", "成果發表會？", "找誰問？"):
-        bot.standin.user_sends_text(TEACHER_ID, question)
+    sent = [
+        bot.standin.user_sends_text(TEACHER_ID, question)["update_id"]
+        for question in ("申請截止日？", "經費多少？", "要幾個人？", "成果發表會？", "找誰問？")
+    ]
     bot.standin.inject_delay("sendMessage", 1.0)
-    updater = bot.application.updater
-    assert updater is not None
-    await updater.start_polling()
+    stop = asyncio.Event()
+    polling = asyncio.create_task(
+        poll(bot.application, intake_of(bot.application), stop, poll_seconds=1)
+    )
     try:
         await bot.standin.wait_until(lambda: bool(bot.standin.calls_to("sendMessage")))
-        assert len(bot.standin.pending_updates()) >= 3
-
-        await bot.standin.wait_until(lambda: len(bot.standin.sent_messages(TEACHER_ID)) == 5)
+        at_telegram = {u["update_id"] for u in bot.standin.pending_updates()}
+        async with bot.services.database.session() as session:
+            stored = set(await session.scalars(select(InboxUpdate.update_id)))
+        assert set(sent) - at_telegram <= stored
+        await bot.standin.wait_until(
+            lambda: len(bot.standin.sent_messages(TEACHER_ID)) == 5, within=15
+        )
         await bot.standin.wait_until(lambda: not bot.standin.pending_updates())
     finally:
-        await updater.stop()
+        stop.set()
+        await polling
 
 
 async def test_a_reply_that_times_out_arrives_once_with_no_apology(bot: BotUnderTest):
