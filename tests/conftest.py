@@ -6,6 +6,7 @@ test on PostgreSQL instead of a SQLite file.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import os
 import shutil
@@ -46,6 +47,15 @@ async def _empty_all_tables(url: str) -> None:
             await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     finally:
         await database.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_postgres_schema() -> None:
+    """Start each run from an empty PostgreSQL schema: a database left at a revision by another
+    checkout (or an older migration chain) would otherwise be taken as up to date."""
+    shared = os.environ.get("TEST_DATABASE_URL")
+    if shared:
+        asyncio.run(_reset_postgres(to_async_url(shared)))
 
 
 @pytest.fixture(scope="session")
