@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -152,6 +153,10 @@ def load_faq(path: Path = FAQ_FILE) -> dict[str, Any]:
 def _parse_faq(path: Path, _mtime_ns: int) -> dict[str, Any]:
     with path.open("rb") as handle:
         return tomllib.load(handle)
+
+
+# Where a compound question splits into its parts (「共備要幾人？經費多少？」).
+_QUESTION_BREAK = re.compile(r"[？?]+\s*|；|;\s+")
 
 
 class QaEngine:
@@ -446,7 +451,37 @@ class QaEngine:
 
     # ----------------------------------------------------------------- answering
     def answer(self, question: str, today: dt.date) -> Answer:
-        """Answer a free-text question as of ``today``."""
+        """Answer a free-text question as of ``today``; compound questions part by part."""
+        parts = [p for p in _QUESTION_BREAK.split(question) if len(p.strip()) >= 3]
+        if len(parts) < 2:
+            return self._answer_one(question, today)
+        answers = [self._answer_one(part, today) for part in parts]
+        facts_found = [a for a in answers if a.kind in ("fact", "silent")]
+        distinct = {a.entry_id for a in facts_found}
+        if len(distinct) < 2:
+            return self._answer_one(question, today)
+        seen: set[str | None] = set()
+        texts = []
+        for part_answer in facts_found:
+            if part_answer.entry_id not in seen:
+                seen.add(part_answer.entry_id)
+                texts.append(part_answer.text)
+        first = facts_found[0]
+        return Answer(
+            question=question,
+            text="\n\n".join(texts),
+            answered=all(a.answered for a in answers),
+            source=first.source,
+            score=min(a.score for a in facts_found),
+            suggestions=[],
+            language=first.language,
+            kind="silent" if any(a.kind == "silent" for a in facts_found) else first.kind,
+            entry_id=first.entry_id,
+            related=first.related,
+            suggestion_ids=[],
+        )
+
+    def _answer_one(self, question: str, today: dt.date) -> Answer:
         raw = question if isinstance(question, str) else str(question)
         cleaned = clean(raw)
         language = detect_language(cleaned)
