@@ -36,7 +36,7 @@ from bot.exports.records import (
 from bot.exports.text import safe_filename
 from bot.program import Program
 
-# The file writers (openpyxl, python-docx, odfpy) load only when a file is written: importing
+# The file writers (openpyxl, python-docx, odfdo) load only when a file is written: importing
 # them costs a third of a second, which the bot's start-up should not pay.
 
 __all__ = [
