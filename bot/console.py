@@ -8,6 +8,7 @@ with piped stdin, so a script can drive it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import html
 import re
@@ -22,6 +23,7 @@ from bot.settings import CONSOLE_TOKEN, Settings
 from bot.standin.core import BotApiStandin, SentMessage
 from bot.standin.driver import ChatDriver, Reply
 from bot.standin.inprocess import InProcessRequest
+from handlers.broadcast import wait_for_broadcasts
 
 _TAG = re.compile(r"<[^>]+>")
 CONSOLE_HELP = """Console commands:
@@ -184,6 +186,11 @@ async def _console(
                 print("you> ", end="", file=out, flush=True)
             line = await lines.get()
             if not line:
+                # Piped input ended: let broadcasts started by it go out before leaving.
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(30):
+                        await wait_for_broadcasts(application)
+                console.show_unsolicited()
                 break
             if not interactive:
                 print(f"you> {line.rstrip()}", file=out)

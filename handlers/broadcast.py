@@ -59,6 +59,7 @@ END = ConversationHandler.END
 FLOW = "broadcast"
 PREFIX = f"{flows.PREFIXES[FLOW]}:"
 MAX_SCHOOL_CHOICES = 10
+TASKS_KEY = "broadcast_tasks"  # bot_data (not persisted): this process's sending tasks
 RUNNING_KEY = "broadcasts_running"  # bot_data (not persisted): ids being sent by this process
 # The sender's progress message is edited at most this often (each edit takes a slot of the
 # shared limiter, so a slot fewer for the recipients).
@@ -515,13 +516,21 @@ def start_sending(
     coroutine = _send_in_background(application, broadcast_id)
     if application.running:
         # PTB awaits its tasks on stop; ours notices the stop and leaves the rest pending.
-        application.create_task(coroutine, name=f"broadcast:{broadcast_id}")
+        task = application.create_task(coroutine, name=f"broadcast:{broadcast_id}")
     else:
         task = asyncio.get_running_loop().create_task(
             _when_running(application, coroutine), name=f"broadcast:{broadcast_id}"
         )
-        application.bot_data.setdefault("broadcast_tasks", set()).add(task)
-        task.add_done_callback(application.bot_data["broadcast_tasks"].discard)
+    tasks = application.bot_data.setdefault(TASKS_KEY, set())
+    tasks.add(task)
+    task.add_done_callback(tasks.discard)
+
+
+async def wait_for_broadcasts(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Return once this process has no broadcast left to send (bound it with asyncio.timeout)."""
+    tasks: set[asyncio.Task[Any]] = application.bot_data.get(TASKS_KEY, set())
+    if tasks:
+        await asyncio.wait(set(tasks))
 
 
 async def _when_running(
