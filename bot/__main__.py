@@ -112,6 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("--output", metavar="FILE", help="where to write the copy")
     backup.set_defaults(handler=_cmd_backup)
 
+    demo = commands.add_parser(
+        "demo", help="fill the database with a rehearsed program year (try /review, /stats)"
+    )
+    _add_today(demo)
+    demo.set_defaults(handler=_cmd_demo)
+
     deadletters = commands.add_parser(
         "deadletters", help="list the updates kept aside because they could not be handled"
     )
@@ -212,6 +218,12 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     code, message = run_backup(_settings(), args.output)
     print(message, file=sys.stdout if code == 0 else sys.stderr)
     return code
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+
+    return run_demo(_settings(), today=args.today)
 
 
 def _cmd_deadletters(args: argparse.Namespace) -> int:

@@ -81,8 +81,11 @@ class Console:
         """Print what the bot did in reply, and anything it sent on its own meanwhile."""
         for toast in reply.toasts:
             print(f"bot (notice)> {toast}", file=self.out)
-        known = {(m.chat_id, m.message_id) for m in reply.messages}
-        for message in reply.messages:
+        # The reply may include what the bot sent to other people (a notice to a convener);
+        # those are shown once, as "→ name: text", by show_elsewhere.
+        mine = [m for m in reply.messages if m.chat_id == self.user_id]
+        known = {(m.chat_id, m.message_id) for m in mine}
+        for message in mine:
             self._print_message(message, edited=bool(message.edits))
         self.show_unsolicited(known)
 

@@ -1,0 +1,74 @@
+"""`python -m bot demo`: a rehearsed year that staff and conveners can look at."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from bot.demo import FIRST_CONVENER_ID, seed_demo
+from db.engine import Database
+from tests.bot.test_cli import run_cli
+from tests.support import ADMIN_ID, MakeBot
+
+
+async def test_the_demo_year_shows_in_the_staff_statistics_as_of_its_day(
+    make_bot: MakeBot, database_url: str
+):
+    bot = await make_bot(today=dt.date(2023, 3, 15))
+    database = Database(database_url)
+    try:
+        summary = await seed_demo(database, bot.services.program, dt.date(2023, 3, 15))
+        again = await seed_demo(database, bot.services.program, dt.date(2023, 3, 15))
+    finally:
+        await database.dispose()
+    assert summary.communities == 22 and summary.activities > 0
+    assert again.already_there and again.communities == 0
+
+    bot.user(ADMIN_ID, "承辦人")
+    stats = (await bot.send(ADMIN_ID, "/stats")).text
+    assert "社群：共 22 個" in stats
+    assert "草稿 2、待審核 1、已核定 16、備取 1、未通過 2" in stats
+
+    convener = bot.user(FIRST_CONVENER_ID)
+    progress = (await bot.send(convener, "/progress")).text
+    assert "申請狀態：核定" in progress
+
+
+async def test_before_the_deadline_the_demo_has_no_decisions_and_no_meetings(
+    make_bot: MakeBot, database_url: str
+):
+    bot = await make_bot(today=dt.date(2022, 9, 10))
+    database = Database(database_url)
+    try:
+        summary = await seed_demo(database, bot.services.program, dt.date(2022, 9, 10))
+    finally:
+        await database.dispose()
+    assert 0 < summary.communities < 22
+    assert summary.activities == 0
+    bot.user(ADMIN_ID, "承辦人")
+    stats = (await bot.send(ADMIN_ID, "/stats")).text
+    assert "已核定 0/15" in stats or "已核定" not in stats
+
+
+def test_the_demo_command_tells_how_to_try_it(tmp_path: Path):
+    result = run_cli("demo", "--today", "2023-03-15", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Added 22 communities" in result.stdout
+    assert "--admin" in result.stdout
+    staff = run_cli(
+        "console", "--today", "2023-03-15", "--admin", "--user-id", "90001", "--name", "承辦人",
+        tmp_path=tmp_path, stdin="/review\n",
+    )  # fmt: skip
+    assert "待審核的申請：1 件" in staff.stdout
+
+
+def test_a_notice_to_the_convener_shows_as_sent_to_them_not_in_the_staff_chat(tmp_path: Path):
+    run_cli("demo", "--today", "2023-03-15", tmp_path=tmp_path)
+    staff = run_cli(
+        "console", "--today", "2023-03-15", "--admin", "--user-id", "90001", "--name", "承辦人",
+        tmp_path=tmp_path, stdin="/review\n1\n",
+    )  # fmt: skip
+    lines = staff.stdout.splitlines()
+    notices = [line for line in lines if "申請已核定" in line]
+    assert len(notices) == 1, staff.stdout
+    assert notices[0].startswith("→ ") and "老師: 恭喜" in notices[0]
