@@ -86,6 +86,7 @@ async def _produce(
                 language,
                 program_year=year,
                 community_id=community_id,
+                zone=settings.timezone,
             )
     except SQLAlchemyError as error:
         return _fail(

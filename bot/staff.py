@@ -124,7 +124,11 @@ async def dashboard(
 
 
 def _records(
-    program: Program, rows: queries.ExportRows, today: dt.date, language: str
+    program: Program,
+    rows: queries.ExportRows,
+    today: dt.date,
+    language: str,
+    zone: dt.tzinfo,
 ) -> list[CommunityRecord]:
     progress = compute_progress_many(
         program,
@@ -181,9 +185,29 @@ def _records(
                 ),
                 progress_lines=tuple(render_checklist(standing, program, language)),
                 lacking=describe_lacking(standing, program, language),
+                submitted_on=_local_day(row.submitted_at, zone),
+                decided_on=_local_day(row.reviewed_at, zone),
+                decision_reason=row.review_reason,
+                waitlist_position=row.waitlist_position,
+                documents_received={
+                    int(index): dt.date.fromisoformat(str(day))
+                    for index, day in (row.documents_received or {}).items()
+                },
+                approved_amount=_approved_amount(program, row.type_key, str(row.status)),
             )
         )
     return records
+
+
+def _local_day(moment: dt.datetime | None, zone: dt.tzinfo) -> dt.date | None:
+    return None if moment is None else moment.astimezone(zone).date()
+
+
+def _approved_amount(program: Program, type_key: str, status: str) -> int | None:
+    """What the Bureau pays an approved community over all phases (None: nothing approved)."""
+    if status != "approved":
+        return None
+    return sum(phase.amounts.get(type_key, 0) for phase in program.funding.phases)
 
 
 async def export_records(
@@ -194,11 +218,15 @@ async def export_records(
     *,
     program_year: int | None = None,
     community_id: int | None = None,
+    zone: dt.tzinfo = dt.UTC,
 ) -> list[CommunityRecord]:
-    """The records of the year's communities (or of one), by school and name (no photo data)."""
+    """The records of the year's communities (or of one), by school and name (no photo data).
+
+    ``zone`` is where the bot runs: it turns the moments of submission and decision into days.
+    """
     year = program.program.year if program_year is None else program_year
     rows = await queries.export_rows(session, year, community_id)
-    return _records(program, rows, today, language)
+    return _records(program, rows, today, language, zone)
 
 
 async def may_export_record(

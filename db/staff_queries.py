@@ -249,6 +249,11 @@ class CommunityExportRow(NamedTuple):
     type_key: str
     status: CommunityStatus
     program_year: int
+    submitted_at: dt.datetime | None
+    reviewed_at: dt.datetime | None
+    review_reason: str | None
+    waitlist_position: int | None
+    documents_received: dict[str, Any] | None
 
 
 class MemberExportRow(NamedTuple):
@@ -307,6 +312,11 @@ async def export_rows(
             Community.type_key,
             Community.status,
             Community.program_year,
+            Community.submitted_at,
+            Community.reviewed_at,
+            Community.review_reason,
+            Community.waitlist_position,
+            Community.documents_received,
         )
         .join(School, School.id == Community.school_id)
         .where(Community.program_year == program_year)

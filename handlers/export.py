@@ -183,7 +183,9 @@ async def _send_workbook(update: Update, context: BotContext, fmt: str) -> None:
     language = language_of(update, context)
     await say(update, context, "export_cmd.working")
     async with services.database.session() as session:
-        records = await staff.export_records(session, program, services.clock.today(), language)
+        records = await staff.export_records(
+            session, program, services.clock.today(), language, zone=services.settings.timezone
+        )
     try:
         data = await asyncio.to_thread(export_workbook, program, records, fmt, language)
     except EmptyExport as empty:
@@ -202,7 +204,12 @@ async def _send_record(update: Update, context: BotContext, community_id: int, f
     await say(update, context, "export_cmd.working")
     async with services.database.session() as session:
         records = await staff.export_records(
-            session, program, services.clock.today(), language, community_id=community_id
+            session,
+            program,
+            services.clock.today(),
+            language,
+            community_id=community_id,
+            zone=services.settings.timezone,
         )
     if not records:
         await say(update, context, "export_cmd.gone")

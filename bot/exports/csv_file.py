@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 from bot.exports.tables import Cell, Sheet
@@ -15,6 +16,8 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def _safe(value: Cell) -> Cell:
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return value
 
 

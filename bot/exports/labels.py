@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from functools import cached_property
 
-from bot.dates import format_date, format_roc_numeric
+from bot.dates import format_date
 from bot.i18n import has, normalise_language, t
-from bot.program import Program
+from bot.program import Document, Program
 
 
 class Labels:
@@ -31,10 +31,6 @@ class Labels:
         """The program's title in this language."""
         info = self.program.program
         return info.title_en if self.english else info.title
-
-    @cached_property
-    def _weekdays(self) -> list[str]:
-        return self("weekdays").split(",")
 
     @cached_property
     def _kind_names(self) -> dict[str, str]:
@@ -73,11 +69,9 @@ class Labels:
         key = f"exports.status.{status}"
         return t(self.language, key) if has(self.language, key) else status
 
-    def table_date(self, day: dt.date) -> str:
-        """111/10/05（三）: the compact form for table cells, kept as text for clerks."""
-        # English readers get the Gregorian ISO date; clerks filing in Chinese, the ROC one.
-        compact = day.isoformat() if self.english else format_roc_numeric(day)
-        return self("table_date", date=compact, weekday=self._weekdays[day.weekday()])
+    def document(self, document: Document) -> str:
+        """A paper document's name (申請計畫, …) in this language."""
+        return document.name_en if self.english else document.name
 
     def long_date(self, day: dt.date) -> str:
         """111年10月5日（三）: the form for running text."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from odfdo import Cell, Column, Document, Element, HeaderRows, Paragraph, Row, Style, Table
@@ -14,6 +15,8 @@ MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
 _CM_PER_WIDTH_UNIT = 0.21  # one Latin letter of the 10 pt default font, plus a little air
 _HEADER_STYLE = "ceh"
 _WRAP_STYLE = "cew"
+_DATE_STYLE = "ced"
+_DATE_FORMAT = "N_iso_date"
 _ROW_STYLE = "ro1"
 # The parts an .ods needs; odfdo's template also carries a thumbnail and toolbar settings of
 # its own, which say nothing about our data.
@@ -36,6 +39,19 @@ def _define_styles(document: Document, sheets: Sequence[Sheet]) -> dict[int, str
     wrap = Style("table-cell", name=_WRAP_STYLE)
     wrap.set_properties({"fo:wrap-option": "wrap", "style:vertical-align": "top"})
     document.insert_style(wrap, automatic=True)
+    # Dates are date cells shown as yyyy-mm-dd, whatever the reader's locale.
+    document.insert_style(
+        Element.from_tag(
+            f'<number:date-style style:name="{_DATE_FORMAT}">'
+            '<number:year number:style="long"/><number:text>-</number:text>'
+            '<number:month number:style="long"/><number:text>-</number:text>'
+            '<number:day number:style="long"/></number:date-style>'
+        ),  # type: ignore[arg-type]
+        automatic=True,
+    )
+    dates = Style("table-cell", name=_DATE_STYLE)
+    dates.set_attribute("style:data-style-name", _DATE_FORMAT)
+    document.insert_style(dates, automatic=True)
     document.insert_style(
         Style("table-row", name=_ROW_STYLE, use_optimal_height=True), automatic=True
     )
@@ -55,6 +71,8 @@ def _cell(value: TableCell, style: str | None = None) -> Cell:
         return Cell()
     if isinstance(value, int):
         return Cell(value)
+    if isinstance(value, dt.date):
+        return Cell(value, cell_type="date", style=_DATE_STYLE)
     cell = Cell(style=style)
     cell.type = "string"
     # One paragraph per line; odfdo spells out runs of spaces and tabs, which ODF would collapse.
@@ -122,12 +140,23 @@ def _freeze_header_rows(document: Document, sheets: Sequence[Sheet]) -> None:
         active.text = sheets[0].name
 
 
+def _print_on_a4_landscape(document: Document) -> None:
+    """Every sheet prints on A4 landscape, one page wide (rows run on to further pages)."""
+    styles = document.get_part("styles.xml")
+    for properties in styles.get_elements("//style:page-layout/style:page-layout-properties"):
+        properties.set_attribute("fo:page-width", "29.7cm")
+        properties.set_attribute("fo:page-height", "21cm")
+        properties.set_attribute("style:print-orientation", "landscape")
+        properties.set_attribute("style:scale-to-X", "1")
+
+
 def write_ods(sheets: Sequence[Sheet]) -> bytes:
     """The sheets as the bytes of an .ods file."""
     document = Document("spreadsheet")
     body = document.body
     body.clear()
     column_styles = _define_styles(document, sheets)
+    _print_on_a4_landscape(document)
     for sheet in sheets:
         body.append(_table(sheet, column_styles))
     _freeze_header_rows(document, sheets)

@@ -64,3 +64,11 @@ class CommunityRecord:
     activities: tuple[ActivityRow, ...]
     progress_lines: tuple[str, ...]
     lacking: str
+    # The application's bookkeeping (empty for a draft): when it was sent and decided, why,
+    # when each paper document arrived (by its index in the program file) and the money.
+    submitted_on: dt.date | None = None
+    decided_on: dt.date | None = None
+    decision_reason: str | None = None
+    waitlist_position: int | None = None
+    documents_received: Mapping[int, dt.date] = field(default_factory=dict)
+    approved_amount: int | None = None

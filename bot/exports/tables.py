@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -11,7 +12,9 @@ from bot.exports.records import ActivityRow, CommunityRecord
 from bot.exports.text import clean, display_width
 from bot.progress import REQUIREMENT_KEYS, ActivityRecord, compute_progress_many
 
-Cell = str | int | None
+# Dates are date cells (sortable, filterable), written yyyy-mm-dd by every file writer.
+Cell = str | int | dt.date | None
+DATE_WIDTH = 10
 
 MIN_WIDTH = 6
 MAX_WIDTH = 50  # longer topics and notes wrap instead of pushing the next column off screen
@@ -33,7 +36,12 @@ def _make_sheet(name: str, headers: tuple[str, ...], rows: list[tuple[Cell, ...]
         for index, value in enumerate(row):
             if value is None:
                 continue
-            width = display_width(value) if isinstance(value, str) else len(str(value))
+            if isinstance(value, str):
+                width = display_width(value)
+            elif isinstance(value, dt.date):
+                width = DATE_WIDTH
+            else:
+                width = len(str(value))
             if width > widths[index]:
                 widths[index] = width
     return Sheet(
@@ -68,12 +76,18 @@ def sorted_activities(record: CommunityRecord) -> list[ActivityRow]:
 
 def communities_sheet(labels: Labels, records: Sequence[CommunityRecord]) -> Sheet:
     """社群: one row per community with its head counts and what it still lacks."""
-    headers = tuple(
-        labels(f"column.{key}")
-        for key in (
-            "id", "school", "community", "type", "status", "convener",
-            "member_count", "gifted_count", "activity_count", "lacking",
-        )
+    documents = labels.program.application.documents
+    headers = (
+        *(
+            labels(f"column.{key}")
+            for key in (
+                "id", "school", "community", "type", "status", "convener",
+                "member_count", "gifted_count", "activity_count", "lacking",
+                "submitted_on", "decided_on", "decision_reason", "waitlist_position",
+            )
+        ),
+        *(labels("column.received", document=labels.document(d)) for d in documents),
+        labels("column.approved_amount"),
     )  # fmt: skip
     rows: list[tuple[Cell, ...]] = [
         (
@@ -87,6 +101,12 @@ def communities_sheet(labels: Labels, records: Sequence[CommunityRecord]) -> She
             sum(1 for member in record.members if member.gifted_teacher),
             len(record.activities),
             clean(record.lacking.strip()) or labels("nothing"),
+            record.submitted_on,
+            record.decided_on,
+            _text(record.decision_reason),
+            record.waitlist_position,
+            *(record.documents_received.get(index) for index in range(len(documents))),
+            record.approved_amount,
         )
         for record in records
     ]
@@ -145,7 +165,7 @@ def activities_sheet(labels: Labels, records: Sequence[CommunityRecord]) -> Shee
                     record.id,
                     school,
                     name,
-                    labels.table_date(activity.day),
+                    activity.day,
                     labels.kind(activity.kind_key),
                     clean(activity.topic),
                     clean(separator.join(activity.attendees)),

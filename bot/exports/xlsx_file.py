@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Sequence
 
@@ -9,11 +10,13 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+from openpyxl.worksheet.worksheet import Worksheet  # type: ignore[import-untyped]
 
 from bot.exports.tables import Sheet, needs_wrap, wrap_limits
 
 _BOLD = Font(bold=True)
 _WRAP = Alignment(wrap_text=True, vertical="top")
+DATE_FORMAT = "yyyy-mm-dd"
 
 
 def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
@@ -27,6 +30,13 @@ def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
             ws.column_dimensions[get_column_letter(index)].width = width
         ws.freeze_panes = "A2"
         ws.print_title_rows = "1:1"
+        # A4 landscape, as many pages down as needed but one page across: a clerk's printout
+        # keeps each row on one sheet of paper.
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
         header = []
         for title in sheet.headers:
             cell = WriteOnlyCell(ws, value=title)
@@ -37,6 +47,11 @@ def write_xlsx(sheets: Sequence[Sheet]) -> bytes:
         for row in sheet.rows:
             values: list[object] = list(row)
             for index, value in enumerate(row):
+                if isinstance(value, dt.date):
+                    cell = WriteOnlyCell(ws, value=value)
+                    cell.number_format = DATE_FORMAT
+                    values[index] = cell
+                    continue
                 if not isinstance(value, str) or not value:
                     continue
                 wrap = needs_wrap(value, limits[index])

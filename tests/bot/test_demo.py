@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from bot import staff
 from bot.demo import FIRST_CONVENER_ID, seed_demo
 from db.engine import Database
 from tests.bot.test_cli import run_cli
@@ -72,3 +74,27 @@ def test_a_notice_to_the_convener_shows_as_sent_to_them_not_in_the_staff_chat(tm
     notices = [line for line in lines if "申請已核定" in line]
     assert len(notices) == 1, staff.stdout
     assert notices[0].startswith("→ ") and "老師: 恭喜" in notices[0]
+
+
+async def test_the_workbook_carries_the_bookkeeping_of_the_demo_year(
+    make_bot: MakeBot, database_url: str
+):
+    bot = await make_bot(today=dt.date(2023, 3, 15))
+    program = bot.services.program
+    database = Database(database_url)
+    try:
+        await seed_demo(database, program, dt.date(2023, 3, 15))
+        async with database.session() as session:
+            records = await staff.export_records(
+                session, program, dt.date(2023, 3, 15), "zh-TW", zone=ZoneInfo("Asia/Taipei")
+            )
+    finally:
+        await database.dispose()
+    by_status = {record.status: record for record in records}
+    approved, rejected = by_status["approved"], by_status["rejected"]
+    assert approved.submitted_on is not None and approved.decided_on == dt.date(2022, 9, 28)
+    assert approved.approved_amount in (10000, 20000)
+    assert len(approved.documents_received) == 2
+    assert rejected.decision_reason and rejected.approved_amount is None
+    assert by_status["waitlisted"].waitlist_position == 1
+    assert by_status["draft"].submitted_on is None

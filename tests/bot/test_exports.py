@@ -225,12 +225,18 @@ def test_ods_is_a_real_opendocument_spreadsheet(program, record):
     assert 'manifest:full-path="content.xml"' in manifest
 
 
-def test_ods_has_the_four_sheets_with_roc_dates_and_activities_in_date_order(program, record):
-    tables = ods_tables(export_workbook(program, [record], "ods"))
+def test_ods_has_the_four_sheets_with_date_cells_and_activities_in_date_order(program, record):
+    data = export_workbook(program, [record], "ods")
+    tables = ods_tables(data)
     assert list(tables) == ["社群", "成員", "活動", "進度"]
     activities = tables["活動"]
     assert activities[0][:4] == ["社群編號", "學校", "社群名稱", "日期"]
-    assert [row[3] for row in activities[1:]] == ["111/09/20（二）", "111/10/05（三）"]
+    assert [row[3] for row in activities[1:]] == ["2022-09-20", "2022-10-05"]
+    # Real date cells, which a clerk can sort and filter, not text that looks like a date.
+    content = zipfile.ZipFile(io.BytesIO(data)).read("content.xml").decode()
+    assert 'office:value-type="date"' in content and 'office:date-value="2022-09-20"' in content
+    styles = zipfile.ZipFile(io.BytesIO(data)).read("styles.xml").decode()
+    assert 'style:print-orientation="landscape"' in styles and 'fo:page-width="29.7cm"' in styles
     later = activities[2]
     assert later[4] == "專業對話"
     assert later[5] == "=SUM(A1) 差異化教學討論"  # the control character is dropped
@@ -242,14 +248,24 @@ def test_ods_has_the_four_sheets_with_roc_dates_and_activities_in_date_order(pro
 
 
 def test_ods_communities_sheet_counts_members_and_shows_status_label(program, record):
-    communities = ods_tables(export_workbook(program, [record], "ods"))["社群"]
+    bookkept = replace(
+        record,
+        submitted_on=dt.date(2022, 9, 15),
+        decided_on=dt.date(2022, 9, 28),
+        documents_received={0: dt.date(2022, 9, 16), 1: dt.date(2022, 9, 23)},
+        approved_amount=10000,
+    )
+    communities = ods_tables(export_workbook(program, [bookkept], "ods"))["社群"]
     assert communities[0] == [
         "社群編號", "學校", "社群名稱", "社群類型", "狀態", "召集人",
         "成員人數", "資優班教師人數", "已記錄活動", "尚缺",
+        "送審日期", "審核日期", "審核說明", "備取順位",
+        "申請計畫收件日", "核章經費概算表收件日", "核定經費（元）",
     ]  # fmt: skip
     assert communities[1] == [
         "7", "高雄市三民區正興國民小學", "數理資優/共備社群", "共備精進學習社群", "已核定",
         "王小明", "3", "2", "2", "還差 2 次社群運作活動、成果分享會尚未辦理",
+        "2022-09-15", "2022-09-28", "", "", "2022-09-16", "2022-09-23", "10000",
     ]  # fmt: skip
 
 
@@ -304,7 +320,7 @@ def test_same_records_give_the_same_ods_bytes(program, record):
     assert export_workbook(program, [record], "ods") == export_workbook(program, [record], "ods")
 
 
-def test_xlsx_opens_with_bold_frozen_header_and_text_dates(program, record, curriculum):
+def test_xlsx_opens_with_bold_frozen_header_and_date_cells(program, record, curriculum):
     data = export_workbook(program, [record, curriculum], "xlsx")
     book = load_workbook(io.BytesIO(data))
     assert book.sheetnames == ["社群", "成員", "活動", "進度"]
@@ -312,8 +328,12 @@ def test_xlsx_opens_with_bold_frozen_header_and_text_dates(program, record, curr
     assert sheet["A1"].value == "社群編號"
     assert sheet["A1"].font.bold
     assert sheet.freeze_panes == "A2"
-    assert sheet["D2"].value == "111/09/20（二）"
-    assert sheet["D2"].data_type == "s"
+    assert sheet["D2"].value == dt.datetime(2022, 9, 20)
+    assert sheet["D2"].number_format == "yyyy-mm-dd"
+    # It prints on A4 landscape, one page wide.
+    assert sheet.page_setup.orientation == "landscape"
+    assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4)
+    assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
     assert sheet.column_dimensions["B"].width >= 20
     dialogue = sheet["F3"]
     assert dialogue.value == "=SUM(A1) 差異化教學討論"
@@ -330,7 +350,7 @@ def test_csv_is_the_activities_table_with_a_byte_order_mark(program, record):
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][3] == "日期"
-    assert [row[3] for row in rows[1:]] == ["111/09/20（二）", "111/10/05（三）"]
+    assert [row[3] for row in rows[1:]] == ["2022-09-20", "2022-10-05"]
     assert rows[2][5] == "'=SUM(A1) 差異化教學討論"  # Excel must not run it
 
 
@@ -360,7 +380,7 @@ def test_workbook_in_english_uses_english_labels(program, record):
     book = load_workbook(io.BytesIO(export_workbook(program, [record], "xlsx", "en")))
     assert book.sheetnames == ["Communities", "Members", "Activities", "Progress"]
     sheet = book["Activities"]
-    assert sheet["D2"].value == "2022-09-20 (Tue)"
+    assert sheet["D2"].value == dt.datetime(2022, 9, 20)
     assert sheet["E3"].value == "professional dialogue"
     assert book["Communities"]["E2"].value == "approved"
 

@@ -89,7 +89,7 @@ def odf_text(data: bytes) -> str:
         return archive.read("content.xml").decode()
 
 
-async def test_staff_export_the_workbook_as_ods_with_roc_dates(bot: BotUnderTest):
+async def test_staff_export_the_workbook_as_ods_with_its_dates(bot: BotUnderTest):
     bot.user(ADMIN_ID)
     await add_community(bot, CONVENER_ID)
     menu = await bot.send(ADMIN_ID, "/export")
@@ -99,7 +99,7 @@ async def test_staff_export_the_workbook_as_ods_with_roc_dates(bot: BotUnderTest
     assert name.endswith(".ods") and "111學年度" in name
     content = odf_text(data)
     assert "數學資優共備社群" in content and "差異化教學共備0" in content
-    assert "111/10/05" in content
+    assert "2022-10-05" in content
 
 
 async def test_staff_export_the_workbook_as_excel(bot: BotUnderTest):
