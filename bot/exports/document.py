@@ -10,8 +10,8 @@ from bot.exports.labels import Labels
 from bot.exports.records import ActivityRow, CommunityRecord
 from bot.exports.tables import sorted_activities
 from bot.exports.text import clean
+from bot.progress import REQUIREMENT_KEYS, ActivityRecord, compute_progress_many
 
-CHECK = "✔"
 PAGE_WIDTH_CM = 21.0  # A4, the paper Taiwanese schools file on
 PAGE_HEIGHT_CM = 29.7
 MARGIN_CM = 2.0
@@ -23,9 +23,11 @@ PHOTO_MAX_HEIGHT_CM = 9.0
 
 @dataclass(frozen=True)
 class Title:
-    """The document title."""
+    """The document title, with the program's name on a line of its own above it."""
 
     text: str
+    above: str | None = None
+    language: str = "zh-TW"  # the file's own language property
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,13 @@ class Grid:
     rows: tuple[tuple[str, ...], ...]
     widths: tuple[float, ...]  # relative column widths
     header: tuple[str, ...] | None = None
+    # The least height of each data row: room to sign by hand.
+    row_height_cm: float | None = None
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """What follows starts on a new page."""
 
 
 @dataclass(frozen=True)
@@ -71,7 +80,7 @@ class MissingPhotos:
     template: str
 
 
-Block = Title | Heading | Paragraph | Grid | Picture | MissingPhotos
+Block = Title | Heading | Paragraph | Grid | Picture | MissingPhotos | PageBreak
 
 LABEL_WIDTHS = (1.0, 4.0)
 
@@ -79,7 +88,7 @@ LABEL_WIDTHS = (1.0, 4.0)
 def _header(labels: Labels, record: CommunityRecord) -> list[Block]:
     period = labels.program.period
     return [
-        Title(labels("doc.title", program=labels.program_title)),
+        Title(labels("doc.title"), above=labels.program_title, language=labels.language),
         Grid(
             rows=(
                 (labels("doc.school"), clean(record.school)),
@@ -113,8 +122,8 @@ def _members(labels: Labels, record: CommunityRecord) -> list[Block]:
             str(number),
             clean(member.name),
             clean(member.subject or ""),
-            CHECK if member.gifted_teacher else "",
-            CHECK if member.is_convener else "",
+            labels.yes if member.gifted_teacher else "",
+            labels.yes if member.is_convener else "",
         )
         for number, member in enumerate(record.members, start=1)
     )
@@ -184,19 +193,102 @@ def _activity(labels: Labels, number: int, activity: ActivityRow) -> list[Block]
 
 
 def _progress(labels: Labels, record: CommunityRecord) -> list[Block]:
+    """The letter's requirements as a table (done, required, met), and what is still lacking."""
     blocks: list[Block] = [Heading(labels("doc.progress"), level=1)]
-    lines = [clean(line) for line in record.progress_lines if line.strip()]
-    blocks.extend(Paragraph(line) for line in lines)
-    if not lines:
-        blocks.append(Paragraph(labels("doc.no_progress")))
+    program = labels.program
+    if record.type_key not in {t.key for t in program.community_types}:
+        return [*blocks, Paragraph(labels("doc.no_progress"))]
+    standing = compute_progress_many(
+        program,
+        [(0, record.type_key, [ActivityRecord(a.day, a.kind_key) for a in record.activities])],
+        today=program.period.end,
+    )[0]
+    rows = []
+    for key in REQUIREMENT_KEYS:
+        requirement = standing.requirement(key)
+        if requirement is None:
+            continue
+        rows.append(
+            (
+                labels(f"doc.requirement_{key}"),
+                str(requirement.done),
+                str(requirement.required),
+                labels("doc.met")
+                if requirement.done >= requirement.required
+                else labels("doc.not_met"),
+            )
+        )
+    header = tuple(labels(f"doc.progress_{key}") for key in ("item", "done", "required", "result"))
+    blocks.append(Grid(rows=tuple(rows), widths=(3.0, 1.0, 1.0, 1.2), header=header))
+    counted = [kind for kind in program.activity_kinds if kind.counts_toward_total]
+    others = [kind for kind in program.activity_kinds if not kind.counts_toward_total]
+    blocks.append(
+        Paragraph(
+            labels(
+                "doc.what_counts",
+                counted=labels.separator.join(labels.kind(kind.key) for kind in counted),
+                others=labels.separator.join(labels.kind(kind.key) for kind in others),
+            )
+        )
+    )
     lacking = clean(record.lacking.strip()) or labels("nothing")
     label = labels("doc.lacking") + labels("label_separator")
     blocks.append(Paragraph(lacking, label=label))
     return blocks
 
 
+SIGNATURE_HEIGHT_CM = 2.5
+SIGN_IN_ROW_HEIGHT_CM = 1.2
+
+
+def _signatures(labels: Labels) -> list[Block]:
+    """Boxes for the convener, the director and the principal to sign the record."""
+    roles = tuple(labels(f"doc.sign_{role}") for role in ("convener", "director", "principal"))
+    return [
+        Heading(labels("doc.signatures"), level=1),
+        Grid(
+            rows=(("",) * len(roles),),
+            widths=(1.0,) * len(roles),
+            header=roles,
+            row_height_cm=SIGNATURE_HEIGHT_CM,
+        ),
+    ]
+
+
+def _sign_in_sheet(
+    labels: Labels, record: CommunityRecord, number: int, activity: ActivityRow
+) -> list[Block]:
+    """One meeting's 簽到表: its particulars, then every member with room to sign."""
+    place = activity.details.get("place")
+    particulars = [
+        (labels("doc.community"), clean(record.name)),
+        (labels("doc.date"), labels.long_date(activity.day)),
+        (labels("doc.kind"), labels.kind(activity.kind_key)),
+        (labels("doc.topic"), clean(activity.topic) or labels("not_filled")),
+        (labels("doc.place"), clean(str(place)) if place else labels("not_filled")),
+    ]
+    header = tuple(
+        labels(f"doc.sign_in_{key}") for key in ("number", "name", "subject", "signature")
+    )
+    rows = tuple(
+        (str(index), clean(member.name), clean(member.subject or ""), "")
+        for index, member in enumerate(record.members, start=1)
+    )
+    return [
+        PageBreak(),
+        Heading(labels("doc.sign_in_heading", number=number), level=1),
+        Grid(rows=tuple(particulars), widths=LABEL_WIDTHS),
+        Grid(
+            rows=rows,
+            widths=(0.6, 2.0, 1.6, 3.0),
+            header=header,
+            row_height_cm=SIGN_IN_ROW_HEIGHT_CM,
+        ),
+    ]
+
+
 def record_blocks(labels: Labels, record: CommunityRecord) -> list[Block]:
-    """The whole record, top to bottom."""
+    """The whole record, top to bottom: then a 簽到表 for every meeting, each on its own page."""
     blocks = _header(labels, record) + _members(labels, record)
     activities = sorted_activities(record)
     blocks.append(Heading(labels("doc.activities", count=len(activities)), level=1))
@@ -204,4 +296,8 @@ def record_blocks(labels: Labels, record: CommunityRecord) -> list[Block]:
         blocks.append(Paragraph(labels("doc.no_activities")))
     for number, activity in enumerate(activities, start=1):
         blocks.extend(_activity(labels, number, activity))
-    return blocks + _progress(labels, record)
+    blocks += _progress(labels, record) + _signatures(labels)
+    if record.members:
+        for number, activity in enumerate(activities, start=1):
+            blocks.extend(_sign_in_sheet(labels, record, number, activity))
+    return blocks

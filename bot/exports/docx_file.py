@@ -9,6 +9,7 @@ building each block's XML at once and keeping our own photo index takes about on
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 from collections.abc import Sequence
@@ -35,6 +36,7 @@ from bot.exports.document import (
     Grid,
     Heading,
     MissingPhotos,
+    PageBreak,
     Paragraph,
     Picture,
     Title,
@@ -96,10 +98,16 @@ def _grid(grid: Grid, style: str | None) -> str:
         "</w:tblGrid>",
     ]
     rows = [grid.header, *grid.rows] if grid.header else list(grid.rows)
+    tall = (
+        f'<w:trPr><w:trHeight w:val="{round(grid.row_height_cm * _TWIPS_PER_CM)}"'
+        ' w:hRule="atLeast"/></w:trPr>'
+        if grid.row_height_cm
+        else ""
+    )
     for index, values in enumerate(rows):
         header = grid.header is not None and index == 0
         # A header row repeats at the top of every page the table runs onto.
-        out.append("<w:tr><w:trPr><w:tblHeader/></w:trPr>" if header else "<w:tr>")
+        out.append("<w:tr><w:trPr><w:tblHeader/></w:trPr>" if header else f"<w:tr>{tall}")
         for column, value in enumerate(values):
             bold = header or (grid.header is None and column == 0)
             out.append(
@@ -134,8 +142,13 @@ class _DocxWriter:
     def add(self, block: Block) -> None:
         """Append one block."""
         match block:
-            case Title(text=text):
-                self._append(_paragraph(_runs(text), style=self.styles["Title"]))
+            case Title(text=text, above=above, language=language):
+                if above:
+                    self._append(_paragraph(_runs(above, bold=True), center=True))
+                self._append(_paragraph(_runs(text), style=self.styles["Title"], center=True))
+                self._describe(f"{above} {text}" if above else text, language)
+            case PageBreak():
+                self._append(_paragraph('<w:r><w:br w:type="page"/></w:r>'))
             case Heading(text=text, level=level):
                 self._append(_paragraph(_runs(text), style=self.styles[f"Heading {level}"]))
             case Paragraph(text=text, label=label):
@@ -149,6 +162,19 @@ class _DocxWriter:
                 self._picture(block)
             case MissingPhotos(count=count, template=template):
                 self._append(_paragraph(_runs(template.format(count=count))))
+
+    def _describe(self, title: str, language: str) -> None:
+        """The file's own properties: its title and today, not python-docx's template of 2013."""
+        properties = self.document.core_properties
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        properties.title = title
+        properties.author = ""
+        properties.last_modified_by = ""
+        properties.comments = ""
+        properties.language = language
+        properties.created = now
+        properties.modified = now
+        properties.revision = 1
 
     def _image_part(self, data: bytes) -> tuple[str, str]:
         """The relationship id and file name of a stored photo; the same photo is stored once."""

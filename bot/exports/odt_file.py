@@ -5,6 +5,7 @@ Written with odfdo, the same maintained library as the .ods workbook.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Sequence
 
@@ -21,6 +22,7 @@ from bot.exports.document import (
     Grid,
     Heading,
     MissingPhotos,
+    PageBreak,
     Paragraph,
     Picture,
     Title,
@@ -98,6 +100,19 @@ class _OdtWriter:
         self.title = heading(
             "Title", "Title", "18pt", **{"fo:text-align": "center", "fo:margin-bottom": "0.5cm"}
         )
+        self.above_title = heading(
+            "Subtitle",
+            "Subtitle",
+            "13pt",
+            **{"fo:text-align": "center", "fo:margin-bottom": "0.2cm"},
+        )
+        self.page_break = self._style(
+            "paragraph",
+            "PageBreak",
+            automatic=True,
+            parent_style="Standard",
+            paragraph={"fo:break-before": "page", "fo:margin-bottom": "0cm"},
+        )
         self.heading1 = heading("Heading_20_1", "Heading 1", "14pt", **{"fo:margin-top": "0.5cm"})
         self.heading2 = heading("Heading_20_2", "Heading 2", "12pt", **{"fo:margin-top": "0.4cm"})
         self.cell_text = self._style(
@@ -164,8 +179,15 @@ class _OdtWriter:
         """Append one block to the document body."""
         body = self.body
         match block:
-            case Title(text=value):
+            case Title(text=value, above=above, language=language):
+                if above:
+                    body.append(self.paragraph(self.above_title, above))
                 body.append(self.paragraph(self.title, value))
+                self.doc.meta.title = f"{above} {value}" if above else value
+                self.doc.meta.language = language
+                self.doc.meta.creation_date = dt.datetime.now(dt.UTC).replace(microsecond=0)
+            case PageBreak():
+                body.append(OdfParagraph(style=self.page_break))
             case Heading(text=value, level=level):
                 style = self.heading1 if level == 1 else self.heading2
                 body.append(Header(level, value, style=style))
@@ -189,8 +211,10 @@ class _OdtWriter:
         for share in grid.widths:
             table.append(Column(style=self._column_style(share / total)))
         rows = [grid.header, *grid.rows] if grid.header else list(grid.rows)
+        tall = self._row_style(grid.row_height_cm) if grid.row_height_cm else None
         for row_index, values in enumerate(rows):
-            row = Row()
+            is_header = grid.header is not None and row_index == 0
+            row = Row(style=tall) if tall and not is_header else Row()
             for column, value in enumerate(values):
                 bold = (grid.header is not None and row_index == 0) or (
                     grid.header is None and column == 0
@@ -201,6 +225,14 @@ class _OdtWriter:
                 row.append(cell)
             table.append(row)
         return table
+
+    def _row_style(self, height_cm: float) -> str:
+        name = f"TallRow{height_cm:g}".replace(".", "_")
+        if self.doc.get_style("table-row", name) is None:
+            style = Style("table-row", name=name)
+            style.set_properties({"style:min-row-height": f"{height_cm}cm"})
+            self.doc.insert_style(style, automatic=True)
+        return name
 
     def _picture(self, picture: Picture) -> OdfParagraph:
         # odfdo names the stored part by a hash of its bytes, so a photo logged twice is

@@ -15,6 +15,7 @@ from xml.etree import ElementTree
 
 import pytest
 from docx import Document
+from docx.table import Table as DocxTable
 from openpyxl import load_workbook
 
 from bot.exports import (
@@ -190,11 +191,15 @@ def odt_images(data: bytes) -> list[ElementTree.Element]:
 
 
 def docx_text(data: bytes) -> str:
+    """Paragraphs and table cells in document order, one per line."""
     document = Document(io.BytesIO(data))
-    parts = [paragraph.text for paragraph in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.extend(cell.text for cell in row.cells)
+    parts = []
+    for block in document.iter_inner_content():
+        if isinstance(block, DocxTable):
+            for row in block.rows:
+                parts.extend(cell.text for cell in row.cells)
+        else:
+            parts.append(block.text)
     return "\n".join(parts)
 
 
@@ -395,7 +400,8 @@ def test_odt_record_holds_header_members_activities_in_order_and_progress(progra
         pictures = [name for name in archive.namelist() if name.startswith("Pictures/")]
     assert len(pictures) == 1
     text = odt_text(data)
-    assert f"{program.program.title} 社群運作紀錄" in text
+    # The program's name on a line of its own, so the title never breaks inside a word.
+    assert f"{program.program.title}\n社群運作紀錄\n" in text
     for expected in (
         "高雄市三民區正興國民小學",
         "數理資優/共備社群",
@@ -416,8 +422,12 @@ def test_odt_record_holds_header_members_activities_in_order_and_progress(progra
     assert "另有照片 1 張未能附上（Telegram 檔案）" in text
     assert "第一次聚會\n  下次續談\t好" in text
     assert text.index("進度摘要") > second
-    assert "社群運作活動 2/4" in text
+    assert "項目\n已辦理（場）\n應辦理（場）\n結果\n社群運作活動\n2\n4\n未達成" in text
+    assert "專業對話\n1\n1\n已達成" in text
+    counted = "專業對話、公開授課、其他社群運作活動"
+    assert f"計入社群運作活動：{counted}；另計：成果分享會、成果發表會。" in text
     assert "尚缺：還差 2 次社群運作活動、成果分享會尚未辦理" in text
+    assert "✅" not in text and "⬜" not in text and "✔" not in text
     assert len(odt_images(data)) == 1
 
 
@@ -425,18 +435,17 @@ def test_docx_record_holds_the_same_and_embeds_the_photo(program, record):
     data = export_record_document(program, record, "docx")
     document = Document(io.BytesIO(data))
     assert len(document.inline_shapes) == 1
-    assert document.paragraphs[0].text == f"{program.program.title} 社群運作紀錄"
+    assert document.paragraphs[0].text == program.program.title
+    assert document.paragraphs[1].text == "社群運作紀錄"
     text = docx_text(data)
     for expected in (
         "高雄市三民區正興國民小學",
         "共備精進學習社群",
         "陳美玲",
-        "✔",
         "1. 111年9月20日（二）　公開授課",
         "2. 111年10月5日（三）　專業對話",
         "王小明、李大華（共 2 人）",
         "照片 1 張（Telegram 檔案）",
-        "社群運作活動 2/4",
         "尚缺：還差 2 次社群運作活動、成果分享會尚未辦理",
     ):
         assert expected in text
@@ -444,17 +453,44 @@ def test_docx_record_holds_the_same_and_embeds_the_photo(program, record):
     assert [cell.text for cell in members.rows[0].cells] == [
         "序號", "姓名", "任教科目", "資優班教師", "召集人",
     ]  # fmt: skip
-    assert [cell.text for cell in members.rows[1].cells] == ["1", "王小明", "數學", "✔", "✔"]
+    assert [cell.text for cell in members.rows[1].cells] == ["1", "王小明", "數學", "是", "是"]
     section = document.sections[0]
     assert round(section.page_width.cm, 1) == 21.0
+
+
+@pytest.mark.parametrize("fmt", ["odt", "docx"])
+def test_the_record_ends_with_signature_boxes_and_a_sign_in_sheet_per_meeting(
+    program, record, fmt
+):
+    data = export_record_document(program, record, fmt)
+    text = odt_text(data) if fmt == "odt" else docx_text(data)
+    assert "核章\n召集人\n主任\n校長" in text
+    first, second = text.index("簽到表（第 1 場）"), text.index("簽到表（第 2 場）")
+    assert text.index("核章") < first < second
+    sheet = text[first:second]
+    assert "111年9月20日（二）" in sheet and "公開授課" in sheet
+    assert "序號\n姓名\n任教科目\n簽名\n1\n王小明\n數學" in sheet
+    assert "陳美玲" in sheet  # every member, not only who attended
+
+
+def test_the_docx_record_says_what_it_is_and_when_it_was_made(program, record):
+    document = Document(io.BytesIO(export_record_document(program, record, "docx")))
+    properties = document.core_properties
+    assert properties.title == f"{program.program.title} 社群運作紀錄"
+    assert "python-docx" not in (properties.author + properties.comments)
+    assert properties.created is not None and properties.created.year >= 2024
+    assert properties.language == "zh-TW"
+    # Sign-in rows leave room to sign; the signature boxes more.
+    heights = [row.height.cm for table in document.tables for row in table.rows if row.height]
+    assert heights and max(heights) >= 2.4
 
 
 @pytest.mark.parametrize("fmt", ["odt", "docx"])
 def test_a_record_without_activities_says_so(program, record, fmt):
     data = export_record_document(program, replace(record, activities=()), fmt)
     text = odt_text(data) if fmt == "odt" else docx_text(data)
-    assert "社群運作活動（共 0 場）" in text
-    assert "尚未記錄任何社群運作活動。" in text
+    assert "活動紀錄（共 0 場）" in text
+    assert "尚未記錄任何活動。" in text
     assert "進度摘要" in text
 
 
@@ -475,7 +511,7 @@ def test_photos_that_are_not_images_are_listed_not_embedded(program, record, fmt
 
 def test_record_in_english(program, record):
     text = docx_text(export_record_document(program, record, "docx", "en"))
-    assert f"{program.program.title_en}: Community Operation Record" in text
+    assert f"{program.program.title_en}\nCommunity Operation Record" in text
     assert "Tue 20 September 2022, public lesson" in text
     assert "Still lacking: " in text
 
