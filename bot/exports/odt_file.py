@@ -158,6 +158,12 @@ class _OdtWriter:
             master = Style("master-page", name="Standard")
             self.doc.insert_style(master)
         master.set_attribute("style:page-layout-name", _PAGE_LAYOUT)
+        # odfdo's template numbers headings (1., 2.1.1.); the record's headings carry their own.
+        styles = self.doc.get_part("styles.xml")
+        for level in styles.get_elements("//text:outline-style/text:outline-level-style"):
+            level.set_attribute("style:num-format", "")
+            for name in ("style:num-suffix", "loext:num-list-format"):
+                level.del_attribute(name)
 
     def _column_style(self, share: float) -> str:
         width = f"{TEXT_WIDTH_CM * share:.2f}cm"
@@ -189,8 +195,10 @@ class _OdtWriter:
             case PageBreak():
                 body.append(OdfParagraph(style=self.page_break))
             case Heading(text=value, level=level):
-                style = self.heading1 if level == 1 else self.heading2
-                body.append(Header(level, value, style=style))
+                header = Header(level, value)
+                # odfdo 3.27's Header drops its style argument; set it on the element.
+                header.style = self.heading1 if level == 1 else self.heading2
+                body.append(header)
             case Paragraph(text=value, label=label):
                 paragraph = OdfParagraph(style=self.standard)
                 if label:
