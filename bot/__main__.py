@@ -73,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     console.add_argument("--name", default="王老師", help="your Telegram first name")
     console.add_argument("--language", default="zh-hant", help="your Telegram language code")
     console.add_argument("--admin", action="store_true", help="be bureau staff")
+    console.add_argument(
+        "--channel",
+        choices=["telegram", "line"],
+        default="telegram",
+        help="the messenger to play (line: the LINE webhook handling, as a LINE user)",
+    )
     console.set_defaults(handler=_cmd_console)
 
     ask = commands.add_parser("ask", help="answer program questions from the command line")
@@ -150,6 +156,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_console(args: argparse.Namespace) -> int:
+    if args.channel == "line":
+        from bot.line_console import run_line_console
+
+        return run_line_console(
+            _settings(), today=args.today, name=args.name, language=_line_language(args.language)
+        )
     from bot.console import run_console
 
     return run_console(
@@ -160,6 +172,11 @@ def _cmd_console(args: argparse.Namespace) -> int:
         language_code=args.language,
         admin=args.admin,
     )
+
+
+def _line_language(telegram_code: str) -> str:
+    # LINE reports languages as BCP 47 tags ("zh-Hant", "en"); Telegram's codes are lower case.
+    return "zh-Hant" if telegram_code.lower().startswith("zh") else telegram_code
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:

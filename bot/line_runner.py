@@ -20,13 +20,21 @@ from handlers.line.webhook import WEBHOOK_PATH, build_line_webhook
 logger = logging.getLogger(__name__)
 
 
-def run_line(
-    settings: Settings, *, listen: str, port: int, today: dt.date | None = None
-) -> int:
+def run_line(settings: Settings, *, listen: str, port: int, today: dt.date | None = None) -> int:
     """Upgrade the database, then serve the LINE webhook; return the exit code."""
     channel_secret, access_token = settings.line_credentials()
     asyncio.run(_serve(settings, channel_secret, access_token, listen, port, today))
     return 0
+
+
+def build_services(settings: Settings, today: dt.date | None) -> Services:
+    """The services of the LINE side alone (its own database engine, no scheduler)."""
+    return Services(
+        settings=settings,
+        clock=Clock(settings.timezone, today=today),
+        database=Database(settings.database_url),
+        program=load_program(settings.PROGRAM_FILE),
+    )
 
 
 async def _serve(
@@ -41,12 +49,7 @@ async def _serve(
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    services = Services(
-        settings=settings,
-        clock=Clock(settings.timezone, today=today),
-        database=Database(settings.database_url),
-        program=load_program(settings.PROGRAM_FILE),
-    )
+    services = build_services(settings, today)
     await services.database.migrate()
     await services.load_knowledge()
     configuration = Configuration(host=settings.LINE_API_BASE_URL, access_token=access_token)
