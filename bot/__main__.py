@@ -59,10 +59,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--line",
         action="store_true",
-        help="serve LINE's webhook at /line/webhook (see README: LINE)",
+        help="serve LINE's webhook at /line/webhook: alone without TELEGRAM_BOT_TOKEN, beside "
+        "Telegram with it (on by itself when both messengers are configured; see README: LINE)",
     )
-    run.add_argument("--listen", default="127.0.0.1", help="webhook: address to listen on")
-    run.add_argument("--port", type=int, default=8443, help="webhook: port to listen on")
+    run.add_argument(
+        "--listen", default="127.0.0.1", help="webhooks (Telegram's, LINE's): address to listen on"
+    )
+    run.add_argument(
+        "--port", type=int, default=8443, help="webhooks (Telegram's, LINE's): port to listen on"
+    )
     run.set_defaults(handler=_cmd_run)
 
     console = commands.add_parser(
@@ -142,17 +147,27 @@ def _settings() -> Settings:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from bot.runner import run_polling, run_webhook
+    from bot.runner import LineListen, run_polling, run_webhook
 
-    if args.line:
+    settings = _settings()
+    # LINE is served when asked for or configured; Telegram whenever its token is set.
+    line = args.line or (settings.has_line_credentials() and settings.has_token())
+    if line and not settings.has_token():
         from bot.line_runner import run_line
 
-        return run_line(_settings(), listen=args.listen, port=args.port, today=args.today)
+        return run_line(settings, listen=args.listen, port=args.port, today=args.today)
     if args.webhook:
         return run_webhook(
-            _settings(), args.webhook, listen=args.listen, port=args.port, today=args.today
+            settings,
+            args.webhook,
+            listen=args.listen,
+            port=args.port,
+            today=args.today,
+            line=line,
         )
-    return run_polling(_settings(), args.today)
+    return run_polling(
+        settings, args.today, line=LineListen(args.listen, args.port) if line else None
+    )
 
 
 def _cmd_console(args: argparse.Namespace) -> int:

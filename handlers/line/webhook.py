@@ -65,7 +65,11 @@ def build_line_webhook(
     services: Services, api: AsyncMessagingApi, channel_secret: str
 ) -> web.Application:
     """The aiohttp application serving LINE's webhook calls."""
-    handler = LineWebhook(services, api, channel_secret)
+    return line_web_application(LineWebhook(services, api, channel_secret))
+
+
+def line_web_application(handler: LineWebhook) -> web.Application:
+    """An aiohttp application with ``handler`` at WEBHOOK_PATH."""
 
     async def webhook(request: web.Request) -> web.Response:
         status, text = await handler.call(
