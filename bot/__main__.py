@@ -123,6 +123,19 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("--output", metavar="FILE", help="where to write the copy")
     backup.set_defaults(handler=_cmd_backup)
 
+    rich_menu = commands.add_parser(
+        "line-rich-menu",
+        help="upload the LINE rich menu (deploy/line-rich-menu.json) with its image as default",
+    )
+    rich_menu.add_argument("--menu", metavar="FILE", help="the rich menu JSON (default: shipped)")
+    rich_menu.add_argument(
+        "--image", metavar="FILE", help="the menu's PNG or JPEG, of the menu's size, ≤ 1 MB"
+    )
+    rich_menu.add_argument(
+        "--check", action="store_true", help="only ask LINE whether it accepts the menu"
+    )
+    rich_menu.set_defaults(handler=_cmd_line_rich_menu)
+
     deadletters = commands.add_parser(
         "deadletters", help="list the updates kept aside because they could not be handled"
     )
@@ -244,6 +257,19 @@ def _cmd_backup(args: argparse.Namespace) -> int:
     code, message = run_backup(_settings(), args.output)
     print(message, file=sys.stdout if code == 0 else sys.stderr)
     return code
+
+
+def _cmd_line_rich_menu(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.line_rich_menu import RICH_MENU_FILE, run_rich_menu
+
+    return run_rich_menu(
+        _settings(),
+        menu_file=Path(args.menu) if args.menu else RICH_MENU_FILE,
+        image_file=Path(args.image) if args.image else None,
+        check_only=args.check,
+    )
 
 
 def _cmd_deadletters(args: argparse.Namespace) -> int:

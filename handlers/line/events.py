@@ -52,6 +52,11 @@ def _matches(text: str, language: str, key: str) -> bool:
     return typed in _keywords(language, key) or typed in _keywords("en", key)
 
 
+def keyword_of(text: str, language: str) -> str | None:
+    """Which typed keyword ("faq", "register", "log", "progress") the text is, if any."""
+    return next((key for key in ("faq", *FLOW_KEYWORDS) if _matches(text, language, key)), None)
+
+
 def _language_of(profile_language: str | None) -> str:
     return normalise_language(profile_language or "zh-TW")
 
