@@ -163,9 +163,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from bot.runner import LineListen, run_polling, run_webhook
 
     settings = _settings()
-    # LINE is served when asked for or configured; Telegram whenever its token is set.
+    # Telegram runs whenever its token is set; LINE when asked for (--line) or, beside
+    # Telegram, when both LINE settings are set too. --line alone, without a token: LINE alone.
     line = args.line or (settings.has_line_credentials() and settings.has_token())
-    if line and not settings.has_token():
+    if line and not settings.has_token() and not args.webhook:
         from bot.line_runner import run_line
 
         return run_line(settings, listen=args.listen, port=args.port, today=args.today)
