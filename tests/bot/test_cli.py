@@ -25,7 +25,9 @@ def run_cli(*args: str, tmp_path: Path, stdin: str = "") -> subprocess.Completed
     )  # fmt: skip
 
 
-@pytest.mark.parametrize("command", [[], ["run"], ["console"], ["ask"], ["migrate"]])
+@pytest.mark.parametrize(
+    "command", [[], ["run"], ["console"], ["ask"], ["migrate"], ["line-rich-menu"]]
+)
 def test_every_command_has_help(command: list[str], tmp_path: Path):
     result = run_cli(*command, "--help", tmp_path=tmp_path)
     assert result.returncode == 0
