@@ -59,10 +59,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--line",
         action="store_true",
-        help="serve LINE's webhook at /line/webhook (see README: LINE)",
+        help="serve LINE's webhook at /line/webhook: alone without TELEGRAM_BOT_TOKEN, beside "
+        "Telegram with it (on by itself when both messengers are configured; see README: LINE)",
     )
-    run.add_argument("--listen", default="127.0.0.1", help="webhook: address to listen on")
-    run.add_argument("--port", type=int, default=8443, help="webhook: port to listen on")
+    run.add_argument(
+        "--listen", default="127.0.0.1", help="webhooks (Telegram's, LINE's): address to listen on"
+    )
+    run.add_argument(
+        "--port", type=int, default=8443, help="webhooks (Telegram's, LINE's): port to listen on"
+    )
     run.set_defaults(handler=_cmd_run)
 
     console = commands.add_parser(
@@ -73,6 +78,12 @@ def build_parser() -> argparse.ArgumentParser:
     console.add_argument("--name", default="王老師", help="your Telegram first name")
     console.add_argument("--language", default="zh-hant", help="your Telegram language code")
     console.add_argument("--admin", action="store_true", help="be bureau staff")
+    console.add_argument(
+        "--channel",
+        choices=["telegram", "line"],
+        default="telegram",
+        help="the messenger to play (line: the LINE webhook handling, as a LINE user)",
+    )
     console.set_defaults(handler=_cmd_console)
 
     ask = commands.add_parser("ask", help="answer program questions from the command line")
@@ -118,6 +129,19 @@ def build_parser() -> argparse.ArgumentParser:
     _add_today(demo)
     demo.set_defaults(handler=_cmd_demo)
 
+    rich_menu = commands.add_parser(
+        "line-rich-menu",
+        help="upload the LINE rich menu (deploy/line-rich-menu.json) with its image as default",
+    )
+    rich_menu.add_argument("--menu", metavar="FILE", help="the rich menu JSON (default: shipped)")
+    rich_menu.add_argument(
+        "--image", metavar="FILE", help="the menu's PNG or JPEG, of the menu's size, ≤ 1 MB"
+    )
+    rich_menu.add_argument(
+        "--check", action="store_true", help="only ask LINE whether it accepts the menu"
+    )
+    rich_menu.set_defaults(handler=_cmd_line_rich_menu)
+
     deadletters = commands.add_parser(
         "deadletters", help="list the updates kept aside because they could not be handled"
     )
@@ -142,20 +166,37 @@ def _settings() -> Settings:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from bot.runner import run_polling, run_webhook
+    from bot.runner import LineListen, run_polling, run_webhook
 
-    if args.line:
+    settings = _settings()
+    # Telegram runs whenever its token is set; LINE when asked for (--line) or, beside
+    # Telegram, when both LINE settings are set too. --line alone, without a token: LINE alone.
+    line = args.line or (settings.has_line_credentials() and settings.has_token())
+    if line and not settings.has_token() and not args.webhook:
         from bot.line_runner import run_line
 
-        return run_line(_settings(), listen=args.listen, port=args.port, today=args.today)
+        return run_line(settings, listen=args.listen, port=args.port, today=args.today)
     if args.webhook:
         return run_webhook(
-            _settings(), args.webhook, listen=args.listen, port=args.port, today=args.today
+            settings,
+            args.webhook,
+            listen=args.listen,
+            port=args.port,
+            today=args.today,
+            line=line,
         )
-    return run_polling(_settings(), args.today)
+    return run_polling(
+        settings, args.today, line=LineListen(args.listen, args.port) if line else None
+    )
 
 
 def _cmd_console(args: argparse.Namespace) -> int:
+    if args.channel == "line":
+        from bot.line_console import run_line_console
+
+        return run_line_console(
+            _settings(), today=args.today, name=args.name, language=_line_language(args.language)
+        )
     from bot.console import run_console
 
     return run_console(
@@ -166,6 +207,11 @@ def _cmd_console(args: argparse.Namespace) -> int:
         language_code=args.language,
         admin=args.admin,
     )
+
+
+def _line_language(telegram_code: str) -> str:
+    # LINE reports languages as BCP 47 tags ("zh-Hant", "en"); Telegram's codes are lower case.
+    return "zh-Hant" if telegram_code.lower().startswith("zh") else telegram_code
 
 
 def _cmd_ask(args: argparse.Namespace) -> int:
@@ -224,6 +270,19 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
     return run_demo(_settings(), today=args.today)
+
+
+def _cmd_line_rich_menu(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from bot.line_rich_menu import RICH_MENU_FILE, run_rich_menu
+
+    return run_rich_menu(
+        _settings(),
+        menu_file=Path(args.menu) if args.menu else RICH_MENU_FILE,
+        image_file=Path(args.image) if args.image else None,
+        check_only=args.check,
+    )
 
 
 def _cmd_deadletters(args: argparse.Namespace) -> int:

@@ -175,7 +175,7 @@ async def _console(
     for other_id, other_name, _ in others:
         console.know(other_id, other_name or str(other_id))
     interactive = stdin.isatty()
-    lines = _read_lines(stdin)
+    lines = read_lines(stdin)
     if interactive:
         clock = services_of(application).clock
         print(
@@ -222,7 +222,7 @@ async def _other_users(
     return [(uid, name, language) for uid, name, language in known if uid != user_id]
 
 
-def _read_lines(stdin: TextIO) -> asyncio.Queue[str]:
+def read_lines(stdin: TextIO) -> asyncio.Queue[str]:
     """Lines of stdin, read by a daemon thread: Ctrl-C then leaves at once, without waiting
     for a line that may never come (a worker of asyncio.to_thread would be waited for)."""
     loop = asyncio.get_running_loop()

@@ -1,11 +1,14 @@
-"""`python -m bot run --line`: serve LINE's webhook at /line/webhook until SIGINT or SIGTERM."""
+"""Serving LINE's webhook at /line/webhook: alone (`run --line` without a Telegram token), or
+beside the Telegram bot in the same process, on the Telegram side's services."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import signal
+from collections.abc import AsyncIterator
 
 from aiohttp import web
 from linebot.v3.messaging import AsyncApiClient, AsyncMessagingApi, Configuration
@@ -15,55 +18,65 @@ from bot.program import load_program
 from bot.services import Services
 from bot.settings import Settings
 from db.engine import Database
-from handlers.line.webhook import WEBHOOK_PATH, build_line_webhook
+from handlers.line.webhook import WEBHOOK_PATH, LineWebhook, line_web_application
 
 logger = logging.getLogger(__name__)
 
 
-def run_line(
-    settings: Settings, *, listen: str, port: int, today: dt.date | None = None
-) -> int:
+def run_line(settings: Settings, *, listen: str, port: int, today: dt.date | None = None) -> int:
     """Upgrade the database, then serve the LINE webhook; return the exit code."""
-    channel_secret, access_token = settings.line_credentials()
-    asyncio.run(_serve(settings, channel_secret, access_token, listen, port, today))
+    settings.line_credentials()
+    asyncio.run(_serve(settings, listen, port, today))
     return 0
 
 
-async def _serve(
-    settings: Settings,
-    channel_secret: str,
-    access_token: str,
-    listen: str,
-    port: int,
-    today: dt.date | None,
-) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    services = Services(
+def build_services(settings: Settings, today: dt.date | None) -> Services:
+    """The services of the LINE side alone (its own database engine, no scheduler)."""
+    return Services(
         settings=settings,
         clock=Clock(settings.timezone, today=today),
         database=Database(settings.database_url),
         program=load_program(settings.PROGRAM_FILE),
     )
-    await services.database.migrate()
-    await services.load_knowledge()
-    configuration = Configuration(host=settings.LINE_API_BASE_URL, access_token=access_token)
-    try:
-        async with AsyncApiClient(configuration) as client:
-            api = AsyncMessagingApi(client)
-            api.line_base_path = settings.LINE_API_BASE_URL.rstrip("/")
-            runner = web.AppRunner(
-                build_line_webhook(services, api, channel_secret), access_log=None
-            )
-            await runner.setup()
+
+
+@contextlib.asynccontextmanager
+async def line_webhook(services: Services) -> AsyncIterator[LineWebhook]:
+    """The LINE webhook handling on ``services``, its LINE API client open meanwhile."""
+    channel_secret, access_token = services.settings.line_credentials()
+    base_url = services.settings.LINE_API_BASE_URL.rstrip("/")
+    configuration = Configuration(host=base_url, access_token=access_token)
+    async with AsyncApiClient(configuration) as client:
+        api = AsyncMessagingApi(client)
+        api.line_base_path = base_url
+        yield LineWebhook(services, api, channel_secret)
+
+
+@contextlib.asynccontextmanager
+async def serve_line(services: Services, listen: str, port: int) -> AsyncIterator[None]:
+    """Serve the LINE webhook on ``listen:port`` meanwhile."""
+    async with line_webhook(services) as webhook:
+        runner = web.AppRunner(line_web_application(webhook), access_log=None)
+        await runner.setup()
+        try:
             await web.TCPSite(runner, listen, port).start()
             logger.info("LINE webhook listening on http://%s:%d%s", listen, port, WEBHOOK_PATH)
-            try:
-                await stop.wait()
-                logger.info("Stopping")
-            finally:
-                await runner.cleanup()
+            yield
+        finally:
+            await runner.cleanup()
+
+
+async def _serve(settings: Settings, listen: str, port: int, today: dt.date | None) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    services = build_services(settings, today)
+    await services.database.migrate()
+    await services.load_knowledge()
+    try:
+        async with serve_line(services, listen, port):
+            await stop.wait()
+            logger.info("Stopping")
     finally:
         await services.database.dispose()

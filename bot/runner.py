@@ -1,12 +1,19 @@
-"""Running the bot for real: long polling (default) or a webhook behind a reverse proxy."""
+"""Running the bot for real: long polling (default) or a webhook behind a reverse proxy.
+
+With ``line`` the LINE webhook is served in the same process, on the same services (database,
+Q&A engine, scheduler): beside the polling on ``--listen``/``--port``, or on the Telegram
+webhook's own server.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import secrets
 import signal
+from dataclasses import dataclass
 from typing import Any
 
 from telegram.error import InvalidToken, NetworkError, TelegramError
@@ -39,20 +46,37 @@ def _unreachable(settings: Settings, error: TelegramError) -> BotApiUnreachable:
     )
 
 
-def run_polling(settings: Settings, today: dt.date | None = None) -> int:
-    """Upgrade the database, then poll until SIGINT or SIGTERM; return the exit code."""
+@dataclass(frozen=True)
+class LineListen:
+    """Where the LINE webhook listens beside Telegram's long polling."""
+
+    listen: str
+    port: int
+
+
+def run_polling(
+    settings: Settings, today: dt.date | None = None, *, line: LineListen | None = None
+) -> int:
+    """Upgrade the database, then poll (and serve LINE, with ``line``) until SIGINT or
+    SIGTERM; return the exit code."""
     token = settings.token()
+    if line is not None:
+        settings.line_credentials()
     application = build_application(
         settings, Clock(settings.timezone, today=today), token=token, updater=False
     )
     try:
-        asyncio.run(_poll(application, settings))
+        asyncio.run(_poll(application, settings, line))
     except (NetworkError, InvalidToken) as error:
         raise _unreachable(settings, error) from None
     return 0
 
 
-async def _poll(application: Application[Any, Any, Any, Any, Any, Any], settings: Settings) -> None:
+async def _poll(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    settings: Settings,
+    line: LineListen | None,
+) -> None:
     # One event loop from migration to shutdown (PTB's run_polling would need a second one
     # for the migration, since the persistence reads the tables while initialising).
     stop = asyncio.Event()
@@ -67,9 +91,15 @@ async def _poll(application: Application[Any, Any, Any, Any, Any, Any], settings
         await application.start()
         # What the last run stored but did not finish goes first, then new updates.
         await intake.resume()
-        logger.info("Polling %s", _api_host(settings))
-        await poll(application, intake, stop)
-        logger.info("Stopping")
+        async with contextlib.AsyncExitStack() as beside:
+            if line is not None:
+                from bot.line_runner import serve_line
+
+                services = services_of(application)
+                await beside.enter_async_context(serve_line(services, line.listen, line.port))
+            logger.info("Polling %s", _api_host(settings))
+            await poll(application, intake, stop)
+            logger.info("Stopping")
     finally:
         # Updates still being handled get a moment; what is cut short stays in the inbox.
         await intake.lanes.stop(grace=STOP_GRACE_SECONDS)
@@ -87,13 +117,17 @@ def run_webhook(
     listen: str = "127.0.0.1",
     port: int = 8443,
     today: dt.date | None = None,
+    line: bool = False,
 ) -> int:
-    """Upgrade the database, register the webhook and serve it until SIGINT or SIGTERM."""
+    """Upgrade the database, register the webhook and serve it (and LINE's, with ``line``)
+    until SIGINT or SIGTERM."""
     from bot.webhook import serve_webhook
 
     if not public_url.startswith("https://"):
         raise SettingsError("--webhook: Telegram only posts to an https:// URL")
     token = settings.token()
+    if line:
+        settings.line_credentials()
     secret = (
         settings.WEBHOOK_SECRET_TOKEN.get_secret_value()
         if settings.WEBHOOK_SECRET_TOKEN
@@ -106,7 +140,12 @@ def run_webhook(
     try:
         asyncio.run(
             serve_webhook(
-                application, public_url=public_url, secret=secret, listen=listen, port=port
+                application,
+                public_url=public_url,
+                secret=secret,
+                listen=listen,
+                port=port,
+                line=line,
             )
         )
     except (NetworkError, InvalidToken) as error:

@@ -126,6 +126,19 @@ class Settings(BaseSettings):
             )
         return self.TELEGRAM_BOT_TOKEN.get_secret_value()
 
+    def has_token(self) -> bool:
+        """Whether TELEGRAM_BOT_TOKEN is set."""
+        return self.TELEGRAM_BOT_TOKEN is not None and bool(
+            self.TELEGRAM_BOT_TOKEN.get_secret_value()
+        )
+
+    def has_line_credentials(self) -> bool:
+        """Whether both LINE settings are set."""
+        return all(
+            value is not None and value.get_secret_value()
+            for value in (self.LINE_CHANNEL_SECRET, self.LINE_CHANNEL_ACCESS_TOKEN)
+        )
+
     def line_credentials(self) -> tuple[str, str]:
         """The LINE channel secret and access token; raises SettingsError when one is missing."""
         missing = [

@@ -5,11 +5,14 @@ with python-telegram-bot[webhooks]) serves both the webhook and `/health`. Every
 request must carry Telegram's secret token header; anything else gets 403. A body that is not
 an update (not a JSON object, no integer update_id, fields of the wrong type) gets 400 and
 never reaches the database; an update is answered 200 only once it is stored in the inbox.
+With LINE on (``run --webhook URL --line``), the same server also serves LINE's webhook at
+/line/webhook, checked by LINE's own signature rather than Telegram's secret.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
@@ -25,6 +28,8 @@ from tornado.web import RequestHandler
 
 from bot.app import services_of
 from bot.intake import HANDLED_UPDATE_TYPES, InvalidUpdate, check_update, intake_of
+from handlers.line.webhook import WEBHOOK_PATH as LINE_WEBHOOK_PATH
+from handlers.line.webhook import LineWebhook
 
 logger = logging.getLogger(__name__)
 
@@ -91,16 +96,34 @@ class HealthHandler(RequestHandler):
         self.finish(json.dumps({"ok": healthy, "running": running, "database": database_ok}))
 
 
+class LineHandler(RequestHandler):
+    """Receives one call from LINE and hands it to the LINE webhook handling."""
+
+    def initialize(self, line: LineWebhook) -> None:
+        self.line = line
+
+    async def post(self) -> None:
+        status, text = await self.line.call(
+            self.request.body, self.request.headers.get("X-Line-Signature")
+        )
+        self.set_status(status)
+        self.finish(text)
+
+
 def web_application(
-    application: Application[Any, Any, Any, Any, Any, Any], url_path: str, secret: str
+    application: Application[Any, Any, Any, Any, Any, Any],
+    url_path: str,
+    secret: str,
+    line: LineWebhook | None = None,
 ) -> WebApplication:
-    """The tornado routes: the webhook at ``url_path`` and ``/health``."""
-    return WebApplication(
-        [
-            (url_path, WebhookHandler, {"bot_application": application, "secret": secret}),
-            ("/health", HealthHandler, {"bot_application": application}),
-        ]
-    )
+    """The tornado routes: the webhook at ``url_path``, ``/health`` and LINE's, if given."""
+    routes: list[Any] = [
+        (url_path, WebhookHandler, {"bot_application": application, "secret": secret}),
+        ("/health", HealthHandler, {"bot_application": application}),
+    ]
+    if line is not None:
+        routes.append((LINE_WEBHOOK_PATH, LineHandler, {"line": line}))
+    return WebApplication(routes)
 
 
 async def serve_webhook(
@@ -110,11 +133,29 @@ async def serve_webhook(
     secret: str,
     listen: str,
     port: int,
+    line: bool = False,
 ) -> None:
     """Register the webhook with Telegram and serve until SIGINT/SIGTERM."""
+    async with contextlib.AsyncExitStack() as stack:
+        line_handler = None
+        if line:
+            from bot.line_runner import line_webhook
+
+            line_handler = await stack.enter_async_context(line_webhook(services_of(application)))
+        await _serve(application, public_url, secret, listen, port, line_handler)
+
+
+async def _serve(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    public_url: str,
+    secret: str,
+    listen: str,
+    port: int,
+    line: LineWebhook | None,
+) -> None:
     url_path = urlsplit(public_url).path or "/"
     server = HTTPServer(
-        web_application(application, url_path, secret), max_body_size=MAX_BODY_BYTES
+        web_application(application, url_path, secret, line), max_body_size=MAX_BODY_BYTES
     )
     server.listen(port, address=listen)
     stop = asyncio.Event()
@@ -132,6 +173,8 @@ async def serve_webhook(
             public_url, secret_token=secret, allowed_updates=list(HANDLED_UPDATE_TYPES)
         )
         logger.info("Serving the webhook on %s:%s%s", listen, port, url_path)
+        if line is not None:
+            logger.info("Serving LINE's webhook on %s:%s%s", listen, port, LINE_WEBHOOK_PATH)
         await stop.wait()
         logger.info("Stopping")
     finally:

@@ -55,7 +55,7 @@ async def forget_user(session: AsyncSession, user_id: int) -> Forgotten:
     )
     await session.execute(
         delete(StoredData).where(
-            StoredData.owner_id == user_id, StoredData.scope.in_(("user", "chat"))
+            StoredData.owner_id == user_id, StoredData.scope.in_(("user", "chat", "line"))
         )
     )
     for state in await session.scalars(select(ConversationState)):

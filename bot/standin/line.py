@@ -13,7 +13,10 @@ LINE rejects, so the bot's LINE channel meets LINE's rules before it meets LINE:
   the account → 200 and nothing delivered, not counted (as LINE documents);
 - a push retried with an ``X-Line-Retry-Key`` that was already accepted → 409 and the
   ``x-line-accepted-request-id`` header, nothing sent twice;
-- pushes beyond the monthly limit → 429 "You have reached your monthly limit.".
+- pushes beyond the monthly limit → 429 "You have reached your monthly limit.";
+- a rich menu outside LINE's rules (size, name, chat bar text, ≤ 20 areas inside the menu, the
+  action types and lengths a rich menu takes) → 400 with ``details``; its image not a PNG or
+  JPEG of exactly the menu's size, or over 1 MB → 400.
 """
 
 from __future__ import annotations
@@ -42,6 +45,11 @@ MAX_POSTBACK_DATA = 300
 MAX_MESSAGE_ACTION_TEXT = 300
 ALT_TEXT_LIMITS = {"flex": 1500, "template": 400}
 FREE_PLAN_MONTHLY_PUSHES = 200
+MAX_RICH_MENU_AREAS = 20
+MAX_RICH_MENU_NAME = 300
+MAX_CHAT_BAR_TEXT = 14
+MAX_RICH_MENU_IMAGE_BYTES = 1024 * 1024
+RICH_MENU_ACTION_TYPES = ("postback", "message", "uri", "datetimepicker", "richmenuswitch")
 
 _USER_ID = re.compile(r"^U[0-9a-f]{32}$")
 
@@ -102,6 +110,9 @@ class LineStandin:
     _reply_tokens: dict[str, _ReplyToken] = field(default_factory=dict)
     _accepted_retry_keys: dict[str, str] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    rich_menus: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rich_menu_images: dict[str, bytes] = field(default_factory=dict)
+    default_rich_menu: str | None = None
 
     # ---- users and webhook events -------------------------------------------------------
 
@@ -267,6 +278,127 @@ class LineStandin:
             "language": user.language,
         }
 
+    def create_rich_menu(self, body: Any) -> tuple[int, dict[str, Any]]:
+        problems = validate_rich_menu(body)
+        if problems:
+            return _details(problems)
+        rich_menu_id = "richmenu-" + uuid.uuid4().hex
+        self.rich_menus[rich_menu_id] = body
+        return 200, {"richMenuId": rich_menu_id}
+
+    def set_rich_menu_image(
+        self, rich_menu_id: str, content_type: str, image: bytes
+    ) -> tuple[int, dict[str, Any]]:
+        menu = self.rich_menus.get(rich_menu_id)
+        if menu is None:
+            return 404, {"message": "Not found"}
+        if rich_menu_id in self.rich_menu_images:
+            return 400, {"message": "An image has already been uploaded to the richmenu"}
+        size = image_size(image)
+        if content_type not in ("image/png", "image/jpeg") or size is None:
+            return 400, {"message": "The image must be a PNG or JPEG"}
+        if len(image) > MAX_RICH_MENU_IMAGE_BYTES:
+            return 413, {"message": "The image is over 1 MB"}
+        if size != (menu["size"]["width"], menu["size"]["height"]):
+            return 400, {"message": "Image size does not match the rich menu size"}
+        self.rich_menu_images[rich_menu_id] = image
+        return 200, {}
+
+    def set_default_rich_menu(self, rich_menu_id: str) -> tuple[int, dict[str, Any]]:
+        if rich_menu_id not in self.rich_menus:
+            return 404, {"message": "Not found"}
+        if rich_menu_id not in self.rich_menu_images:
+            return 400, {"message": "must upload richmenu image before applying it to user"}
+        self.default_rich_menu = rich_menu_id
+        return 200, {}
+
+
+def image_size(image: bytes) -> tuple[int, int] | None:
+    """Width and height of a PNG or (baseline or progressive) JPEG; None for anything else."""
+    if image[:8] == b"\x89PNG\r\n\x1a\n" and image[12:16] == b"IHDR":
+        return int.from_bytes(image[16:20], "big"), int.from_bytes(image[20:24], "big")
+    if image[:2] != b"\xff\xd8":
+        return None
+    at = 2
+    while at + 9 <= len(image) and image[at] == 0xFF:
+        marker = image[at + 1]
+        length = int.from_bytes(image[at + 2 : at + 4], "big")
+        if marker in (0xC0, 0xC1, 0xC2):
+            height = int.from_bytes(image[at + 5 : at + 7], "big")
+            width = int.from_bytes(image[at + 7 : at + 9], "big")
+            return width, height
+        at += 2 + length
+    return None
+
+
+def validate_rich_menu(menu: Any) -> list[dict[str, str]]:
+    """LINE's checks on a rich menu object, as LINE's ``details`` entries."""
+    if not isinstance(menu, dict):
+        return [{"message": "must be an object", "property": "richMenu"}]
+    problems: list[dict[str, str]] = []
+    size = menu.get("size")
+    width = size.get("width") if isinstance(size, dict) else None
+    height = size.get("height") if isinstance(size, dict) else None
+    if not (
+        isinstance(width, int)
+        and isinstance(height, int)
+        and 800 <= width <= 2500
+        and height >= 250
+        and width / height >= 1.45
+    ):
+        problems.append(
+            {
+                "message": "width must be 800 to 2500, height 250 or more, width/height >= 1.45",
+                "property": "size",
+            }
+        )
+        width = height = None
+    if not isinstance(menu.get("selected"), bool):
+        problems.append({"message": "must be specified", "property": "selected"})
+    for key, limit in (("name", MAX_RICH_MENU_NAME), ("chatBarText", MAX_CHAT_BAR_TEXT)):
+        value = menu.get(key)
+        if not isinstance(value, str) or not 1 <= utf16_units(value) <= limit:
+            problems.append({"message": f"Length must be between 1 and {limit}", "property": key})
+    areas = menu.get("areas")
+    if not isinstance(areas, list) or not 1 <= len(areas) <= MAX_RICH_MENU_AREAS:
+        problems.append(
+            {"message": f"Size must be between 1 and {MAX_RICH_MENU_AREAS}", "property": "areas"}
+        )
+        areas = []
+    for index, area in enumerate(areas):
+        where = f"areas[{index}]"
+        bounds = area.get("bounds") if isinstance(area, dict) else None
+        numbers = [bounds.get(k) for k in ("x", "y", "width", "height")] if bounds else []
+        if len(numbers) != 4 or not all(isinstance(n, int) and n >= 0 for n in numbers):
+            problems.append({"message": "x, y, width, height required", "property": where})
+        elif width is not None and height is not None:
+            x, y, w, h = numbers
+            if w == 0 or h == 0 or x + w > width or y + h > height:
+                problems.append(
+                    {"message": "must lie inside the rich menu", "property": f"{where}.bounds"}
+                )
+        action = area.get("action") if isinstance(area, dict) else None
+        if isinstance(action, dict) and action.get("type") not in RICH_MENU_ACTION_TYPES:
+            problems.append({"message": "Invalid action type", "property": f"{where}.action"})
+        elif isinstance(action, dict) and action.get("type") == "richmenuswitch":
+            if not action.get("richMenuAliasId") or not action.get("data"):
+                problems.append(
+                    {"message": "richMenuAliasId and data required", "property": f"{where}.action"}
+                )
+        else:
+            problems.extend(_action_problems(action, f"{where}.action", needs_label=False))
+        display = action.get("displayText") if isinstance(action, dict) else None
+        if display is not None and (
+            not isinstance(display, str) or not 1 <= utf16_units(display) <= 300
+        ):
+            problems.append(
+                {
+                    "message": "Length must be between 1 and 300",
+                    "property": f"{where}.action.displayText",
+                }
+            )
+    return problems
+
 
 def validate_messages(messages: Any) -> list[dict[str, str]]:
     """LINE's checks on a ``messages`` array, as LINE's ``details`` entries."""
@@ -396,6 +528,10 @@ class LineStandinServer:
         app.router.add_get("/v2/bot/profile/{user_id}", self._profile)
         app.router.add_get("/v2/bot/message/{message_id}/content", self._content)
         app.router.add_post("/v2/bot/chat/loading/start", self._loading)
+        app.router.add_post("/v2/bot/richmenu/validate", self._validate_rich_menu)
+        app.router.add_post("/v2/bot/richmenu", self._create_rich_menu)
+        app.router.add_post("/v2/bot/richmenu/{rich_menu_id}/content", self._rich_menu_image)
+        app.router.add_post("/v2/bot/user/all/richmenu/{rich_menu_id}", self._default_rich_menu)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -485,3 +621,30 @@ class LineStandinServer:
         if (refusal := self._refused(request)) is not None:
             return refusal
         return web.json_response({}, status=202)
+
+    async def _validate_rich_menu(self, request: web.Request) -> web.Response:
+        if (refusal := self._refused(request)) is not None:
+            return refusal
+        problems = validate_rich_menu(await self._json(request))
+        status, body = _details(problems) if problems else (200, {})
+        return self._answer("richmenu/validate", status, body)
+
+    async def _create_rich_menu(self, request: web.Request) -> web.Response:
+        if (refusal := self._refused(request)) is not None:
+            return refusal
+        status, body = self.standin.create_rich_menu(await self._json(request))
+        return self._answer("richmenu", status, body)
+
+    async def _rich_menu_image(self, request: web.Request) -> web.Response:
+        if (refusal := self._refused(request)) is not None:
+            return refusal
+        status, body = self.standin.set_rich_menu_image(
+            request.match_info["rich_menu_id"], request.content_type, await request.read()
+        )
+        return self._answer("richmenu/content", status, body)
+
+    async def _default_rich_menu(self, request: web.Request) -> web.Response:
+        if (refusal := self._refused(request)) is not None:
+            return refusal
+        status, body = self.standin.set_default_rich_menu(request.match_info["rich_menu_id"])
+        return self._answer("user/all/richmenu", status, body)

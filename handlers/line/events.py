@@ -1,7 +1,8 @@
 """One LINE webhook event → the domain → a reply. Plain dicts in, :class:`Reply` out.
 
-Serves teachers' questions and topic browsing; the convener's and member's flows are on
-Telegram for now, and the keywords that start them say so instead of passing for questions.
+Serves teachers' questions, topic browsing and registering a community (「登錄社群」,
+handlers/line/register.py); logging meetings and progress are on Telegram for now, and the
+keywords that start them say so instead of passing for questions.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from bot.qa import Answer, QaEngine
 from bot.qa.normalise import normalise
 from bot.services import Services
 from db import identities, questions, users
+from handlers.line import register
 from handlers.line.render import Choice, Reply
 
 logger = logging.getLogger(__name__)
@@ -23,6 +25,7 @@ logger = logging.getLogger(__name__)
 TOPICS = "qa:t"
 ENTRY = "qa:e:"  # qa:e:<language>:<entry id>
 FLOW_KEYWORDS = ("register", "log", "progress")
+NOT_YET_ON_LINE = ("log", "progress")
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,11 @@ def _keywords(language: str, key: str) -> set[str]:
 def _matches(text: str, language: str, key: str) -> bool:
     typed = "".join(text.split()).casefold()
     return typed in _keywords(language, key) or typed in _keywords("en", key)
+
+
+def keyword_of(text: str, language: str) -> str | None:
+    """Which typed keyword ("faq", "register", "log", "progress") the text is, if any."""
+    return next((key for key in ("faq", *FLOW_KEYWORDS) if _matches(text, language, key)), None)
 
 
 def _language_of(profile_language: str | None) -> str:
@@ -138,7 +146,10 @@ async def _reply_to(
         return Reply([t(language, "line.welcome", title=services.program.program.title)])
     if kind == "postback":
         data = (event.get("postback") or {}).get("data")
-        return _postback_reply(services, engine, data if isinstance(data, str) else "", language)
+        data = data if isinstance(data, str) else ""
+        if data.startswith(register.PREFIX):
+            return await register.on_postback(services, user_id, language, data)
+        return _postback_reply(services, engine, data, language)
     if kind != "message":
         return None
     message = event.get("message") or {}
@@ -149,9 +160,18 @@ async def _reply_to(
     text: str = message["text"]
     if _matches(text, language, "faq"):
         return _topics_reply(engine, language)
-    for key in FLOW_KEYWORDS:
+    if _matches(text, language, "register"):
+        return await register.start(services, user_id, language)
+    for key in NOT_YET_ON_LINE:
         if _matches(text, language, key):
             return Reply([t(language, "line.not_yet_on_line", keyword=text.strip())])
+    if _matches(text, language, "cancel"):
+        cancelled = await register.cancel(services, user_id, language)
+        if cancelled is not None:
+            return cancelled
+    step = await register.on_text(services, user_id, language, text)
+    if step is not None:
+        return step
     answer = engine.answer(text, services.clock.today())
     if answer.kind != "empty":
         async with services.database.session() as session:

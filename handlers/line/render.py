@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, field
 
 from linebot.v3.messaging import Message, PostbackAction, QuickReply, QuickReplyItem, TextMessage
@@ -12,6 +14,8 @@ MAX_MESSAGES = 5
 MAX_QUICK_REPLIES = 13
 MAX_LABEL_UNITS = 20
 MAX_POSTBACK_BYTES = 300
+
+_TAG = re.compile(r"<[^>]+>")
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,11 @@ class Reply:
 
     texts: list[str]
     choices: list[Choice] = field(default_factory=list)
+
+
+def plain_text(telegram_html: str) -> str:
+    """A catalogue text written for Telegram's HTML (user values escaped) as LINE's plain text."""
+    return html.unescape(_TAG.sub("", telegram_html))
 
 
 def utf16_units(text: str) -> int:

@@ -25,38 +25,57 @@ WEBHOOK_PATH = "/line/webhook"
 MAX_BODY = 1024 * 1024
 
 
-def build_line_webhook(
-    services: Services, api: AsyncMessagingApi, channel_secret: str
-) -> web.Application:
-    """The aiohttp application serving LINE's webhook calls."""
-    validator = SignatureValidator(channel_secret)
-    messenger = LineMessenger(api)
+class LineWebhook:
+    """What one webhook call does, apart from HTTP: verify, parse, handle every event."""
 
-    async def lookup_profile(line_user_id: str) -> Profile | None:
+    def __init__(self, services: Services, api: AsyncMessagingApi, channel_secret: str) -> None:
+        self.services = services
+        self.api = api
+        self.validator = SignatureValidator(channel_secret)
+        self.messenger = LineMessenger(api)
+
+    async def lookup_profile(self, line_user_id: str) -> Profile | None:
+        """A user's name and language as LINE has them; None when LINE does not say."""
         try:
-            profile = await api.get_profile(line_user_id)
+            profile = await self.api.get_profile(line_user_id)
         except ApiException:
             return None
         return Profile(display_name=profile.display_name, language=profile.language)
 
-    async def webhook(request: web.Request) -> web.Response:
-        signature = request.headers.get("X-Line-Signature")
-        body = await request.read()
+    async def call(self, body: bytes, signature: str | None) -> tuple[int, str]:
+        """Handle one call's raw body; return the HTTP status and text to answer with."""
         if not signature:
-            return web.Response(status=400, text="missing X-Line-Signature")
+            return 400, "missing X-Line-Signature"
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
-            return web.Response(status=400, text="body is not UTF-8")
-        if not validator.validate(text, signature):
+            return 400, "body is not UTF-8"
+        if not self.validator.validate(text, signature):
             logger.warning("refused a LINE webhook call with a wrong signature")
-            return web.Response(status=401, text="invalid signature")
+            return 401, "invalid signature"
         events = _events(text)
         if events is None:
-            return web.Response(status=400, text="not a LINE webhook body")
+            return 400, "not a LINE webhook body"
         for event in events:
-            await _handle(services, messenger, event, lookup_profile)
-        return web.Response(status=200)
+            await _handle(self.services, self.messenger, event, self.lookup_profile)
+        return 200, ""
+
+
+def build_line_webhook(
+    services: Services, api: AsyncMessagingApi, channel_secret: str
+) -> web.Application:
+    """The aiohttp application serving LINE's webhook calls."""
+    return line_web_application(LineWebhook(services, api, channel_secret))
+
+
+def line_web_application(handler: LineWebhook) -> web.Application:
+    """An aiohttp application with ``handler`` at WEBHOOK_PATH."""
+
+    async def webhook(request: web.Request) -> web.Response:
+        status, text = await handler.call(
+            await request.read(), request.headers.get("X-Line-Signature")
+        )
+        return web.Response(status=status, text=text or None)
 
     app = web.Application(client_max_size=MAX_BODY)
     app.router.add_post(WEBHOOK_PATH, webhook)
@@ -81,6 +100,4 @@ async def _handle(
         if outcome is not None and outcome.reply is not None:
             await messenger.reply(outcome.to, outcome.reply_token, outcome.reply)
     except Exception as exc:  # one bad event must not stop the others
-        logger.error(
-            "a LINE %s event failed: %s", str(event.get("type"))[:20], type(exc).__name__
-        )
+        logger.error("a LINE %s event failed: %s", str(event.get("type"))[:20], type(exc).__name__)

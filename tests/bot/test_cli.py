@@ -25,7 +25,9 @@ def run_cli(*args: str, tmp_path: Path, stdin: str = "") -> subprocess.Completed
     )  # fmt: skip
 
 
-@pytest.mark.parametrize("command", [[], ["run"], ["console"], ["ask"], ["migrate"]])
+@pytest.mark.parametrize(
+    "command", [[], ["run"], ["console"], ["ask"], ["migrate"], ["line-rich-menu"]]
+)
 def test_every_command_has_help(command: list[str], tmp_path: Path):
     result = run_cli(*command, "--help", tmp_path=tmp_path)
     assert result.returncode == 0
@@ -113,3 +115,28 @@ def test_typed_numbers_reach_the_bot_when_no_button_has_them(tmp_path: Path):
     assert after_99.lstrip().startswith("bot>")
     assert result.stdout.split("you> :text 1", 1)[1].lstrip().startswith("bot>")
     assert "Traceback" not in result.stderr
+
+
+def test_the_line_console_plays_a_line_user_against_the_line_handling(tmp_path: Path):
+    result = run_cli(
+        "console", "--channel", "line", tmp_path=tmp_path,
+        stdin="申請截止日是什麼時候？\n常見問題\n1\n2\n進度\n:photo\n",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("bot> 您好！")  # the first visit adds the account
+    assert "you> 申請截止日是什麼時候？\nbot> 申請已於111年9月21日" in out
+    assert "[1] 申請  [2] 社群類型" in out  # the topics, as numbered quick replies
+    after_topic = out.split("you> 1\n", 1)[1]
+    assert after_topic.startswith("bot> 「申請」，請選擇問題：")
+    assert out.split("you> 2\n", 1)[1].startswith("bot> 申請已於111年9月21日")
+    assert "「進度」目前請在 Telegram 上使用" in out
+    assert "收到您的照片" in out
+    assert "Traceback" not in result.stderr
+
+
+def test_the_line_console_welcomes_only_on_the_first_visit(tmp_path: Path):
+    run_cli("console", "--channel", "line", tmp_path=tmp_path, stdin="FAQ\n")
+    second = run_cli("console", "--channel", "line", tmp_path=tmp_path, stdin="FAQ\n")
+    assert second.stdout.startswith("you> FAQ\nbot> 常見問題")
+    assert "您好" not in second.stdout

@@ -157,3 +157,32 @@ async def test_the_200_comes_after_the_update_is_stored(bot: BotUnderTest, webho
         )
     assert stored == update["update_id"]
     await bot.standin.wait_for_message(TEACHER_ID, within=10)
+
+
+async def test_with_line_on_the_same_server_serves_lines_webhook_too(bot: BotUnderTest):
+    from linebot.v3.messaging import AsyncApiClient, AsyncMessagingApi, Configuration
+
+    from bot.standin.line import LineStandin
+    from bot.standin.line_inprocess import use_standin
+    from handlers.line.webhook import LineWebhook
+
+    line = LineStandin()
+    configuration = Configuration(host="https://line.invalid", access_token=line.access_token)
+    async with AsyncApiClient(configuration) as api_client:
+        await use_standin(api_client, line)
+        api = AsyncMessagingApi(api_client)
+        api.line_base_path = "https://line.invalid"
+        handler = LineWebhook(bot.services, api, line.channel_secret)
+        sock, port = bind_unused_port()
+        server = HTTPServer(web_application(bot.application, "/telegram/hook", SECRET, handler))
+        server.add_sockets([sock])
+        try:
+            teacher = line.add_user("林老師")
+            url = f"http://127.0.0.1:{port}/line/webhook"
+            event = line.text_event(teacher.user_id, "申請截止日是什麼時候？")
+            assert await line.deliver(url, event, signature="Zm9yZ2Vk") == 401
+            assert await line.deliver(url, event) == 200
+            [answer] = line.messages_to(teacher.user_id)
+            assert "9月21日" in answer.text
+        finally:
+            server.stop()
