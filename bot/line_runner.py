@@ -18,6 +18,7 @@ from bot.program import load_program
 from bot.services import Services
 from bot.settings import Settings
 from db.engine import Database
+from handlers.line.push import LinePusher
 from handlers.line.webhook import WEBHOOK_PATH, LineWebhook, line_web_application
 
 logger = logging.getLogger(__name__)
@@ -49,7 +50,12 @@ async def line_webhook(services: Services) -> AsyncIterator[LineWebhook]:
     async with AsyncApiClient(configuration) as client:
         api = AsyncMessagingApi(client)
         api.line_base_path = base_url
-        yield LineWebhook(services, api, channel_secret)
+        # Reminders and broadcasts reach LINE users through this process's pushes meanwhile.
+        services.push_channel = LinePusher(services, api)
+        try:
+            yield LineWebhook(services, api, channel_secret)
+        finally:
+            services.push_channel = None
 
 
 @contextlib.asynccontextmanager

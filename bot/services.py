@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from bot.channels import PushChannel
 from bot.clock import Clock
 from bot.program import Program, with_application_deadline, with_dates
 from bot.settings import Settings
@@ -31,6 +32,8 @@ class Services:
     scheduler: Any = None
     # The application deadline staff extended for everyone (db program_dates); None if not.
     application_deadline: dt.date | None = None
+    # LINE's push, while this process serves LINE: reminders and broadcasts reach LINE users.
+    push_channel: PushChannel | None = None
     _qa_build: asyncio.Task[QaEngine] | None = None
 
     @property

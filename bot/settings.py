@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     LINE_CHANNEL_SECRET: SecretStr | None = None
     LINE_CHANNEL_ACCESS_TOKEN: SecretStr | None = None
     LINE_API_BASE_URL: str = DEFAULT_LINE_API_BASE_URL
+    # Pushes a month the bot may spend on reminders and broadcasts to LINE users (LINE's free
+    # plan has 200; answers on the reply token are free and not counted).
+    LINE_MONTHLY_PUSH_BUDGET: int = Field(default=200, ge=0)
     # Names, usernames, message texts and plain user ids in the logs: off unless asked for.
     LOG_PERSONAL_DATA: bool = False
     LOG_HASH_KEY: SecretStr | None = None

@@ -209,3 +209,17 @@ async def for_reminder(session: AsyncSession, reminder_id: int) -> list[Delivery
             select(Delivery).where(Delivery.reminder_id == reminder_id).order_by(Delivery.id)
         )
     )
+
+
+async def pushes_since(session: AsyncSession, since: dt.datetime) -> int:
+    """Deliveries sent since ``since`` to users on another messenger (negative ids): pushes."""
+    return int(
+        await session.scalar(
+            select(func.count()).where(
+                Delivery.user_id < 0,
+                Delivery.status == DeliveryStatus.SENT,
+                Delivery.sent_at >= since,
+            )
+        )
+        or 0
+    )

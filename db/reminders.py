@@ -18,7 +18,6 @@ from bot.community_status import Purpose, counts
 from bot.progress import ActivityRecord
 from db.models import Activity, Community, Member, Reminder, User
 from db.models.messaging import ReminderStatus, SchedulerLease
-from db.models.people import on_telegram
 from db.sql import insert_ignoring_duplicates
 
 
@@ -82,9 +81,8 @@ async def load_people(
     # The opt-outs as raw JSON text: nearly everyone has none, and decoding 10,000 "[]" is
     # the slowest part of a city-wide reminder.
     raw_opt_outs = type_coerce(User.reminder_opt_outs, Text)
-    user_query = select(
-        User.id, User.language, raw_opt_outs, User.active, User.is_staff
-    ).where(on_telegram())
+    # Everyone, on Telegram and on LINE (negative ids): delivery picks the messenger.
+    user_query = select(User.id, User.language, raw_opt_outs, User.active, User.is_staff)
     community_filter = Community.program_year == program_year
     if only_user is not None:
         user_query = user_query.where(User.id == only_user)

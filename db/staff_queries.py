@@ -25,7 +25,6 @@ from db.models import (
     School,
     User,
 )
-from db.models.people import on_telegram
 from db.sql import insert_ignoring_duplicates
 
 # --- applications ---------------------------------------------------------------------------
@@ -385,10 +384,8 @@ async def community_choices(
 
 
 async def active_user_ids(session: AsyncSession) -> set[int]:
-    """Every user who talked to the bot and has not blocked it."""
-    return set(
-        await session.scalars(select(User.id).where(User.active.is_(True), on_telegram()))
-    )
+    """Every user who talked to the bot (on Telegram or LINE) and has not blocked it."""
+    return set(await session.scalars(select(User.id).where(User.active.is_(True))))
 
 
 async def only_active(session: AsyncSession, user_ids: Collection[int]) -> set[int]:
@@ -398,9 +395,7 @@ async def only_active(session: AsyncSession, user_ids: Collection[int]) -> set[i
     for start in range(0, len(ids), 500):
         found.update(
             await session.scalars(
-                select(User.id).where(
-                    User.id.in_(ids[start : start + 500]), User.active.is_(True), on_telegram()
-                )
+                select(User.id).where(User.id.in_(ids[start : start + 500]), User.active.is_(True))
             )
         )
     return found

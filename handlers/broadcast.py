@@ -620,6 +620,7 @@ async def deliver_broadcast(
             progress=show_progress,
             keep_going=keep_going,
             workers=SEND_WORKERS,
+            channel=services.push_channel,
         )
         async with services.database.session() as session:
             figures = await broadcasts.figures(session, broadcast_id)

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot import staff
+from bot.channels import PushUsage
 from bot.community_status import ORDER
 from bot.dates import format_date
 from bot.i18n import html_escape, t
@@ -156,7 +157,18 @@ async def stats(update: Update, context: BotContext) -> None:
     async with services.database.session() as session:
         board = await staff.dashboard(session, services.program, today, language)
     text = render(services.program, board, language, format_date(today, language))
+    if services.push_channel is not None:
+        text += "\n" + _push_line(await services.push_channel.usage(), language)
     await reply_html(update, text)
+
+
+def _push_line(usage: PushUsage, language: str) -> str:
+    """This month's LINE pushes against the budget setting, and LINE's own count."""
+    line = t(language, "stats.line_pushes", sent=usage.sent, budget=usage.budget)
+    if usage.platform_used is not None:
+        key = "stats.line_quota" if usage.platform_limit is not None else "stats.line_quota_none"
+        line += t(language, key, used=usage.platform_used, limit=usage.platform_limit or 0)
+    return line
 
 
 def build() -> list[BaseHandler[Update, BotContext, object]]:

@@ -22,6 +22,7 @@ from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
+from bot.channels import PushChannel, PushResult, reached_by_push
 from db import deliveries, users
 from db.deliveries import TIMED_OUT, PendingDelivery
 from db.engine import Database
@@ -98,11 +99,12 @@ class DeliveryReport:
     unknown: int = 0
     retried_429: int = 0
     left_pending: int = 0
+    over_budget: int = 0  # pushes to another messenger held back by its monthly budget
 
     @property
     def handled(self) -> int:
         """Messages with a final outcome in this run (an unknown outcome is final too)."""
-        return self.sent + self.blocked + self.failed + self.unknown
+        return self.sent + self.blocked + self.failed + self.unknown + self.over_budget
 
 
 ProgressCallback = Callable[[DeliveryReport], Awaitable[None]]
@@ -130,16 +132,47 @@ async def _finish(
             await users.mark_blocked(session, item.user_id)
 
 
+NO_CHANNEL = "the messenger of this user is not served by this process"
+OVER_BUDGET = "this month's push budget is used up"
+
+
+async def _push_one(
+    database: Database,
+    channel: PushChannel | None,
+    item: PendingDelivery,
+    report: DeliveryReport,
+) -> None:
+    """A delivery to a user of another messenger (LINE), through its push."""
+    if channel is None:
+        await _finish(database, item, DeliveryStatus.FAILED, error=NO_CHANNEL)
+        report.failed += 1
+        return
+    result = await channel.push(item.user_id, item.text)
+    if result == PushResult.SENT:
+        await _finish(database, item, DeliveryStatus.SENT)
+        report.sent += 1
+    elif result == PushResult.OVER_BUDGET:
+        await _finish(database, item, DeliveryStatus.FAILED, error=OVER_BUDGET)
+        report.over_budget += 1
+    else:
+        await _finish(database, item, DeliveryStatus.FAILED, error="the push failed")
+        report.failed += 1
+
+
 async def _send_one(
     database: Database,
     bot: Bot,
     limiter: RateLimiter,
     item: PendingDelivery,
     report: DeliveryReport,
+    channel: PushChannel | None = None,
 ) -> None:
     async with database.session() as session:
         if not await deliveries.claim(session, item.id):
             return  # another sender has it
+    if reached_by_push(item.user_id):
+        await _push_one(database, channel, item, report)
+        return
     rate_limited = network_failures = 0
     while True:
         await limiter.acquire(item.user_id)
@@ -197,8 +230,11 @@ async def deliver_pending(
     progress: ProgressCallback | None = None,
     keep_going: Callable[[], bool] | None = None,
     workers: int = WORKERS,
+    channel: PushChannel | None = None,
 ) -> DeliveryReport:
     """Send every pending delivery of one reminder or one broadcast; return what happened.
+
+    Users of another messenger (LINE) are reached through ``channel``'s push.
 
     ``progress`` is awaited every PROGRESS_EVERY messages and once at the end;
     ``keep_going`` is asked before each message (False stops early, the rest stay pending).
@@ -229,7 +265,7 @@ async def deliver_pending(
                 if keep_going is not None and not keep_going():
                     stopped = True
                     return
-                await _send_one(database, bot, limiter, queue.get_nowait(), report)
+                await _send_one(database, bot, limiter, queue.get_nowait(), report, channel)
                 if progress is not None and report.handled - reported >= PROGRESS_EVERY:
                     reported = report.handled
                     await progress(report)

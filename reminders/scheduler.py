@@ -394,6 +394,7 @@ class ReminderScheduler:
             broadcast_id=broadcast_id,
             progress=progress,
             keep_going=lambda: self._keep_going(respect_quiet_hours),
+            channel=self.services.push_channel,
         )
 
     def fire_soon(self) -> None:

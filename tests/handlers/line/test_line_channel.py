@@ -160,13 +160,3 @@ async def test_flow_keywords_say_where_the_flow_is_instead_of_answering_a_questi
     for keyword in ("記錄活動", "進度"):
         await standin.deliver(line_bot.url, standin.text_event(teacher.user_id, keyword))
         assert "Telegram" in standin.messages_to(teacher.user_id)[-1].text
-
-
-async def test_line_users_are_not_in_telegram_audiences(line_bot: LineBot) -> None:
-    from db import staff_queries
-
-    standin = line_bot.standin
-    teacher = standin.add_user("林老師")
-    await standin.deliver(line_bot.url, standin.follow_event(teacher.user_id))
-    async with line_bot.database.session() as session:
-        assert await staff_queries.active_user_ids(session) == set()
