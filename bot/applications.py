@@ -645,9 +645,14 @@ async def extend_deadline(
     )
     in_force = await deadline_of(session, program, community)
     view = view_of(community)
-    notice = Notice(
-        view.convener_user_id, "decisions.tell_extended", {"name": view.name, "deadline": in_force}
+    # Only a draft can be submitted: anyone else hears what the new date means for them.
+    status = CommunityStatus(str(community.status))
+    key = (
+        "decisions.tell_extended"
+        if status == CommunityStatus.DRAFT
+        else f"decisions.tell_extended_{status}"
     )
+    notice = Notice(view.convener_user_id, key, {"name": view.name, "deadline": in_force})
     return in_force, view, [notice]
 
 

@@ -60,7 +60,9 @@ def _document_names(program: Program, language: str) -> str:
 
 
 def _status_name(status: str, language: str) -> str:
-    return t(language, f"status.name_{status}", position="")
+    """The status's name where its 備取 place does not matter (名稱 without 第 N 順位)."""
+    key = "status.name_waitlisted_plain" if status == "waitlisted" else f"status.name_{status}"
+    return t(language, key)
 
 
 async def _waiting_list(context: BotContext, language: str) -> str:
@@ -276,6 +278,9 @@ async def extend(update: Update, context: BotContext) -> None:
         name=html_escape(view.name),
         deadline=deadline,
     )
+    if view.status != "draft":
+        status = _status_name(view.status, language)
+        text += "\n" + t(language, "decisions.extend_not_draft", status=status)
     text += "\n" + t(language, "decisions.notified" if reached else "decisions.not_notified")
     await reply_html(update, text)
 

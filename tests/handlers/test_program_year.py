@@ -255,3 +255,28 @@ async def test_the_deadline_reminders_move_with_an_extended_deadline(make_bot: M
         assert bot.services.application_deadline == dt.date(2022, 10, 5)
         applying = await bot.send(CONVENER, "/apply")
         assert "111年10月5日" in applying.text
+
+
+async def test_extending_a_decided_community_tells_its_convener_what_the_date_means(
+    make_bot: MakeBot,
+):
+    with time_machine.travel(at(2022, 9, 25), tick=False):
+        bot = await make_bot()
+        bot.user(ADMIN_ID)
+        bot.user(CONVENER)
+        rejected = await add_community(bot, CONVENER, "被退社群", CommunityStatus.REJECTED)
+        staff = await bot.send(ADMIN_ID, f"/extend {rejected} 2022-10-12")
+        told = inbox(bot, CONVENER)[-1]
+    assert "111年10月12日" in told and "未通過" in told
+    assert "請用 /apply 送出申請" not in told  # it cannot, until staff reopen it
+    assert "/decide" in staff.text and "未通過" in staff.text
+
+
+async def test_undoing_a_waitlisting_names_the_status_without_an_empty_place(bot: BotUnderTest):
+    bot.user(ADMIN_ID)
+    bot.user(CONVENER)
+    community_id = await add_community(bot, CONVENER, "社群", CommunityStatus.SUBMITTED)
+    await bot.send(ADMIN_ID, f"/decide {community_id} 備取")
+    undone = await bot.send(ADMIN_ID, f"/decide {community_id} 撤銷 誤按")
+    assert "備取" in undone.text
+    assert "第  順位" not in undone.text and "第 順位" not in undone.text
