@@ -204,6 +204,14 @@ def _audit_details(context: BotContext, line: audit.AuditLine, language: str) ->
         values["event"] = html_escape(event.name)
     if isinstance(line.details.get("date"), str):
         values["date"] = format_date(dt.date.fromisoformat(line.details["date"]), language)
+    if isinstance(line.details.get("was"), str):
+        # A status, as the catalogue names it (備取, not "waitlisted").
+        was = line.details["was"]
+        status_key = (
+            "status.name_waitlisted_plain" if was == "waitlisted" else f"status.name_{was}"
+        )
+        if has(language, status_key):
+            values["was"] = t(language, status_key)
     if "audience" in line.details:
         key = f"audit.audience_{line.details['audience']}"
         values["audience"] = t(language, key) if has(language, key) else values["audience"]

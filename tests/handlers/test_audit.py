@@ -108,3 +108,16 @@ async def test_staff_who_are_not_admins_and_teachers_cannot_read_the_log(bot: Bo
     assert "only the admins" in english.text
     forged = await bot.process(bot.standin.user_presses_button(TEACHER_ID, 999, "au:0", forge=True))
     assert "only the admins" in forged.text
+
+
+async def test_an_undone_waitlisting_is_logged_with_the_status_in_the_readers_language(
+    bot: BotUnderTest,
+):
+    bot.user(ADMIN_ID, "賴承辦")
+    bot.user(CONVENER_ID)
+    community_id = await add_community(bot, CONVENER_ID, status=CommunityStatus.SUBMITTED)
+    await bot.send(ADMIN_ID, f"/decide {community_id} 備取")
+    await bot.send(ADMIN_ID, f"/decide {community_id} 撤銷 誤按")
+    log = await bot.send(ADMIN_ID, "/audit")
+    assert "原為 備取" in log.text
+    assert "waitlisted" not in log.text
