@@ -10,8 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import html
-import re
 import sys
 import threading
 import time
@@ -25,7 +23,6 @@ from bot.standin.driver import ChatDriver, Reply
 from bot.standin.inprocess import InProcessRequest
 from handlers.broadcast import wait_for_broadcasts
 
-_TAG = re.compile(r"<[^>]+>")
 CONSOLE_HELP = """Console commands:
   <number>        press that button of the last keyboard (a number no button has is sent
                   as text)
@@ -37,10 +34,6 @@ CONSOLE_HELP = """Console commands:
   :quit           leave (Ctrl-D works too)
 Anything else is sent to the bot as a text message."""
 
-
-def plain(text: str) -> str:
-    """Telegram HTML as terminal text."""
-    return html.unescape(_TAG.sub("", text))
 
 
 class Console:
@@ -62,7 +55,7 @@ class Console:
 
     def _print_message(self, message: SentMessage, *, edited: bool = False) -> None:
         marker = "bot (edited)" if edited else "bot"
-        body = plain(message.text or message.caption or "")
+        body = message.text or message.caption or ""
         if message.document:
             body = f"[file: {message.document.get('file_name', 'document')}] {body}".strip()
         elif message.photo:
@@ -104,7 +97,7 @@ class Console:
         for message in everything[self._shown_elsewhere :]:
             if message.chat_id != self.user_id:
                 name = self._names.get(message.chat_id, str(message.chat_id))
-                body = plain(message.text or message.caption or "")
+                body = message.text or message.caption or ""
                 print(f"→ {name}: {body}", file=self.out)
         self._shown_elsewhere = len(everything)
 

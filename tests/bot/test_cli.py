@@ -140,3 +140,8 @@ def test_the_line_console_welcomes_only_on_the_first_visit(tmp_path: Path):
     second = run_cli("console", "--channel", "line", tmp_path=tmp_path, stdin="FAQ\n")
     assert second.stdout.startswith("you> FAQ\nbot> 常見問題")
     assert "您好" not in second.stdout
+
+
+def test_the_console_shows_text_as_telegram_would_with_typed_tags_kept(tmp_path: Path):
+    result = run_cli("console", "--admin", tmp_path=tmp_path, stdin="/broadcast\n")
+    assert "例如 <b>粗體</b>、<i>斜體</i>" in result.stdout
