@@ -28,7 +28,8 @@ _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 
 
 class InvalidName(Exception):
-    """A typed member name cannot be used; ``reason`` is empty, too_long or not_text."""
+    """A typed member name cannot be used; ``reason`` is empty, too_long, not_text or
+    no_letters."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -86,8 +87,15 @@ def tidy_text(text: str, limit: int, *, multiline: bool = False) -> str:
 
 
 def clean_member_name(text: str) -> str:
-    """A typed name tidied (NFC, single spaces, no invisible characters), or InvalidName."""
-    return tidy_text(text, MAX_NAME_LENGTH)
+    """A typed name tidied (NFC, single spaces, no invisible characters), or InvalidName.
+
+    A name has at least one letter: "2" or "。" is a slip (a button number, a stray key), not
+    a teacher.
+    """
+    name = tidy_text(text, MAX_NAME_LENGTH)
+    if not any(unicodedata.category(ch).startswith("L") for ch in name):
+        raise InvalidName("no_letters")
+    return name
 
 
 def _name_key(name: str) -> str:

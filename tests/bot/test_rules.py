@@ -153,6 +153,9 @@ def test_a_member_name_is_tidied(typed: str, clean: str) -> None:
         ("\x00\x01", "not_text"),
         ("\u200b", "not_text"),
         ("名" * 41, "too_long"),
+        ("2", "no_letters"),
+        ("。", "no_letters"),
+        ("-- 3", "no_letters"),
     ],
 )
 def test_a_name_that_cannot_be_used_says_why(typed: str, reason: str) -> None:
@@ -170,9 +173,10 @@ def test_any_text_either_cleans_to_a_short_name_or_says_why(text: str) -> None:
     try:
         name = clean_member_name(text)
     except InvalidName as error:
-        assert error.reason in {"empty", "too_long", "not_text"}
+        assert error.reason in {"empty", "too_long", "not_text", "no_letters"}
     else:
         assert 1 <= len(name) <= 40
+        assert any(ch.isalpha() for ch in name)
         assert name == name.strip()
         assert clean_member_name(name) == name
 

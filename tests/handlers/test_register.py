@@ -285,3 +285,13 @@ async def test_registration_speaks_english_to_english_users(bot: BotUnderTest):
     await bot.press(TEACHER_ID, "co-planning")
     school = await bot.send(TEACHER_ID, "正興國小")
     assert "Schools matching" in school.text
+
+
+async def test_a_number_or_a_stray_mark_is_not_taken_as_a_members_name(bot: BotUnderTest):
+    bot.user(TEACHER_ID)
+    await start_to_members(bot)
+    for slip in ("2", "。", "--"):
+        reply = await bot.send(TEACHER_ID, slip)
+        assert "這不像是姓名" in reply.text
+    accepted = await bot.send(TEACHER_ID, "王小明")
+    assert "資優班" in accepted.text  # the next question: is the member a gifted-class teacher
