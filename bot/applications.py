@@ -58,6 +58,24 @@ class ApplicationView:
     waitlist_position: int | None = None
     # Paper documents received: index in the program's document list → the day.
     documents_received: dict[int, dt.date] | None = None
+    # This community's own extended deadline (/extend ID DATE); None: the general one.
+    own_deadline: dt.date | None = None
+
+    def deadline(self, program: Program, extended_for_all: dt.date | None) -> dt.date:
+        """The application deadline that applies: the letter's, or a later extension."""
+        letter = program.application.deadline
+        return max(letter, extended_for_all or letter, self.own_deadline or letter)
+
+    def late_documents(
+        self, program: Program, extended_for_all: dt.date | None
+    ) -> dict[int, int]:
+        """Paper documents that arrived after the deadline: index → days late."""
+        deadline = self.deadline(program, extended_for_all)
+        return {
+            index: (day - deadline).days
+            for index, day in (self.documents_received or {}).items()
+            if day > deadline
+        }
 
 
 @dataclass(frozen=True)
@@ -118,6 +136,7 @@ def view_of(community: Community) -> ApplicationView:
         reopen_reason=community.reopen_reason,
         waitlist_position=community.waitlist_position,
         documents_received=_received(community),
+        own_deadline=community.deadline,
     )
 
 

@@ -338,7 +338,7 @@ async def received(update: Update, context: BotContext) -> None:
         name=html_escape(view.name),
         document=html_escape(document.name_en if language == "en" else document.name),
         date=format_date(day, language),
-        documents=documents_line(program, view, language),
+        documents=documents_line(program, view, language, services.application_deadline),
     )
 
 

@@ -78,18 +78,32 @@ def paper_documents(program: Program, language: str, deadline: dt.date | None = 
     )
 
 
-def documents_line(program: Program, view: ApplicationView, language: str) -> str:
-    """Which paper documents arrived, and when."""
+def documents_line(
+    program: Program, view: ApplicationView, language: str, extended_for_all: dt.date | None
+) -> str:
+    """Which paper documents arrived, and when; those after the deadline say how late."""
     received = view.documents_received or {}
+    late = view.late_documents(program, extended_for_all)
     parts = []
     for index, document in enumerate(program.application.documents):
         name = html_escape(document.name_en if language == "en" else document.name)
         day = received.get(index)
-        parts.append(
-            t(language, "decisions.document_got", name=name, date=format_date(day, language))
-            if day is not None
-            else t(language, "decisions.document_missing", name=name)
-        )
+        if day is None:
+            parts.append(t(language, "decisions.document_missing", name=name))
+        elif index in late:
+            parts.append(
+                t(
+                    language,
+                    "decisions.document_got_late",
+                    name=name,
+                    date=format_date(day, language),
+                    days=late[index],
+                )
+            )
+        else:
+            parts.append(
+                t(language, "decisions.document_got", name=name, date=format_date(day, language))
+            )
     return join_list(parts, language)
 
 
@@ -306,7 +320,9 @@ async def _listing(context: BotContext, language: str) -> tuple[str, InlineKeybo
                 language,
                 "review.documents",
                 id=view.id,
-                documents=documents_line(program, view, language),
+                documents=documents_line(
+                    program, view, language, context.services.application_deadline
+                ),
             )
         )
         rows.append(

@@ -280,3 +280,17 @@ async def test_undoing_a_waitlisting_names_the_status_without_an_empty_place(bot
     undone = await bot.send(ADMIN_ID, f"/decide {community_id} 撤銷 誤按")
     assert "備取" in undone.text
     assert "第  順位" not in undone.text and "第 順位" not in undone.text
+
+
+async def test_paper_copies_that_arrive_after_the_deadline_are_flagged_with_the_delay(
+    bot: BotUnderTest,
+):
+    bot.user(ADMIN_ID)
+    bot.user(CONVENER)
+    community_id = await add_community(bot, CONVENER, "晚交社群", CommunityStatus.SUBMITTED)
+    on_time = await bot.send(ADMIN_ID, f"/received {community_id} 1 111/9/21")
+    assert "申請計畫 111年9月21日（三） 收到" in on_time.text and "逾期" not in on_time.text
+    late = await bot.send(ADMIN_ID, f"/received {community_id} 2 111/9/26")
+    assert "核章經費概算表 111年9月26日（一） 收到（逾期 5 天）" in late.text
+    listing = await bot.send(ADMIN_ID, "/review")
+    assert "逾期 5 天" in listing.text
