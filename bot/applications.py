@@ -9,7 +9,7 @@ Plain typed functions, session first, no Telegram.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -721,6 +721,14 @@ class ConvenerStatus:
     values: dict[str, object]
     # Whether the activity checklist is shown (not for rejected or withdrawn communities).
     shows_progress: bool = True
+    # The paper documents, for a sent application: the line's key (None: no line), which
+    # arrived when, and which late by how many days.
+    paper_key: str | None = None
+    documents_received: dict[int, dt.date] = field(default_factory=dict)
+    late_documents: dict[int, int] = field(default_factory=dict)
+
+
+_SENT = ("submitted", "approved", "waitlisted")
 
 
 async def convener_status(
@@ -735,6 +743,13 @@ async def convener_status(
     # staff reopened it — never promise what /apply would refuse.
     if status in ("draft", "rejected") and not reopened and today > deadline:
         key = f"{key}_closed"
+    received = _received(community)
+    paper_key = None
+    if status in _SENT:
+        if len(received) == len(program.application.documents):
+            paper_key = "status.paper"
+        else:
+            paper_key = "status.paper_missing_late" if today > deadline else "status.paper_missing"
     return ConvenerStatus(
         shows_progress=counts(Purpose.SHOWS_PROGRESS, status),
         status=status,
@@ -745,6 +760,9 @@ async def convener_status(
             "reason": (community.reopen_reason if reopened else community.review_reason) or "",
             "position": community.waitlist_position or 0,
         },
+        paper_key=paper_key,
+        documents_received=received,
+        late_documents={i: (day - deadline).days for i, day in received.items() if day > deadline},
     )
 
 

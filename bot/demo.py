@@ -169,7 +169,9 @@ async def seed_demo(database: Database, program: Program, today: dt.date) -> Dem
                 now=_at(submitted_on, 3),
             )
         # The paper copies arrive a few days later; one community's after the deadline.
-        arrives = submitted_on + dt.timedelta(days=3 if index != 3 else 12)
+        arrives = (
+            submitted_on + dt.timedelta(days=3) if index != 3 else deadline + dt.timedelta(days=4)
+        )
         for number in range(1, len(program.application.documents) + 1):
             if arrives <= today:
                 async with database.session() as session:

@@ -140,7 +140,7 @@ def overview(
         else t(language, "status.not_running"),
     )
     if application is not None:
-        text += "\n\n" + render_status(application, language)
+        text += "\n\n" + render_status(application, context.services.program, language)
     if links:
         text += "\n\n" + t(language, "community.invites", links="\n".join(links))
     if not role.can_change:

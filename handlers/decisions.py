@@ -22,7 +22,7 @@ from bot.i18n import html_escape, join_list, normalise_language, t
 from bot.program import Program
 from db import staff_queries, users
 from handlers.common import BotContext, language_of, reply_html, say
-from handlers.review import _error_text, documents_line
+from handlers.review import _error_text, view_documents_line
 from handlers.staff import ensure_staff
 from reminders import manage
 
@@ -338,7 +338,7 @@ async def received(update: Update, context: BotContext) -> None:
         name=html_escape(view.name),
         document=html_escape(document.name_en if language == "en" else document.name),
         date=format_date(day, language),
-        documents=documents_line(program, view, language, services.application_deadline),
+        documents=view_documents_line(program, view, language, services.application_deadline),
     )
 
 

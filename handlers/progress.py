@@ -18,16 +18,23 @@ from bot.program import Program
 from bot.progress import Progress, next_step, render_checklist
 from db.models import Community
 from handlers.common import BotContext, is_staff, language_of, reply_html, say
+from handlers.review import documents_line
 
 
-def render_status(status: ConvenerStatus, language: str) -> str:
-    """The application status line and the next step, in the reader's language."""
+def render_status(status: ConvenerStatus, program: Program, language: str) -> str:
+    """The application status line, the next step and the paper documents."""
     values = {
         key: format_date(value, language) if isinstance(value, dt.date) else html_escape(str(value))
         for key, value in status.values.items()
     }
     name = t(language, status.status_key, **values)
-    return t(language, "status.line", status=name) + "\n" + t(language, status.next_key, **values)
+    lines = [t(language, "status.line", status=name), t(language, status.next_key, **values)]
+    if status.paper_key is not None:
+        documents = documents_line(
+            program, status.documents_received, status.late_documents, language
+        )
+        lines.append(t(language, status.paper_key, documents=documents, **values))
+    return "\n".join(line for line in lines if line)
 
 
 def render_progress(
@@ -50,7 +57,7 @@ def render_progress(
     )
     parts = [header]
     if status is not None:
-        parts.append(render_status(status, language))
+        parts.append(render_status(status, program, language))
         if not status.shows_progress:
             return "\n".join([*parts, "", t(language, "status.not_running")])
         parts.append("")

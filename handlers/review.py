@@ -79,11 +79,9 @@ def paper_documents(program: Program, language: str, deadline: dt.date | None = 
 
 
 def documents_line(
-    program: Program, view: ApplicationView, language: str, extended_for_all: dt.date | None
+    program: Program, received: dict[int, dt.date], late: dict[int, int], language: str
 ) -> str:
     """Which paper documents arrived, and when; those after the deadline say how late."""
-    received = view.documents_received or {}
-    late = view.late_documents(program, extended_for_all)
     parts = []
     for index, document in enumerate(program.application.documents):
         name = html_escape(document.name_en if language == "en" else document.name)
@@ -105,6 +103,14 @@ def documents_line(
                 t(language, "decisions.document_got", name=name, date=format_date(day, language))
             )
     return join_list(parts, language)
+
+
+def view_documents_line(
+    program: Program, view: ApplicationView, language: str, extended_for_all: dt.date | None
+) -> str:
+    """The paper documents of an application as staff see it."""
+    late = view.late_documents(program, extended_for_all)
+    return documents_line(program, view.documents_received or {}, late, language)
 
 
 def _problems(problems: list[RuleProblem], language: str) -> str:
@@ -320,7 +326,7 @@ async def _listing(context: BotContext, language: str) -> tuple[str, InlineKeybo
                 language,
                 "review.documents",
                 id=view.id,
-                documents=documents_line(
+                documents=view_documents_line(
                     program, view, language, context.services.application_deadline
                 ),
             )

@@ -154,7 +154,7 @@ async def test_a_whole_year_of_one_application(make_bot: MakeBot):
         ]
         listing = await bot.send(ADMIN_ID, "/review")
         assert "已核定 15/15 組（已額滿）" in listing.text
-        assert "申請計畫 尚未收到" in listing.text
+        assert "申請計畫（尚未收到）" in listing.text
         full = await bot.press(ADMIN_ID, "核定 1")
         assert "名額已滿" in " ".join(full.toasts)
         waitlisted = await bot.press(ADMIN_ID, "備取 1")
@@ -184,7 +184,7 @@ async def test_a_whole_year_of_one_application(make_bot: MakeBot):
         # The paper documents, marked received with the date.
         received = await bot.send(ADMIN_ID, f"/received {community_id} 1 111/9/20")
         assert "申請計畫" in received.text and "111年9月20日" in received.text
-        assert "核章經費概算表 尚未收到" in received.text
+        assert "核章經費概算表（尚未收到）" in received.text
 
         # The deadline extended from chat, for everyone and for one community.
         extended = await bot.send(ADMIN_ID, "/extend 2022-10-05")
@@ -289,8 +289,27 @@ async def test_paper_copies_that_arrive_after_the_deadline_are_flagged_with_the_
     bot.user(CONVENER)
     community_id = await add_community(bot, CONVENER, "晚交社群", CommunityStatus.SUBMITTED)
     on_time = await bot.send(ADMIN_ID, f"/received {community_id} 1 111/9/21")
-    assert "申請計畫 111年9月21日（三） 收到" in on_time.text and "逾期" not in on_time.text
+    assert "申請計畫（111年9月21日（三）收到）" in on_time.text and "逾期" not in on_time.text
     late = await bot.send(ADMIN_ID, f"/received {community_id} 2 111/9/26")
-    assert "核章經費概算表 111年9月26日（一） 收到（逾期 5 天）" in late.text
+    assert "核章經費概算表（111年9月26日（一）收到，逾期 5 天）" in late.text
     listing = await bot.send(ADMIN_ID, "/review")
     assert "逾期 5 天" in listing.text
+
+
+async def test_the_convener_sees_which_paper_copies_arrived_and_what_is_still_owed(
+    make_bot: MakeBot,
+):
+    with time_machine.travel(at(2022, 9, 27), tick=False):
+        bot = await make_bot()
+        bot.user(ADMIN_ID)
+        bot.user(CONVENER)
+        community_id = await add_community(bot, CONVENER, "晚交社群", CommunityStatus.SUBMITTED)
+        await bot.send(ADMIN_ID, f"/received {community_id} 1 111/9/26")
+        progress = (await bot.send(CONVENER, "/progress")).text
+        await bot.send(ADMIN_ID, f"/received {community_id} 2 111/9/27")
+        complete = (await bot.send(CONVENER, "/progress")).text
+    assert "截止日111年9月21日（三）已過" in progress
+    assert "申請計畫（111年9月26日（一）收到，逾期 5 天）" in progress
+    assert "核章經費概算表（尚未收到）" in progress
+    assert progress.count("下一步") <= 1  # the application's state is not a second 下一步
+    assert "紙本資料：" in complete and "尚未收到" not in complete
