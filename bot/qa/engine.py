@@ -518,6 +518,8 @@ class QaEngine:
             holds = verdict.verdict(cleaned, text, self._program_numbers)
             if holds is not None:
                 key = "qa.verdict_yes" if holds else "qa.verdict_no"
+                if not facts.is_en(language) and verdict.asks_permission(cleaned):
+                    key = "qa.verdict_may" if holds else "qa.verdict_may_not"
                 text = f"{i18n.t(language, key)}{text}"
         return Answer(
             question=raw,

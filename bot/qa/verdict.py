@@ -28,8 +28,8 @@ _YESNO_EN = re.compile(
 _TAG_EN = re.compile(r"\b(right|correct|true)\s*\?*\s*$", re.IGNORECASE)
 # Negative statements in an answer: the letter does not require / exempts / says no.
 _NEGATIVE = re.compile(
-    r"免備文|未要求|不需|不必|不用|無須|无须|沒有規定|不可|not required|no need|does not require"
-    r"|not needed|does not specify|without a cover letter",
+    r"免備文|未要求|不需|不必|不用|無須|无须|沒有規定|沒有提供|未提供|不可|not required|no need"
+    r"|does not require|not needed|does not specify|does not provide|without a cover letter",
     re.IGNORECASE,
 )
 _DATE = re.compile(
@@ -105,6 +105,14 @@ def is_yes_no(question: str, language: str) -> bool:
         return True
     # 「公開授課要3次？」: a bare claim with a number and a question mark.
     return bool(re.search(r"[？?]\s*$", text)) and bool(numbers_in(text))
+
+
+_MAY_ZH = re.compile(r"可以|可不可以|可否|行不行|可行|(?<!可)能(?!力|量)")
+
+
+def asks_permission(question: str) -> bool:
+    """Whether a yes/no question asks what is allowed (可以…嗎): answered 可以 / 不行."""
+    return bool(_MAY_ZH.search(question))
 
 
 def verdict(question: str, answer_text: str, program_numbers: set[str]) -> bool | None:
