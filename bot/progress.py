@@ -8,7 +8,7 @@ All numbers come from the program file; nothing here reads the clock.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.dates import format_date
@@ -280,9 +280,18 @@ def _lacking_item(requirement: Requirement, program: Program, language: str) -> 
     return t(language, "progress.lacking_count", count=requirement.missing, name=name)
 
 
-def describe_lacking(progress: Progress, program: Program, language: str) -> str:
-    """What is still missing in one sentence (還差 1 次公開授課、成果分享會尚未辦理); "" if none."""
-    items = [_lacking_item(requirement, program, language) for requirement in progress.lacking]
+def describe_lacking(
+    progress: Progress, program: Program, language: str, keys: Collection[str] | None = None
+) -> str:
+    """What is still missing in one sentence (還差 1 次公開授課、成果分享會尚未辦理); "" if none.
+
+    ``keys`` limits it to those requirements.
+    """
+    items = [
+        _lacking_item(requirement, program, language)
+        for requirement in progress.lacking
+        if keys is None or requirement.key in keys
+    ]
     if not items:
         return ""
     return t(language, "progress.lacking", items=t(language, "progress.separator").join(items))

@@ -14,7 +14,7 @@ from typing import Any
 
 from bot import i18n
 from bot.program import CommunityType, Program
-from bot.qa import facts, verdict
+from bot.qa import facts, scenario, verdict
 from bot.qa.matcher import Coverage, GramIndex, Hit, Lexicon, phases_in
 from bot.qa.normalise import (
     Replacer,
@@ -497,6 +497,9 @@ class QaEngine:
             return self._plain(raw, language, kind, text)
         if not query.norm:
             return self._plain(raw, language, "empty", i18n.t(language, "qa.empty"))
+        reasoned = self._reason(cleaned, query)
+        if reasoned is not None:
+            return reasoned
         scored = self._score_all(query)
         best_score, best = scored[0] if scored else (0.0, -1)
         staff_match = best >= 0 and self._entries[best].staff and best_score >= 0.8
@@ -534,6 +537,50 @@ class QaEngine:
             related=self._related(entry, language),
             suggestion_ids=[],
         )
+
+    def _reason(self, question: str, query: _Query) -> Answer | None:
+        """The teacher's own group or activities checked against the rules (bot.qa.scenario)."""
+        if not scenario.asks_whether_it_suffices(query.norm):
+            return None
+        language = "en" if facts.is_en(query.language) else query.language
+        program = self._program
+        activities = scenario.activities_in(query.norm)
+        group = scenario.group_in(query.norm)
+        if activities is not None:
+            reasoned = scenario.reason_about_activities(program, activities, query.types, language)
+        elif group is not None:
+            reasoned = scenario.reason_about_group(program, group, query.types, language)
+        else:
+            return None
+        text = reasoned.text
+        if reasoned.holds is not None:
+            text = self._verdict_word(question, reasoned.holds, language) + text
+        text += "\n" + i18n.t(
+            language, "qa.source", source=facts.source_text(reasoned.source, language)
+        )
+        return Answer(
+            question=question,
+            text=text[:MAX_TEXT],
+            answered=True,
+            source=reasoned.source,
+            score=1.0,
+            suggestions=[],
+            language=query.language,
+            kind="scenario",
+            entry_id=None,
+            related=[],
+            suggestion_ids=[],
+        )
+
+    @staticmethod
+    def _verdict_word(question: str, holds: bool, language: str) -> str:
+        if facts.is_en(language):
+            return i18n.t(language, "qa.verdict_yes" if holds else "qa.verdict_no")
+        if "夠" in question:
+            return i18n.t(language, "qa.verdict_enough" if holds else "qa.verdict_not_enough")
+        if verdict.asks_permission(question):
+            return i18n.t(language, "qa.verdict_may" if holds else "qa.verdict_may_not")
+        return i18n.t(language, "qa.verdict_yes" if holds else "qa.verdict_no")
 
     def answer_entry(self, entry_id: str, today: dt.date, language: str) -> Answer:
         """Answer one FAQ entry directly (browse buttons, follow-ups)."""

@@ -44,3 +44,58 @@ def test_spending_the_letter_does_not_settle_says_so_and_is_not_claimed_as_answe
     answer = engine.answer(question, TODAY)
     assert "沒有規定" in answer.text
     assert not answer.answered  # so it reaches /unanswered for staff to teach
+
+
+def test_a_group_is_checked_against_each_type_and_the_fitting_one_named(engine: QaEngine) -> None:
+    answer = engine.answer("我們有4位老師、1位是資優班，可以申請哪一類？", TODAY)
+    assert answer.kind == "scenario" and answer.answered
+    assert "共備精進學習社群：參與人數 4 人、資優班教師至少 1 人，符合" in answer.text
+    assert (
+        "課程研創學習社群：參與人數 6 人、資優班教師至少 2 人，還差 2 人、資優班教師還差 1 人"
+        in answer.text
+    )
+    assert "符合的類型：共備精進學習社群" in answer.text
+    assert "說明二(二)1(1)" in answer.text
+
+
+def test_the_verdict_is_about_the_teachers_group_not_the_numbers_they_typed(
+    engine: QaEngine,
+) -> None:
+    answer = engine.answer("三位資優班+一位普通班，共備人數夠嗎？", TODAY)
+    assert answer.text.startswith("夠。")
+    assert "4 位老師（其中資優班教師 3 位）" in answer.text
+
+
+def test_a_group_short_of_gifted_teachers_gets_no_in_english(engine: QaEngine) -> None:
+    answer = engine.answer(
+        "All four of our teachers teach regular classes, none in a gifted class. "
+        "Can we form a co-planning community?",
+        TODAY,
+    )
+    assert answer.text.startswith("No.")
+    assert "at least 1" in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "expected"),
+    [
+        (
+            "共備社群辦了4次活動，其中2次專業對話，但還沒有公開授課，這樣符合規定嗎？",
+            "不是。",
+            "還差 1 次公開授課",
+        ),
+        (
+            "我們是課程研創社群，做了3次專業對話、1次公開授課，這樣夠嗎？",
+            "不是，還不夠。",
+            "還差 4 次社群運作活動",
+        ),
+        ("研創社群上學期做了1次公開授課，下學期再做1次，公開授課次數這樣夠嗎？", "夠。", "符合"),
+    ],
+)
+def test_activities_are_counted_by_the_progress_rules(
+    engine: QaEngine, question: str, start: str, expected: str
+) -> None:
+    answer = engine.answer(question, TODAY)
+    assert answer.kind == "scenario"
+    assert answer.text.startswith(start), answer.text
+    assert expected in answer.text

@@ -1,0 +1,279 @@
+"""A teacher's own situation, reasoned over the letter's rules instead of quoting them.
+
+「我們有5位老師、1位是資優班，可以申請哪一類？」 names a group: it is checked against each
+community type's member count and gifted-class teachers. 「研創做了3次專業對話、1次公開授課，
+這樣夠嗎？」 names activities: they are counted by the same progress rules conveners see in
+/progress. Both read the normalised question (traditional characters, no punctuation).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.i18n import t
+from bot.program import Program
+from bot.progress import (
+    ACTIVITIES,
+    DIALOGUES,
+    PUBLIC_LESSONS,
+    SHARING_SESSION,
+    SHOWCASE,
+    ActivityRecord,
+    compute_progress_many,
+    describe_lacking,
+)
+
+_CN = {"一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+       "九": 9, "十": 10}  # fmt: skip
+_EN = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+       "nine": 9, "ten": 10, "a": 1, "an": 1}  # fmt: skip
+_N = r"(\d{1,2}|[一二兩两三四五六七八九十])"
+_EN_N = r"(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)"
+_UNIT = r"\s*(?:位|個|名)?\s*"
+_TEACHER = r"(?:教師|老師|人)"
+
+_GIFTED_ZH = re.compile(_N + _UNIT + r"(?:是)?(?:在)?資優(?:班)?(?:的)?" + _TEACHER + "?")
+_REGULAR_ZH = re.compile(
+    _N + _UNIT + r"(?:是)?(?:普通班|普通|一般|非資優班?|其他|其它)(?:班)?(?:的)?" + _TEACHER + "?"
+)
+_TOTAL_ZH = re.compile(_N + r"\s*(?:位|個|名)\s*(?:老師|教師|成員)|共\s*" + _N + r"\s*(?:人|位)")
+_NO_GIFTED_ZH = re.compile(r"(?:沒有|無|沒)(?:任何)?(?:一位)?資優")
+_GIFTED_EN = re.compile(
+    _EN_N + r"\s+(?:of\s+(?:them|whom|us)\s+(?:teach(?:es)?|is|are)\s+(?:in\s+)?an?\s+)?"
+    r"gifted(?:[- ]class)?(?:\s+class)?(?:\s+program)?(?:\s+teachers?)?"
+)
+_REGULAR_EN = re.compile(
+    _EN_N + r"\s+(?:regular|general|ordinary|other|non-gifted)(?:[- ]class)?\s+teachers?"
+)
+_TOTAL_EN = re.compile(r"(?:all\s+)?" + _EN_N + r"\s+(?:of\s+our\s+)?(?:teachers|members|people)")
+_NO_GIFTED_EN = re.compile(r"\bnone\b[^.]*gifted|\bno\s+gifted|\bnot\s+(?:a\s+)?single\s+gifted")
+
+_ACTIVITY_WORD = {
+    "dialogue": r"專業對話|對話",
+    "public_lesson": r"公開授課|公開課|觀課",
+    "sharing_session": r"成果分享會|分享會",
+    "showcase": r"成果發表會|發表會",
+    "other": r"社群運作活動|社群活動|運作活動|活動",
+}
+_KIND_PATTERN = "|".join(f"(?P<{kind}>{words})" for kind, words in _ACTIVITY_WORD.items())
+_COUNT = r"(?P<count>\d{1,2}|[一二兩两三四五六七八九十])"
+_COUNT_THEN_KIND = re.compile(_COUNT + r"\s*(?:次|場)\s*(?:的)?(?:" + _KIND_PATTERN + ")")
+_KIND_THEN_COUNT = re.compile(
+    r"(?:" + _KIND_PATTERN + r")\s*(?:做了|辦了|有)?\s*" + _COUNT + r"\s*(?:次|場)"
+)
+# 「再做1次」 with no kind after it: one more of the kind named before.
+_ALL_KINDS = "|".join(_ACTIVITY_WORD.values())
+_AGAIN = re.compile(
+    r"再(?:做|辦|辦理|舉辦)?\s*" + _N + r"\s*(?:次|場)(?!\s*(?:的)?(?:" + _ALL_KINDS + "))"
+)
+_NONE_OF = re.compile(
+    r"(?:沒有|還沒有|還沒|尚未|沒)(?:辦|做|辦理|舉辦)?(?:過)?(?:" + _KIND_PATTERN + ")"
+)
+_OF_WHICH = re.compile(r"其中")
+# The question asks whether something suffices or fits.
+_ENOUGH = re.compile(
+    r"夠嗎|夠不夠|足夠|符合|可以嗎|可以申請|能申請|行嗎|合格|達到|達標|還差|差什麼|缺什麼|哪一類|哪類|哪種|哪一種"
+    r"|enough|qualify|meet|fit|which (?:community )?type|can we|eligible|allowed"
+)
+
+
+@dataclass(frozen=True)
+class Group:
+    """The teachers a question describes."""
+
+    total: int
+    gifted: int
+
+
+def _value(text: str) -> int:
+    text = text.lower()
+    if text.isdigit():
+        return int(text)
+    return _CN.get(text) or _EN.get(text, 0)
+
+
+def group_in(norm: str) -> Group | None:
+    """The group of teachers the question describes, if it gives their numbers."""
+    gifted = regular = total = None
+    if (match := _GIFTED_ZH.search(norm)) or (match := _GIFTED_EN.search(norm)):
+        gifted = _value(match.group(1))
+    elif _NO_GIFTED_ZH.search(norm) or _NO_GIFTED_EN.search(norm):
+        gifted = 0
+    if match := _REGULAR_ZH.search(norm) or _REGULAR_EN.search(norm):
+        regular = _value(match.group(1))
+    gifted_at = match.start() if (match := _GIFTED_ZH.search(norm)) else -1
+    for match in (*_TOTAL_ZH.finditer(norm), *_TOTAL_EN.finditer(norm)):
+        if match.start() == gifted_at:
+            continue  # 「2位資優班老師」 is the gifted count, not the total
+        total = _value(next(g for g in match.groups() if g))
+        break
+    if gifted is None:
+        return None
+    if total is None:
+        if regular is None:
+            return None
+        total = gifted + regular
+    if total < gifted or total == 0:
+        return None
+    return Group(total=total, gifted=gifted)
+
+
+def activities_in(norm: str) -> dict[str, int] | None:
+    """Activity counts by kind the question gives (「辦了4次活動，其中2次專業對話」)."""
+    counts: dict[str, int] = {}
+    last_kind: str | None = None
+    found = False
+    for pattern in (_COUNT_THEN_KIND, _KIND_THEN_COUNT):
+        for match in pattern.finditer(norm):
+            kind = next(k for k in _ACTIVITY_WORD if match.group(k))
+            counts[kind] = counts.get(kind, 0) + _value(match.group("count"))
+            last_kind = kind
+            found = True
+        if found:
+            break
+    if last_kind is not None:
+        for match in _AGAIN.finditer(norm):
+            counts[last_kind] += _value(match.group(1))
+    for match in _NONE_OF.finditer(norm):
+        kind = next(k for k in _ACTIVITY_WORD if match.group(k))
+        counts.setdefault(kind, 0)
+        found = True
+    if not found:
+        return None
+    # 「4次活動，其中2次專業對話」: the specific kinds are part of the generic total.
+    if "other" in counts and _OF_WHICH.search(norm):
+        specific = sum(n for kind, n in counts.items() if kind in ("dialogue", "public_lesson"))
+        counts["other"] = max(0, counts["other"] - specific)
+    return counts
+
+
+def asks_whether_it_suffices(norm: str) -> bool:
+    """Whether the question asks if its situation is enough or fits."""
+    return bool(_ENOUGH.search(norm))
+
+
+@dataclass(frozen=True)
+class Reasoned:
+    """A scenario answer: the text, whether the situation meets what was asked, the source."""
+
+    text: str
+    holds: bool | None
+    source: str
+
+
+def _group_result(program: Program, type_key: str, group: Group, language: str) -> tuple[bool, str]:
+    rules = program.community_type(type_key)
+    problems = []
+    if group.total < rules.member_count:
+        problems.append(t(language, "qa.scenario_fewer", count=rules.member_count - group.total))
+    elif group.total > rules.member_count:
+        problems.append(
+            t(
+                language,
+                "qa.scenario_more",
+                count=group.total - rules.member_count,
+                required=rules.member_count,
+            )
+        )
+    if group.gifted < rules.min_gifted_teachers:
+        problems.append(
+            t(language, "qa.scenario_gifted_short", count=rules.min_gifted_teachers - group.gifted)
+        )
+    result = (
+        t(language, "qa.separator").join(problems) if problems else t(language, "qa.scenario_fits")
+    )
+    line = t(
+        language,
+        "qa.scenario_type_rule",
+        type=rules.name_in(language),
+        required=rules.member_count,
+        gifted=rules.min_gifted_teachers,
+        result=result,
+    )
+    return not problems, line
+
+
+def _bulleted(line: str, count: int, language: str) -> str:
+    """Several types' lines as a list; one type's as a sentence."""
+    return t(language, "qa.scenario_bullet", line=line) if count > 1 else line
+
+
+def reason_about_group(
+    program: Program, group: Group, type_keys: Sequence[str], language: str
+) -> Reasoned:
+    """Check the group against the named types (every type when none is named)."""
+    keys = list(type_keys) or [c.key for c in program.community_types]
+    results = [_group_result(program, key, group, language) for key in keys]
+    lines = [t(language, "qa.scenario_group", total=group.total, gifted=group.gifted)]
+    lines += [_bulleted(line, len(keys), language) for _, line in results]
+    fitting = [
+        program.community_type(key).name_in(language)
+        for key, (ok, _) in zip(keys, results, strict=True)
+        if ok
+    ]
+    if not type_keys:
+        lines.append(
+            t(language, "qa.scenario_fitting", types=t(language, "qa.separator").join(fitting))
+            if fitting
+            else t(language, "qa.scenario_fitting_none")
+        )
+    sources = "、".join(program.community_type(k).members_source for k in keys)
+    return Reasoned(
+        text="\n".join(lines),
+        holds=all(ok for ok, _ in results) if type_keys else None,
+        source=sources,
+    )
+
+
+def reason_about_activities(
+    program: Program,
+    counts: dict[str, int],
+    type_keys: Sequence[str],
+    language: str,
+) -> Reasoned:
+    """Count the activities by the progress rules of the named types (every type if none)."""
+    keys = list(type_keys) or [c.key for c in program.community_types]
+    start = program.period.start
+    records = [
+        ActivityRecord(start + dt.timedelta(days=i), kind)
+        for i, kind in enumerate(kind for kind, n in counts.items() for _ in range(n))
+    ]
+    standings = compute_progress_many(
+        program, [(i, key, records) for i, key in enumerate(keys)], today=program.period.end
+    )
+    # The verdict covers what the teacher asked about: the counted activities, and the sharing
+    # session or the showcase only when named.
+    mentioned = set(counts)
+    checked = {ACTIVITIES, DIALOGUES, PUBLIC_LESSONS}
+    if mentioned <= {"public_lesson"}:
+        checked = {PUBLIC_LESSONS}
+    elif mentioned <= {"dialogue"}:
+        checked = {DIALOGUES}
+    if "sharing_session" in mentioned:
+        checked.add(SHARING_SESSION)
+    if "showcase" in mentioned:
+        checked.add(SHOWCASE)
+    lines = []
+    holds = True
+    for index, key in enumerate(keys):
+        rules = program.community_type(key)
+        standing = standings[index]
+        lacking = describe_lacking(standing, program, language, keys=checked)
+        holds = holds and not lacking
+        lines.append(
+            t(
+                language,
+                "qa.scenario_activity_rule",
+                type=rules.name_in(language),
+                activities=rules.min_activities,
+                dialogues=rules.min_dialogues,
+                public_lessons=rules.min_public_lessons,
+                result=lacking or t(language, "qa.scenario_fits"),
+            )
+        )
+    lines = [_bulleted(line, len(keys), language) for line in lines]
+    sources = "、".join(program.community_type(k).activities_source for k in keys)
+    return Reasoned(text="\n".join(lines), holds=holds if type_keys else None, source=sources)
