@@ -45,6 +45,13 @@ def format_date(day: dt.date, language: str, *, weekday: bool = True, year: bool
     return format_roc(day, weekday=weekday, year=year)
 
 
+def format_month(day: dt.date, language: str) -> str:
+    """The month of a date: 112年8月, or August 2023."""
+    if language.startswith("en"):
+        return f"{_EN_MONTHS[day.month - 1]} {day.year}"
+    return f"{roc_year(day)}年{day.month}月"
+
+
 def format_roc_numeric(day: dt.date) -> str:
     """111/09/21, the compact ROC form used in tables and exports."""
     return f"{roc_year(day)}/{day.month:02d}/{day.day:02d}"

@@ -539,11 +539,35 @@ class QaEngine:
         )
 
     def _reason(self, question: str, query: _Query) -> Answer | None:
-        """The teacher's own group or activities checked against the rules (bot.qa.scenario)."""
-        if not scenario.asks_whether_it_suffices(query.norm):
-            return None
+        """The teacher's own dates, group or activities checked against the rules (scenario)."""
         language = "en" if facts.is_en(query.language) else query.language
         program = self._program
+        dates = scenario.dates_in(question, program)
+        asks = verdict.is_yes_no(question, "en" if facts.is_en(language) else "zh") or (
+            "來得及" in query.norm
+        )
+        handing_in = (
+            query.concepts & {"deadline", "apply"}
+            and not query.concepts & {"period", "activities"}
+            and not scenario.claims_the_deadline(query.norm)
+        )
+        if dates and asks and handing_in:
+            reasoned = scenario.reason_about_deadline(
+                program, dates[-1], program.application.deadline, language
+            )
+            return self._reasoned_answer(question, query, reasoned, language)
+        # A day for an activity, not a question about another date (the showcase, a phase).
+        other_dates = {"showcase", "phase", "workshop", "deadline", "funding", "sharing"}
+        if (
+            dates
+            and asks
+            and query.concepts & {"period", "activities", "dialogue", "public_lesson"}
+            and not query.concepts & other_dates
+        ):
+            reasoned = scenario.reason_about_period(program, dates[-1], language)
+            return self._reasoned_answer(question, query, reasoned, language)
+        if not scenario.asks_whether_it_suffices(query.norm):
+            return None
         activities = scenario.activities_in(query.norm)
         group = scenario.group_in(query.norm)
         if activities is not None:
@@ -552,6 +576,11 @@ class QaEngine:
             reasoned = scenario.reason_about_group(program, group, query.types, language)
         else:
             return None
+        return self._reasoned_answer(question, query, reasoned, language)
+
+    def _reasoned_answer(
+        self, question: str, query: _Query, reasoned: scenario.Reasoned, language: str
+    ) -> Answer:
         text = reasoned.text
         if reasoned.holds is not None:
             text = self._verdict_word(question, reasoned.holds, language) + text
@@ -578,6 +607,8 @@ class QaEngine:
             return i18n.t(language, "qa.verdict_yes" if holds else "qa.verdict_no")
         if "夠" in question:
             return i18n.t(language, "qa.verdict_enough" if holds else "qa.verdict_not_enough")
+        if "來得及" in question or "来得及" in question:
+            return i18n.t(language, "qa.verdict_in_time" if holds else "qa.verdict_too_late")
         if verdict.asks_permission(question):
             return i18n.t(language, "qa.verdict_may" if holds else "qa.verdict_may_not")
         return i18n.t(language, "qa.verdict_yes" if holds else "qa.verdict_no")

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.dates import format_date, format_month
 from bot.i18n import t
 from bot.program import Program
 from bot.progress import (
@@ -277,3 +278,105 @@ def reason_about_activities(
     lines = [_bulleted(line, len(keys), language) for line in lines]
     sources = "、".join(program.community_type(k).activities_source for k in keys)
     return Reasoned(text="\n".join(lines), holds=holds if type_keys else None, source=sources)
+
+
+_ZH_DATE = re.compile(r"(?:(\d{3,4})\s*年\s*)?(\d{1,2})\s*月(?:\s*(\d{1,2})\s*[日號号])?")
+_ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+_SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])")
+_EN_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_EN_DATE = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b"
+    r"(?:,?\s*(\d{4}))?",
+    re.IGNORECASE,
+)
+
+
+def _year(program: Program, year: str | None, month: int) -> int:
+    if year:
+        value = int(year)
+        return value if value >= 1911 else value + 1911  # ROC years (112年) become Gregorian
+    # No year: the one the program year puts that month in (9月 → 2022, 3月 → 2023).
+    start = program.period.start
+    return start.year if month >= start.month else start.year + 1
+
+
+def _month_span(year: int, month: int) -> tuple[dt.date, dt.date]:
+    first = dt.date(year, month, 1)
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return first, following - dt.timedelta(days=1)
+
+
+def dates_in(question: str, program: Program) -> list[tuple[dt.date, dt.date]]:
+    """The days (or whole months, as first and last day) a question names."""
+    spans: list[tuple[dt.date, dt.date]] = []
+    try:
+        for match in _ISO_DATE.finditer(question):
+            day = dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+            spans.append((day, day))
+        for match in _ZH_DATE.finditer(question):
+            month = int(match.group(2))
+            year = _year(program, match.group(1), month)
+            if match.group(3):
+                day = dt.date(year, month, int(match.group(3)))
+                spans.append((day, day))
+            else:
+                spans.append(_month_span(year, month))
+        for match in _SLASH_DATE.finditer(question):
+            month, number = int(match.group(1)), int(match.group(2))
+            day = dt.date(_year(program, None, month), month, number)
+            spans.append((day, day))
+        for match in _EN_DATE.finditer(question):
+            month = _EN_MONTHS.index(match.group(1).lower()[:3]) + 1
+            day = dt.date(_year(program, match.group(3), month), month, int(match.group(2)))
+            spans.append((day, day))
+    except ValueError:  # 2月30日: not a day
+        return []
+    return spans
+
+
+_CLAIMED_DEADLINE = re.compile(
+    r"(?:截止(?:日期|日|時間)?|期限)(?:是|為|在|到)\s*(?:\d|[一二三四五六七八九十])"
+    r"|deadline\s+(?:is|was|falls)\s+(?:on\s+)?\w|\bis\s+the\s+deadline\b"
+)
+
+
+def claims_the_deadline(norm: str) -> bool:
+    """「截止日是9月30日嗎」 states what the deadline is (a claim to check, not a plan)."""
+    return bool(_CLAIMED_DEADLINE.search(norm))
+
+
+def reason_about_deadline(
+    program: Program, span: tuple[dt.date, dt.date], deadline: dt.date, language: str
+) -> Reasoned:
+    """Whether handing in on that day meets the application deadline."""
+    day = span[1]
+    key = "qa.scenario_in_time" if day <= deadline else "qa.scenario_too_late"
+    text = t(
+        language,
+        key,
+        day=format_date(day, language),
+        deadline=format_date(deadline, language),
+        days=abs((deadline - day).days),
+    )
+    return Reasoned(text=text, holds=day <= deadline, source=program.application.source)
+
+
+def reason_about_period(
+    program: Program, span: tuple[dt.date, dt.date], language: str
+) -> Reasoned:
+    """Whether a day or month lies within the implementation period."""
+    period = program.period
+    inside = period.start <= span[0] and span[1] <= period.end
+    when = (
+        format_date(span[0], language)
+        if span[0] == span[1]
+        else format_month(span[0], language)
+    )
+    text = t(
+        language,
+        "qa.scenario_in_period" if inside else "qa.scenario_outside_period",
+        when=when,
+        start=format_date(period.start, language, weekday=False),
+        end=format_date(period.end, language, weekday=False),
+    )
+    return Reasoned(text=text, holds=inside, source=period.source)

@@ -99,3 +99,39 @@ def test_activities_are_counted_by_the_progress_rules(
     assert answer.kind == "scenario"
     assert answer.text.startswith(start), answer.text
     assert expected in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "start", "expected"),
+    [
+        ("我們星期四9月22日才送，來得及嗎？", "不行，來不及了。", "晚了 1 天"),
+        ("9/20送件可以嗎", "可以。", "111年9月20日（二）在申請截止日111年9月21日（三）之前"),
+        ("Can we still submit on September 23?", "No.", "after the application deadline"),
+    ],
+)
+def test_a_day_to_hand_in_is_compared_with_the_deadline(
+    engine: QaEngine, question: str, start: str, expected: str
+) -> None:
+    answer = engine.answer(question, TODAY)
+    assert answer.text.startswith(start) and expected in answer.text
+
+
+def test_a_claim_about_the_deadline_itself_is_checked_as_a_claim(engine: QaEngine) -> None:
+    answer = engine.answer("申請截止日是9月30日嗎", TODAY)
+    assert answer.text.startswith("不是。") and "111年9月21日" in answer.text
+    assert "晚了" not in answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "start"),
+    [
+        ("我們想把一次社群活動排在112年8月，這樣還在實施期程內嗎？", "不是。"),
+        ("8月15日辦專業對話可以嗎", "不行。"),
+    ],
+)
+def test_a_day_for_an_activity_is_checked_against_the_period(
+    engine: QaEngine, question: str, start: str
+) -> None:
+    answer = engine.answer(question, TODAY)
+    assert answer.text.startswith(start)
+    assert "不在實施期程（111年9月1日至112年7月31日）之內" in answer.text
