@@ -145,7 +145,7 @@ def services_of(application: Application[Any, Any, Any, Any, Any, Any]) -> Servi
     """The services of a built application."""
     from handlers.common import SERVICES_KEY
 
-    return application.bot_data[SERVICES_KEY]  # type: ignore[no-any-return]
+    return application.bot_data[SERVICES_KEY]
 
 
 async def on_startup(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

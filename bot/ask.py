@@ -72,7 +72,8 @@ def run_ask(
 ) -> int:
     """Answer each question; print plain text or one JSON object per line."""
     out = out or sys.stdout
-    program, entries = load_program(settings.PROGRAM_FILE), []
+    program = load_program(settings.PROGRAM_FILE)
+    entries: list[FaqEntry] = []
     if _has_database(settings):
         program, entries = asyncio.run(_with_staff_knowledge(settings, program))
     engine = QaEngine.build(program, extra_entries=entries)

@@ -20,7 +20,7 @@ import datetime as dt
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Hashable, Iterable
-from typing import Any
+from typing import Any, TypeGuard
 
 from telegram import Update
 from telegram.error import Forbidden, TimedOut
@@ -53,11 +53,11 @@ class InvalidUpdate(ValueError):
         self.kind = kind
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _object_with_int_id(value: object) -> bool:
+def _object_with_int_id(value: object) -> TypeGuard[dict[str, Any]]:
     return isinstance(value, dict) and _is_int(value.get("id"))
 
 
@@ -204,7 +204,7 @@ class UpdateIntake:
         return services_of(self.application)
 
     def _now(self) -> dt.datetime:
-        return self._services.clock.now()  # type: ignore[no-any-return]
+        return self._services.clock.now()
 
     async def accept(self, batch: Iterable[object]) -> int | None:
         """Store a batch fetched from Telegram and start handling it; return the highest

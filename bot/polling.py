@@ -33,7 +33,7 @@ MAX_BACKOFF_SECONDS = 30.0
 def _get_updates_request(application: Application[Any, Any, Any, Any, Any, Any]) -> BaseRequest:
     # The bot's request object for getUpdates (PTB keeps it apart from the one for replies, so
     # a long poll never holds a connection a reply needs); PTB initialises and closes it.
-    return application.bot._request[0]  # type: ignore[attr-defined,no-any-return]
+    return application.bot._request[0]
 
 
 async def poll(

@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import raiseload
-from sqlalchemy.sql.base import ExecutableOption
+from sqlalchemy.orm.interfaces import ORMOption
 
 from db.models import Activity, Community, Member, School
 
@@ -68,7 +68,7 @@ async def add_school(session: AsyncSession, name: str) -> School:
 # --- communities and members ----------------------------------------------------------------
 
 
-def _loading(activities: bool) -> list[ExecutableOption]:
+def _loading(activities: bool) -> list[ORMOption]:
     # A community's activities are most of what loading it costs; many callers need only its
     # members. Without them, touching ``community.activities`` raises instead of loading.
     return [] if activities else [raiseload(Community.activities)]

@@ -113,8 +113,9 @@ async def load_people(
         .where(community_filter, Member.user_id.is_not(None))
         .order_by(Member.community_id, Member.position, Member.id)
     )
-    for community_id, user_id in member_rows:
-        members.setdefault(community_id, []).append(user_id)
+    for community_id, member_user_id in member_rows:
+        if member_user_id is not None:  # the query keeps linked members only
+            members.setdefault(community_id, []).append(member_user_id)
     for community_id, type_key, name, convener, status in community_rows:
         linked = tuple(members.get(community_id, ()))
         # One status model decides (bot.community_status): applicants are those who handed in

@@ -11,7 +11,9 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Insert, Table, insert
+from sqlalchemy.dialects.postgresql import Insert as PgInsert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -52,6 +54,7 @@ async def upsert(
 
 @cache
 def _upsert(dialect: str, table: Table, keys: tuple[str, ...], columns: tuple[str, ...]) -> Insert:
+    statement: PgInsert | SqliteInsert
     if dialect == "postgresql":
         statement = pg_insert(table)
     elif dialect == "sqlite":

@@ -341,8 +341,10 @@ async def export_rows(
         .where(Member.community_id.in_(chosen))
         .order_by(Member.community_id, Member.position, Member.id)
     )
-    for community, *rest in rows:
-        members[community].append(MemberExportRow(*rest))
+    for community, member_id, name, gifted, subject, is_convener, user_id in rows:
+        members[community].append(
+            MemberExportRow(member_id, name, gifted, subject, is_convener, user_id)
+        )
     activities: dict[int, list[ActivityExportRow]] = defaultdict(list)
     columns = [
         column
@@ -449,7 +451,7 @@ async def people_of_communities(session: AsyncSession, ids: Collection[int]) -> 
                 )
             )
         )
-    people.discard(None)  # type: ignore[arg-type]
+    people.discard(None)
     return people
 
 

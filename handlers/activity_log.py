@@ -155,8 +155,8 @@ async def prompt(
     notice: str = "",
     *,
     rotate: bool = True,
-) -> State:
-    """Show the question of ``state`` (after an optional notice) and wait there."""
+) -> str:
+    """Show the question of ``state`` (a State, or a detail field's step) and wait there."""
     language = language_of(update, context)
     program = context.services.program
     if rotate:

@@ -502,7 +502,7 @@ async def stale(update: Update, context: BotContext) -> object:
 
 def _running(application: Application[Any, Any, Any, Any, Any, Any]) -> set[int]:
     running = application.bot_data.setdefault(RUNNING_KEY, set())
-    return running  # type: ignore[no-any-return]
+    return running
 
 
 def start_sending(
@@ -570,13 +570,13 @@ def shared_limiter(services: Services) -> RateLimiter:
     """The rate limiter reminders and broadcasts share (the scheduler's)."""
     scheduler = services.scheduler
     if scheduler is not None:
-        return scheduler.limiter  # type: ignore[no-any-return]
+        return scheduler.limiter
     # No scheduler (it did not start): one limiter for this process all the same.
     services_limiter = getattr(services, "_broadcast_limiter", None)
     if services_limiter is None:
         services_limiter = RateLimiter(services.settings.BROADCAST_RATE_PER_SECOND)
         services._broadcast_limiter = services_limiter  # type: ignore[attr-defined]
-    return services_limiter  # type: ignore[no-any-return]
+    return services_limiter
 
 
 async def deliver_broadcast(

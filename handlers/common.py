@@ -48,7 +48,10 @@ class BotContext(CallbackContext[ExtBot[None], JsonDict, JsonDict, JsonDict]):
     @property
     def services(self) -> Services:
         """The services of the running bot."""
-        return self.application.bot_data[SERVICES_KEY]  # type: ignore[no-any-return]
+        services = self.application.bot_data[SERVICES_KEY]
+        if not isinstance(services, Services):
+            raise RuntimeError("the application was not built by bot.app.build_application")
+        return services
 
 
 CONTEXT_TYPES = ContextTypes(context=BotContext, user_data=dict, chat_data=dict, bot_data=dict)

@@ -347,7 +347,7 @@ def _conversation_states(
     for group in application.handlers.values():
         for handler in group:
             if isinstance(handler, ConversationHandler) and handler.name == name:
-                return handler._conversations  # type: ignore[no-any-return]
+                return handler._conversations
     return None
 
 
@@ -391,10 +391,11 @@ async def reload_conversations(
         states = handler._conversations  # see _conversation_states: the one private access
         if isinstance(states.get(key), PendingState):
             continue  # a non-blocking step of this process is still running
+        # PTB's TrackingDict: changed without marking it for persistence, which it came from.
         if name in stored:
-            states.update_no_track({key: stored[name]})
+            states.update_no_track({key: stored[name]})  # type: ignore[attr-defined]
         else:
-            states.data.pop(key, None)
+            states.data.pop(key, None)  # type: ignore[attr-defined]
 
 
 def end_all_conversations(

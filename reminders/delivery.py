@@ -17,10 +17,12 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
-from telegram import Bot, LinkPreviewOptions
+from telegram import LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import ExtBot
 
 from bot.channels import PushChannel, PushResult, reached_by_push
 from db import deliveries, users
@@ -161,7 +163,7 @@ async def _push_one(
 
 async def _send_one(
     database: Database,
-    bot: Bot,
+    bot: ExtBot[Any],
     limiter: RateLimiter,
     item: PendingDelivery,
     report: DeliveryReport,
@@ -222,7 +224,7 @@ async def _send_one(
 
 async def deliver_pending(
     database: Database,
-    bot: Bot,
+    bot: ExtBot[Any],
     limiter: RateLimiter,
     *,
     reminder_id: int | None = None,

@@ -142,7 +142,7 @@ def _before(
 
 
 def _first_of_months(start: dt.date, stop: dt.date) -> list[dt.date]:
-    days = []
+    days: list[dt.date] = []
     year, month = start.year, start.month
     while True:
         day = dt.date(year, month, 1)

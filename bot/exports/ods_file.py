@@ -9,6 +9,7 @@ from xml.sax.saxutils import escape
 
 from odfdo import Document, Element, Style
 
+from bot.exports.odf import required, xml_part
 from bot.exports.tables import Cell as TableCell
 from bot.exports.tables import Sheet, needs_wrap, wrap_limits
 from bot.exports.zipped import zip_members
@@ -138,10 +139,10 @@ def _config_item(name: str, kind: str, value: object) -> Element:
 
 def _freeze_header_rows(document: Document, sheets: Sequence[Sheet]) -> None:
     """View settings that freeze the header row of every sheet, so it stays while scrolling."""
-    settings = document.get_part("settings.xml")
-    view = settings.get_element('//config:config-item-map-indexed[@config:name="Views"]')
-    entry = view.get_element("config:config-item-map-entry")
-    tables = entry.get_element('config:config-item-map-named[@config:name="Tables"]')
+    settings = xml_part(document, "settings.xml")
+    view = required(settings, '//config:config-item-map-indexed[@config:name="Views"]')
+    entry = required(view, "config:config-item-map-entry")
+    tables = required(entry, 'config:config-item-map-named[@config:name="Tables"]')
     tables.clear()
     tables.set_attribute("config:name", "Tables")
     for sheet in sheets:
@@ -167,7 +168,7 @@ def _freeze_header_rows(document: Document, sheets: Sequence[Sheet]) -> None:
 
 def _print_on_a4_landscape(document: Document) -> None:
     """Every sheet prints on A4 landscape, one page wide (rows run on to further pages)."""
-    styles = document.get_part("styles.xml")
+    styles = xml_part(document, "styles.xml")
     for properties in styles.get_elements("//style:page-layout/style:page-layout-properties"):
         properties.set_attribute("fo:page-width", "29.7cm")
         properties.set_attribute("fo:page-height", "21cm")
@@ -196,7 +197,7 @@ def write_ods(sheets: Sequence[Sheet]) -> bytes:
     # through odfdo's objects, a year of 1,000 communities took 108 s (most of it lxml moving
     # each cell into the document); this way it takes about a second. odfdo still makes the
     # package, the styles, the view settings and the manifest.
-    content = document.get_part("content.xml").serialize()
+    content = xml_part(document, "content.xml").serialize()
     tables = "".join(_table(sheet, column_styles) for sheet in sheets).encode("utf-8")
     if content.count(_PLACEHOLDER.encode()) != 1:
         raise RuntimeError("odfdo serialised content.xml in an unexpected way")
@@ -210,7 +211,7 @@ def write_ods(sheets: Sequence[Sheet]) -> bytes:
             *(
                 (
                     name,
-                    content if name == "content.xml" else document.get_part(name).serialize(),
+                    content if name == "content.xml" else xml_part(document, name).serialize(),
                     True,
                 )
                 for name in _PARTS

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
+from typing import Any
 
 from odfdo import Cell, Column, Document, Frame, Header, Row, Span, Style, Table
 from odfdo import Paragraph as OdfParagraph
@@ -27,6 +28,7 @@ from bot.exports.document import (
     Picture,
     Title,
 )
+from bot.exports.odf import xml_part
 
 # odfdo's bold= sets only the Latin font weight; Chinese text needs the Asian one too.
 _BOLD = {
@@ -56,7 +58,7 @@ class _OdtWriter:
         automatic: bool = False,
         text: dict[str, str] | None = None,
         paragraph: dict[str, str] | None = None,
-        **kwargs: str,
+        **kwargs: Any,  # Style's own options (display_name, parent_style, …)
     ) -> str:
         style = Style(family, name=name, **kwargs)
         if text:
@@ -159,7 +161,7 @@ class _OdtWriter:
             self.doc.insert_style(master)
         master.set_attribute("style:page-layout-name", _PAGE_LAYOUT)
         # odfdo's template numbers headings (1., 2.1.1.); the record's headings carry their own.
-        styles = self.doc.get_part("styles.xml")
+        styles = xml_part(self.doc, "styles.xml")
         for level in styles.get_elements("//text:outline-style/text:outline-level-style"):
             level.set_attribute("style:num-format", "")
             for name in ("style:num-suffix", "loext:num-list-format"):

@@ -144,7 +144,7 @@ def members_sheet(labels: Labels, records: Sequence[CommunityRecord]) -> Sheet:
 
 def _detail_cell(spec: ActivityField, activity: ActivityRow) -> Cell:
     value = spec.table_cell(activity.details)
-    if value is None or isinstance(value, int | float):
+    if value is None or isinstance(value, int):
         return value
     return _text(str(value))
 

@@ -46,7 +46,7 @@ class LineMessenger:
         if reply_token is not None:
             try:
                 await self.api.reply_message(
-                    ReplyMessageRequest(replyToken=reply_token, messages=groups[0])  # type: ignore[call-arg]
+                    ReplyMessageRequest(replyToken=reply_token, messages=groups[0])
                 )
                 groups = groups[1:]
             except ApiException as exc:
@@ -57,7 +57,7 @@ class LineMessenger:
 
     async def push(self, to: str, messages: list[Message]) -> PushOutcome:
         retry_key = str(uuid.uuid4())
-        request = PushMessageRequest(to=to, messages=messages)  # type: ignore[call-arg]
+        request = PushMessageRequest(to=to, messages=messages)
         for attempt in range(PUSH_ATTEMPTS + 1):
             try:
                 await self.api.push_message(request, x_line_retry_key=retry_key)

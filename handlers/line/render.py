@@ -89,9 +89,9 @@ def messages_of(reply: Reply) -> list[Message]:
         for choice in reply.choices[:MAX_QUICK_REPLIES]
         if 0 < len(choice.data.encode()) <= MAX_POSTBACK_BYTES
     ]
-    messages: list[Message] = [TextMessage(text=text) for text in texts]  # type: ignore[call-arg]
+    messages: list[Message] = [TextMessage(text=text) for text in texts]
     if items:
-        messages[-1] = TextMessage(text=texts[-1], quickReply=QuickReply(items=items))  # type: ignore[call-arg]
+        messages[-1] = TextMessage(text=texts[-1], quickReply=QuickReply(items=items))
     return messages
 
 
