@@ -17,16 +17,28 @@ async def upsert_user(
     *,
     display_name: str,
     username: str | None,
+    client_language: str | None = None,
 ) -> User:
-    """Record that this user talked to the bot (and that they have not blocked it)."""
+    """Record that this user talked to the bot (and that they have not blocked it).
+
+    ``client_language`` (from their Telegram setting) is kept until they choose one, so that
+    reminders and broadcasts, which have no update to read it from, speak it too.
+    """
     user = await session.get(User, user_id)
     if user is None:
-        user = User(id=user_id, display_name=display_name[:128], username=username)
+        user = User(
+            id=user_id,
+            display_name=display_name[:128],
+            username=username,
+            language=client_language,
+        )
         session.add(user)
         await session.flush()
         return user
     user.display_name = display_name[:128]
     user.username = username
+    if user.language is None and client_language is not None:
+        user.language = client_language
     if not user.active:
         user.active = True
         user.blocked_at = None

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler, TypeHandler
 
+from bot.i18n import normalise_language
 from bot.persistence import DatabasePersistence
 from bot.services import Services
 from db import updates, users
@@ -92,7 +93,11 @@ async def track_user(update: Update, context: BotContext) -> None:
         return
     async with context.services.database.session() as session:
         stored = await users.upsert_user(
-            session, user.id, display_name=user.full_name, username=user.username
+            session,
+            user.id,
+            display_name=user.full_name,
+            username=user.username,
+            client_language=normalise_language(user.language_code),
         )
         if stored.language and LANGUAGE_KEY not in context.user_data:
             context.user_data[LANGUAGE_KEY] = stored.language

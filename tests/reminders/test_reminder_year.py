@@ -513,3 +513,17 @@ async def test_the_conversation_timeout_job_is_quiet_while_that_feature_is_missi
     bot: BotUnderTest,
 ):
     await expire_conversations(bot.application)
+
+
+async def test_a_telegram_user_with_an_english_client_gets_reminders_in_english(
+    make_bot: MakeBot,
+):
+    with time_machine.travel(dt.datetime(2022, 9, 13, 10, tzinfo=TPE), tick=False) as clock:
+        bot = await make_bot()
+        teacher = bot.user(10001, "Mary", language_code="en")
+        await bot.send(teacher, "hello")  # never chose a language: the client's is kept
+        clock.move_to(dt.datetime(2022, 9, 14, 9, 1, tzinfo=TPE))
+        await bot.services.scheduler.run_due()
+    reminder = bot.standin.sent_messages(teacher)[-1].text or ""
+    assert "deadline" in reminder.lower() and "21 September 2022" in reminder
+    assert "申請" not in reminder

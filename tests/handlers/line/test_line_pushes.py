@@ -117,3 +117,4 @@ async def test_a_teacher_on_line_gets_the_deadline_reminder_by_push(make_bot: Ma
     assert len(pushed) == 1
     assert "申請截止提醒" in pushed[0] and "111年9月21日（三）" in pushed[0]
     assert "<" not in pushed[0]  # plain text, not Telegram's HTML
+
