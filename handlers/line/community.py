@@ -8,10 +8,12 @@ as the ``/start join_<code>`` line itself).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from bot import applications, communities
-from bot.i18n import t
+from bot.applications import ConvenerStatus
+from bot.i18n import has, t
 from bot.services import Services
 from handlers.line.render import Reply, plain_text
 from handlers.progress import render_progress
@@ -59,6 +61,12 @@ async def join(services: Services, user_id: int, language: str, code: str) -> Re
     return Reply([text])
 
 
+def _on_line(status: ConvenerStatus, language: str) -> ConvenerStatus:
+    """The status with a next step that names LINE's keywords where Telegram's names commands."""
+    key = "line." + status.next_key
+    return dataclasses.replace(status, next_key=key) if has(language, key) else status
+
+
 async def progress(services: Services, user_id: int, language: str) -> Reply:
     """The status and checklist of each community the user convenes or belongs to."""
     program = services.program
@@ -71,7 +79,7 @@ async def progress(services: Services, user_id: int, language: str) -> Reply:
         progress_list = await communities.progress_of_many(session, program, found, today)
         statuses = [await applications.convener_status(session, program, c, today) for c in found]
         texts = [
-            plain_text(render_progress(program, c, p, language, s))
+            plain_text(render_progress(program, c, p, language, _on_line(s, language)))
             for c, p, s in zip(found, progress_list, statuses, strict=True)
         ]
     if not texts:

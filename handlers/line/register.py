@@ -454,6 +454,7 @@ async def _confirm(
             language,
             "line.register.invite_link",
             name=member_name,
+            code=code,
             link=communities.invite_link(username, code),
         )
         if username
@@ -461,7 +462,7 @@ async def _confirm(
             language,
             "line.register.invite_code",
             name=member_name,
-            code=communities.INVITE_PREFIX + code,
+            code=code,
         )
         for member_name, code in invites
     )
