@@ -33,6 +33,8 @@ MAX_NOTES = activity_fields.MAX_NOTES
 MAX_PHOTOS = 10
 SCHOOL_CHOICES = 8
 INVITE_PREFIX = "join_"
+# A photo logged on LINE is kept as this prefix and the LINE message id (not a Telegram file id).
+LINE_PHOTO_PREFIX = "line:"
 
 # How school names are shortened in speech, so 正興國小 finds 正興國民小學.
 _SCHOOL_SHORT = (

@@ -227,7 +227,8 @@ def _attendees(draft: Draft, language: str) -> tuple[str, list[list[Button]]]:
     return t(language, "log.ask_attendees"), rows
 
 
-def _summary_text(program: Program, draft: Draft, language: str) -> str:
+def summary_text(program: Program, draft: Draft, language: str) -> str:
+    """A draft's fields, one line each (Telegram HTML; LINE strips the tags)."""
     names = dict(_members(draft))
     attendees = [names.get(int(i), "?") for i in draft.get("attendees", [])]
     values = details(draft)
@@ -252,7 +253,7 @@ def _summary_text(program: Program, draft: Draft, language: str) -> str:
 
 
 def _summary(program: Program, draft: Draft, language: str) -> tuple[str, list[list[Button]]]:
-    text = _summary_text(program, draft, language)
+    text = summary_text(program, draft, language)
     save = "log.save_edit" if draft.get("activity_id") else "log.save"
     edit = [(t(language, f"log.edit_{field}"), _b(draft, "edit", field)) for field in EDITABLE]
     rows = [[(t(language, save), _b(draft, "confirm"))]]
@@ -586,7 +587,7 @@ async def _save(update: Update, context: BotContext, draft: Draft) -> object:
     text = t(
         language,
         key,
-        summary=_summary_text(program, draft, language),
+        summary=summary_text(program, draft, language),
         checklist=lines,
         next=next_step(progress, program, language),
     )

@@ -35,7 +35,7 @@ from bot.progress import render_checklist
 from bot.rules import MemberDraft, describe_problems
 from db.models import Activity, Community
 from handlers import flows
-from handlers.activity_log import _summary_text, kind_name
+from handlers.activity_log import kind_name, summary_text
 from handlers.common import BotContext, Button, is_staff, keyboard, language_of, say
 from handlers.flows import Draft, Pressed
 from handlers.progress import render_status
@@ -230,7 +230,7 @@ async def render(
     else:
         activity = next(a for a in community.activities if a.id == draft["activity_id"])
         names = {m.id: m.name for m in community.members}
-        details = _summary_text(
+        details = summary_text(
             program,
             {
                 "day": activity.day.isoformat(),

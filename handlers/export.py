@@ -10,7 +10,7 @@ from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot import staff
+from bot import communities, staff
 from bot.exports import (
     DOCUMENT_FORMATS,
     WORKBOOK_FORMATS,
@@ -228,7 +228,7 @@ async def _with_photos(context: BotContext, record: CommunityRecord) -> Communit
     for activity in record.activities:
         photos: list[PhotoRef] = []
         for photo in activity.photos:
-            if budget <= 0:
+            if budget <= 0 or photo.file_id.startswith(communities.LINE_PHOTO_PREFIX):
                 photos.append(photo)
                 continue
             budget -= 1

@@ -1,8 +1,9 @@
 """One LINE webhook event → the domain → a reply. Plain dicts in, :class:`Reply` out.
 
-Serves teachers' questions, topic browsing and registering a community (「登錄社群」,
-handlers/line/register.py); logging meetings and progress are on Telegram for now, and the
-keywords that start them say so instead of passing for questions.
+Serves teachers' questions, topic browsing, registering a community (「登錄社群」,
+handlers/line/register.py), logging a meeting (「記錄活動」, handlers/line/activity_log.py),
+a community's progress (「進度」) and joining one with an invite code (「加入 <code>」,
+handlers/line/community.py). Typed text and 「取消」 go to the flow the user last answered.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from bot.qa import Answer, QaEngine
 from bot.qa.normalise import normalise
 from bot.services import Services
 from db import identities, questions, users
-from handlers.line import register
+from handlers.line import activity_log, community, drafts, register
 from handlers.line.render import Choice, Reply
 
 logger = logging.getLogger(__name__)
@@ -25,7 +26,6 @@ logger = logging.getLogger(__name__)
 TOPICS = "qa:t"
 ENTRY = "qa:e:"  # qa:e:<language>:<entry id>
 FLOW_KEYWORDS = ("register", "log", "progress")
-NOT_YET_ON_LINE = ("log", "progress")
 
 
 @dataclass(frozen=True)
@@ -149,27 +149,20 @@ async def _reply_to(
         data = data if isinstance(data, str) else ""
         if data.startswith(register.PREFIX):
             return await register.on_postback(services, user_id, language, data)
+        if data.startswith(activity_log.PREFIX):
+            return await activity_log.on_postback(services, user_id, language, data)
         return _postback_reply(services, engine, data, language)
     if kind != "message":
         return None
     message = event.get("message") or {}
     if message.get("type") == "image":
-        return Reply([t(language, "line.image_not_yet")])
+        message_id = str(message.get("id") or "")
+        photo = await activity_log.on_image(services, user_id, language, message_id)
+        return photo or Reply([t(language, "line.image_outside_log")])
     if message.get("type") != "text" or not isinstance(message.get("text"), str):
         return Reply([t(language, "line.unsupported")])
     text: str = message["text"]
-    if _matches(text, language, "faq"):
-        return _topics_reply(engine, language)
-    if _matches(text, language, "register"):
-        return await register.start(services, user_id, language)
-    for key in NOT_YET_ON_LINE:
-        if _matches(text, language, key):
-            return Reply([t(language, "line.not_yet_on_line", keyword=text.strip())])
-    if _matches(text, language, "cancel"):
-        cancelled = await register.cancel(services, user_id, language)
-        if cancelled is not None:
-            return cancelled
-    step = await register.on_text(services, user_id, language, text)
+    step = await _keyword_reply(services, user_id, language, text)
     if step is not None:
         return step
     answer = engine.answer(text, services.clock.today())
@@ -189,6 +182,41 @@ async def _reply_to(
             )
             await session.commit()
     return answer_reply(answer)
+
+
+# The flows that take typed answers, by their draft's name.
+_FLOWS = {register.DRAFT: register, activity_log.DRAFT: activity_log}
+
+
+async def _keyword_reply(
+    services: Services, user_id: int, language: str, text: str
+) -> Reply | None:
+    """A keyword, an invite code or the answer to the open flow's question; None otherwise."""
+    engine = await services.qa_engine()
+    if _matches(text, language, "faq"):
+        return _topics_reply(engine, language)
+    if _matches(text, language, "register"):
+        return await register.start(services, user_id, language)
+    if _matches(text, language, "log"):
+        return await activity_log.start(services, user_id, language)
+    if _matches(text, language, "progress"):
+        return await community.progress(services, user_id, language)
+    code = community.join_code_of(text, language)
+    if code is not None:
+        return await community.join(services, user_id, language, code)
+    # The flow last answered first; a draft kept before flows were told apart after it.
+    active = await drafts.active(services, user_id)
+    flows = sorted(_FLOWS, key=lambda name: name != active)
+    if _matches(text, language, "cancel"):
+        for name in flows:
+            cancelled = await _FLOWS[name].cancel(services, user_id, language)
+            if cancelled is not None:
+                return cancelled
+    for name in flows:
+        step = await _FLOWS[name].on_text(services, user_id, language, text)
+        if step is not None:
+            return step
+    return None
 
 
 def _postback_reply(services: Services, engine: QaEngine, data: str, language: str) -> Reply:

@@ -9,10 +9,8 @@ survives a restart and every process sees it; it is dropped after 30 minutes of 
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 import secrets
-from typing import Any
 
 from bot import applications, communities
 from bot.dates import format_date
@@ -20,17 +18,14 @@ from bot.i18n import html_escape, t
 from bot.program import Program
 from bot.rules import MemberDraft, describe_problems, member_problems
 from bot.services import Services
-from db import persistence_store
+from handlers.line import drafts
+from handlers.line.drafts import Draft
 from handlers.line.render import Choice, Reply, plain_text
 from handlers.register import member_line, type_rules
 
-SCOPE = "line"
 DRAFT = "register"
 PREFIX = "rg:"  # rg:<nonce>:<action>:<argument>
-TIMEOUT = dt.timedelta(minutes=30)
 MAX_SCHOOL_CHOICES = 10
-
-Draft = dict[str, Any]
 
 
 class State(enum.StrEnum):
@@ -53,28 +48,11 @@ TEXT_STATES = frozenset({State.SCHOOL, State.NAME, State.MEMBER_NAME, State.MEMB
 
 
 async def _load(services: Services, user_id: int) -> Draft | None:
-    async with services.database.session() as session:
-        stored = await persistence_store.load_one(session, SCOPE, user_id)
-    draft = stored.get(DRAFT)
-    if not isinstance(draft, dict):
-        return None
-    try:
-        expires = dt.datetime.fromisoformat(str(draft.get("expires_at")))
-    except ValueError:
-        return None
-    return draft if expires > services.clock.now() else None
+    return await drafts.load(services, user_id, DRAFT)
 
 
 async def _save(services: Services, user_id: int, draft: Draft | None) -> None:
-    async with services.database.session() as session:
-        stored = await persistence_store.load_one(session, SCOPE, user_id)
-        if draft is None:
-            stored.pop(DRAFT, None)
-        else:
-            draft["expires_at"] = (services.clock.now() + TIMEOUT).isoformat()
-            stored[DRAFT] = draft
-        await persistence_store.save_data(session, SCOPE, user_id, stored)
-        await session.commit()
+    await drafts.save(services, user_id, DRAFT, draft)
 
 
 async def has_draft(services: Services, user_id: int) -> bool:
@@ -476,6 +454,7 @@ async def _confirm(
             language,
             "line.register.invite_link",
             name=member_name,
+            code=code,
             link=communities.invite_link(username, code),
         )
         if username
@@ -483,7 +462,7 @@ async def _confirm(
             language,
             "line.register.invite_code",
             name=member_name,
-            code=communities.INVITE_PREFIX + code,
+            code=code,
         )
         for member_name, code in invites
     )

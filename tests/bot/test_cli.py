@@ -130,7 +130,7 @@ def test_the_line_console_plays_a_line_user_against_the_line_handling(tmp_path: 
     after_topic = out.split("you> 1\n", 1)[1]
     assert after_topic.startswith("bot> 「申請」，請選擇問題：")
     assert out.split("you> 2\n", 1)[1].startswith("bot> 申請已於111年9月21日")
-    assert "「進度」目前請在 Telegram 上使用" in out
+    assert "您還不在任何社群中" in out  # 「進度」 without a community
     assert "收到您的照片" in out
     assert "Traceback" not in result.stderr
 

@@ -152,11 +152,13 @@ async def test_an_expired_reply_token_still_gets_the_answer_through_as_a_push(
     assert standin.pushes_this_month == 1
 
 
-async def test_flow_keywords_say_where_the_flow_is_instead_of_answering_a_question(
+async def test_flow_keywords_without_a_community_say_how_to_get_one_instead_of_answering(
     line_bot: LineBot,
 ) -> None:
     standin = line_bot.standin
     teacher = standin.add_user("林老師")
     for keyword in ("記錄活動", "進度"):
         await standin.deliver(line_bot.url, standin.text_event(teacher.user_id, keyword))
-        assert "Telegram" in standin.messages_to(teacher.user_id)[-1].text
+        answer = standin.messages_to(teacher.user_id)[-1].text
+        assert "登錄社群" in answer and "加入" in answer
+

@@ -116,7 +116,8 @@ async def test_a_convener_registers_a_community_on_line_with_quick_replies(chat:
     assert "成員（4/4）" in summary.text
     saved = await chat.press("✅ 確認登錄")
     assert "✅ 已登錄社群「正興<數學>共備社群」" in saved.text
-    assert saved.text.count("/start join_") == 3  # the members' invites
+    assert saved.text.count("/start join_") == 3  # the members' invites, for Telegram
+    assert saved.text.count("在 LINE 上傳「加入 ") == 3  # and for LINE
     assert "111年9月21日" in saved.text
     assert chat.standin.rejected == []
     async with chat.webhook.services.database.session() as session:

@@ -1,0 +1,87 @@
+"""「進度」 and 「加入 <code>」 on LINE: a convener's or member's community, and joining one.
+
+「進度」 shows what /progress shows on Telegram (status, checklist, next step) for every
+community the user convenes or belongs to. A member joins with the invite code of their member
+entry, the same code as Telegram's ``/start join_<code>``: typed as 「加入 <code>」 (or pasted
+as the ``/start join_<code>`` line itself).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from bot import applications, communities
+from bot.applications import ConvenerStatus
+from bot.i18n import has, t
+from bot.services import Services
+from handlers.line.render import Reply, plain_text
+from handlers.progress import render_progress
+
+_CODE = r"(?P<code>[A-Za-z0-9_-]{8,32})"
+
+
+def _join_words(language: str) -> list[str]:
+    words = {
+        word.strip()
+        for lang in (language, "en")
+        for word in t(lang, "line.keyword.join").split("|")
+        if word.strip()
+    }
+    return sorted((*words, "/start"), key=len, reverse=True)
+
+
+def join_code_of(text: str, language: str) -> str | None:
+    """The invite code in 「加入 <code>」, 「加入 join_<code>」 or ``/start join_<code>``."""
+    words = "|".join(re.escape(word) for word in _join_words(language))
+    match = re.fullmatch(rf"(?:{words})\s*(?P<prefix>{communities.INVITE_PREFIX})?{_CODE}",
+                         text.strip(), flags=re.IGNORECASE)  # fmt: skip
+    if match is None:
+        return None
+    code = match["code"]
+    # 「join community」 is a question, not a code: a code has a digit, a capital, - or _.
+    if match["prefix"] is None and re.fullmatch(r"[a-z]+", code):
+        return None
+    return code
+
+
+async def join(services: Services, user_id: int, language: str, code: str) -> Reply:
+    """Link the LINE user to the member entry of this invite code."""
+    async with services.database.session() as session:
+        result = await communities.join(session, code, user_id)
+        await session.commit()
+    if result.status is communities.JoinStatus.UNKNOWN:
+        return Reply([t(language, "line.join.unknown")])
+    text = t(
+        language,
+        f"line.join.{result.status.value}",
+        community=result.community_name,
+        member=result.member_name,
+    )
+    return Reply([text])
+
+
+def _on_line(status: ConvenerStatus, language: str) -> ConvenerStatus:
+    """The status with a next step that names LINE's keywords where Telegram's names commands."""
+    key = "line." + status.next_key
+    return dataclasses.replace(status, next_key=key) if has(language, key) else status
+
+
+async def progress(services: Services, user_id: int, language: str) -> Reply:
+    """The status and checklist of each community the user convenes or belongs to."""
+    program = services.program
+    today = services.clock.today()
+    async with services.database.session() as session:
+        mine = await communities.communities_of(
+            session, program.program.year, user_id, activities=False
+        )
+        found = [community for community, _ in mine]
+        progress_list = await communities.progress_of_many(session, program, found, today)
+        statuses = [await applications.convener_status(session, program, c, today) for c in found]
+        texts = [
+            plain_text(render_progress(program, c, p, language, _on_line(s, language)))
+            for c, p, s in zip(found, progress_list, statuses, strict=True)
+        ]
+    if not texts:
+        return Reply([t(language, "line.progress.none_yet")])
+    return Reply(["\n\n".join(texts)])

@@ -1,0 +1,289 @@
+"""「記錄活動」, 「進度」 and 「加入 <code>」 on LINE, on the same domain as /log, /progress and
+Telegram's invite links."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+
+import pytest
+from linebot.v3.messaging import AsyncApiClient, AsyncMessagingApi, Configuration
+from sqlalchemy import select
+from support import make_settings
+
+from bot import communities
+from bot.clock import Clock
+from bot.program import load_program
+from bot.rules import MemberDraft
+from bot.services import Services
+from bot.standin.line import DeliveredMessage, LineStandin
+from bot.standin.line_inprocess import use_standin
+from db import identities, persistence_store
+from db.engine import Database
+from db.models import Activity
+from handlers.line.webhook import LineWebhook
+
+TODAY = dt.date(2022, 11, 10)
+MEMBERS = ("王老師", "林老師", "陳老師", "張老師")
+
+
+@dataclass
+class Bot:
+    """A fresh bot process on the test database, and the LINE users talking to it."""
+
+    standin: LineStandin
+    make_webhook: Callable[[], LineWebhook]
+    webhook: LineWebhook
+    invites: dict[str, str] = field(default_factory=dict)
+
+    async def send(self, user_id: str, event: dict) -> DeliveredMessage:
+        body = self.standin.webhook_body(event)
+        assert await self.webhook.call(body, self.standin.sign(body)) == (200, "")
+        return self.standin.messages_to(user_id)[-1]
+
+    def restart(self) -> None:
+        self.webhook = self.make_webhook()
+
+    @property
+    def services(self) -> Services:
+        return self.webhook.services
+
+
+@dataclass
+class Chat:
+    bot: Bot
+    user_id: str
+
+    async def say(self, text: str) -> DeliveredMessage:
+        return await self.bot.send(self.user_id, self.bot.standin.text_event(self.user_id, text))
+
+    async def photo(self) -> DeliveredMessage:
+        event = self.bot.standin.image_event(self.user_id, b"\xff\xd8photo")
+        return await self.bot.send(self.user_id, event)
+
+    def button(self, label_start: str, message: DeliveredMessage | None = None) -> str:
+        message = message or self.bot.standin.messages_to(self.user_id)[-1]
+        items = message.message["quickReply"]["items"]
+        actions = [item["action"] for item in items]
+        [data] = [a["data"] for a in actions if a["label"].startswith(label_start)]
+        return data
+
+    async def press(
+        self, label_start: str, message: DeliveredMessage | None = None
+    ) -> DeliveredMessage:
+        return await self.postback(self.button(label_start, message))
+
+    async def postback(self, data: str) -> DeliveredMessage:
+        event = self.bot.standin.postback_event(self.user_id, data)
+        return await self.bot.send(self.user_id, event)
+
+
+@pytest.fixture
+async def bot(database_url: str) -> AsyncIterator[Bot]:
+    standin = LineStandin()
+    settings = make_settings("http://127.0.0.1:9/bot", database_url)
+    databases: list[Database] = []
+    configuration = Configuration(host="https://line.invalid", access_token=standin.access_token)
+    async with AsyncApiClient(configuration) as client:
+        await use_standin(client, standin)
+        api = AsyncMessagingApi(client)
+        api.line_base_path = "https://line.invalid"
+
+        def make_webhook() -> LineWebhook:
+            databases.append(Database(database_url))
+            services = Services(
+                settings=settings,
+                clock=Clock(settings.timezone, today=TODAY),
+                database=databases[-1],
+                program=load_program(settings.PROGRAM_FILE),
+            )
+            return LineWebhook(services, api, standin.channel_secret)
+
+        try:
+            yield Bot(standin, make_webhook, make_webhook())
+        finally:
+            for database in databases:
+                await database.dispose()
+
+
+@pytest.fixture
+async def convener(bot: Bot) -> Chat:
+    """王老師 on LINE, convener of a registered 共備 community of four."""
+    chat = Chat(bot, bot.standin.add_user("王老師").user_id)
+    await chat.say("你好")  # the account is added: the LINE user has a bot user id
+    services = bot.services
+    async with services.database.session() as session:
+        user = await identities.user_for_line(session, chat.user_id, display_name="", language=None)
+        draft = communities.CommunityDraft(
+            type_key="co_planning",
+            school_id=None,
+            school_name="高雄市三民區正興國民小學",
+            name="正興數學共備社群",
+            members=tuple(
+                MemberDraft(name, number == 0, None) for number, name in enumerate(MEMBERS)
+            ),
+        )
+        community = await communities.register_community(session, services.program, user.id, draft)
+        bot.invites = {m.name: m.invite_code for m in community.members if m.invite_code}
+        await session.commit()
+    return chat
+
+
+async def _activities(bot: Bot) -> list[Activity]:
+    async with bot.services.database.session() as session:
+        return list(await session.scalars(select(Activity)))
+
+
+async def _up_to_summary(chat: Chat) -> DeliveredMessage:
+    intro = await chat.say("記錄活動")
+    assert "記錄社群活動（正興數學共備社群）" in intro.text
+    assert "活動是哪一天？" in intro.text
+    assert "<b>" not in intro.text
+    kinds = await chat.say("111/10/5")
+    assert "這是哪一種活動？" in kinds.text
+    await chat.press("專業對話")
+    await chat.say("分數的教學")
+    attendees = await chat.press("☐ 2. 林老師")
+    assert "2. ☑ 林老師" in attendees.text
+    assert chat.button("完成（1人）")
+    await chat.press("☐ 1. 王老師")
+    asked = await chat.press("完成（2人）")
+    assert "活動進行多久？" in asked.text
+    await chat.say("90分鐘")
+    for _ in ("time", "place", "reflection", "notes"):
+        await chat.press("略過")
+    photos = await chat.photo()
+    assert "已收到 1 張照片" in photos.text
+    done = chat.button("完成")
+    await chat.photo()
+    return await chat.postback(done)  # the first photo's 「完成」 is still good
+
+
+async def test_a_convener_logs_a_meeting_step_by_step_and_sees_the_progress(
+    bot: Bot, convener: Chat
+):
+    summary = await _up_to_summary(convener)
+    assert "請確認活動紀錄" in summary.text
+    assert "日期：111年10月5日" in summary.text
+    assert "主題：分數的教學" in summary.text
+    assert "出席（2人）：王老師、林老師" in summary.text
+    assert "時間長度：1 小時 30 分鐘" in summary.text
+    assert "照片：2 張" in summary.text
+    assert len(summary.quick_reply_labels) <= 13
+    saved = await convener.press("✅ 儲存")
+    assert "✅ 已記錄" in saved.text
+    assert "專業對話" in saved.text and "1/" in saved.text  # the checklist counts it
+    assert bot.standin.rejected == []
+    [activity] = await _activities(bot)
+    assert activity.topic == "分數的教學"
+    assert activity.duration_minutes == 90
+    assert len(activity.attendee_member_ids) == 2
+    assert [p.startswith("line:") for p in activity.photo_file_ids] == [True, True]
+    progress = await convener.say("進度")
+    assert "正興數學共備社群（共備精進學習社群）" in progress.text
+    assert "申請狀態" in progress.text
+    assert "/log" not in progress.text
+
+
+async def test_attendees_can_be_typed_as_numbers_and_a_field_edited_from_the_summary(
+    bot: Bot, convener: Chat
+):
+    await convener.say("記錄活動")
+    await convener.say("111/10/5")
+    await convener.press("專業對話")
+    await convener.say("分數")
+    wrong = await convener.say("1 9")
+    assert "請輸入成員的號碼（1 到 4）" in wrong.text
+    await convener.say("1、3、4")
+    for _ in range(5):
+        await convener.press("略過")
+    summary = await convener.press("略過")  # no photos
+    assert "出席（3人）：王老師、陳老師、張老師" in summary.text
+    await convener.press("✏️ 主題")
+    summary = await convener.say("小數的教學")
+    assert "主題：小數的教學" in summary.text
+    await convener.press("✅ 儲存")
+    [activity] = await _activities(bot)
+    assert activity.topic == "小數的教學"
+
+
+async def test_cancel_saves_nothing_and_old_buttons_only_ask_again(bot: Bot, convener: Chat):
+    intro = await convener.say("記錄活動")
+    kinds = await convener.say("111/10/5")
+    await convener.press("專業對話", kinds)
+    again = await convener.press("公開授課", kinds)  # an older message's button
+    assert "活動主題是什麼？" in again.text
+    cancelled = await convener.say("取消")
+    assert "已取消記錄活動" in cancelled.text
+    gone = await convener.press("✖ 取消", intro)
+    assert "要記錄新的活動請輸入「記錄活動」" in gone.text
+    assert await _activities(bot) == []
+
+
+async def test_a_replayed_save_saves_the_meeting_once(bot: Bot, convener: Chat):
+    await _up_to_summary(convener)
+    save = convener.button("✅ 儲存")
+    async with bot.services.database.session() as session:
+        user = await identities.user_for_line(
+            session, convener.user_id, display_name="", language=None
+        )
+        stored = await persistence_store.load_one(session, "line", user.id)
+    await convener.postback(save)
+    replayed = await convener.postback(save)  # LINE redelivers the postback
+    assert "沒有再儲存一次" in replayed.text
+    # The bot stopped after saving but before dropping the draft: the same save again.
+    async with bot.services.database.session() as session:
+        await persistence_store.save_data(session, "line", user.id, stored)
+        await session.commit()
+    bot.restart()
+    again = await convener.postback(save)
+    assert "先前已經儲存過了，沒有重複記錄" in again.text
+    assert len(await _activities(bot)) == 1
+
+
+async def test_a_draft_survives_a_restart_and_a_question_midway_leaves_it_waiting(
+    bot: Bot, convener: Chat
+):
+    await convener.say("記錄活動")
+    await convener.say("111/10/5")
+    await convener.press("專業對話")
+    assert "請選擇主題" in (await convener.say("常見問題")).text
+    bot.restart()
+    resumed = await convener.say("記錄活動")
+    assert resumed.text.startswith("接續您上次進行到的步驟：")
+    assert "活動主題是什麼？" in resumed.text
+    assert "哪些成員出席？" in (await convener.say("分數")).text
+
+
+async def test_a_member_joins_on_line_with_the_invite_code_and_sees_the_progress(
+    bot: Bot, convener: Chat
+):
+    member = Chat(bot, bot.standin.add_user("林老師").user_id)
+    before = await member.say("進度")
+    assert "您還不在任何社群中" in before.text
+    unknown = await member.say("加入 Zz9Zz9Zz9Zz9")
+    assert "邀請碼無效" in unknown.text
+    joined = await member.say(f"加入 {bot.invites['林老師']}")
+    assert "已以「林老師」的身分加入社群「正興數學共備社群」" in joined.text
+    progress = await member.say("進度")
+    assert "正興數學共備社群（共備精進學習社群）" in progress.text
+    assert "⬜" in progress.text  # the checklist
+    only = await member.say("記錄活動")
+    assert "只有召集人可以記錄社群活動" in only.text
+    other = Chat(bot, bot.standin.add_user("路人").user_id)
+    taken = await other.say(f"/start join_{bot.invites['林老師']}")
+    assert "已經有人使用了" in taken.text
+    again = await member.say(f"join join_{bot.invites['林老師']}")
+    assert "您已經是社群「正興數學共備社群」的成員「林老師」了" in again.text
+
+
+async def test_a_question_that_starts_with_join_is_still_a_question(bot: Bot):
+    teacher = Chat(bot, bot.standin.add_user("林老師").user_id)
+    answer = await teacher.say("加入社群要什麼條件")
+    assert "邀請碼" not in answer.text
+
+
+async def test_a_photo_outside_the_log_says_where_photos_go(bot: Bot):
+    teacher = Chat(bot, bot.standin.add_user("林老師").user_id)
+    assert "請輸入「記錄活動」" in (await teacher.photo()).text
