@@ -8,6 +8,7 @@ must escape whatever the user typed before it is put into them (see :func:`html_
 from __future__ import annotations
 
 import html
+import string
 import tomllib
 from collections.abc import Mapping, Sequence
 from functools import cache
@@ -52,19 +53,35 @@ def load_catalogue(language: str) -> Mapping[str, str]:
     return texts
 
 
+def _plural(catalogue: Mapping[str, str], key: str, values: Mapping[str, object]) -> str | None:
+    """A text written as ``key = { one = "…", other = "…" }``: the form for the number its
+    first placeholder takes, or the one ``by = "name"`` names (English needs two forms;
+    Chinese writes one plain text)."""
+    other = catalogue.get(f"{key}.other")
+    if other is None:
+        return None
+    first = next((name for _, name, _, _ in string.Formatter().parse(other) if name), None)
+    counted = catalogue.get(f"{key}.by", first)
+    if values.get(counted or "") == 1 and f"{key}.one" in catalogue:
+        return catalogue[f"{key}.one"]
+    return other
+
+
 def t(language: str, key: str, /, **values: object) -> str:
     """The text for ``key`` in ``language``, formatted with ``values``."""
     catalogue = load_catalogue(normalise_language(language))
-    try:
-        template = catalogue[key]
-    except KeyError:
-        raise CatalogueError(f"no text {key!r} for {language}") from None
+    template = catalogue.get(key)
+    if template is None:
+        template = _plural(catalogue, key, values)
+    if template is None:
+        raise CatalogueError(f"no text {key!r} for {language}")
     return template.format(**values) if values else template
 
 
 def has(language: str, key: str) -> bool:
     """Whether the catalogue of ``language`` has ``key``."""
-    return key in load_catalogue(normalise_language(language))
+    catalogue = load_catalogue(normalise_language(language))
+    return key in catalogue or f"{key}.other" in catalogue
 
 
 def html_escape(text: str) -> str:

@@ -208,7 +208,8 @@ def flat_keys(path: str) -> set[str]:
         keys = set()
         for key, value in table.items():
             full = f"{prefix}.{key}" if prefix else key
-            keys |= walk(full, value) if isinstance(value, dict) else {full}
+            plural = isinstance(value, dict) and set(value) <= {"one", "other", "by"}
+            keys |= walk(full, value) if isinstance(value, dict) and not plural else {full}
         return keys
 
     with open(path, "rb") as handle:
