@@ -89,6 +89,11 @@ def html_escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+def join_items(items: Sequence[str], language: str) -> str:
+    """A、B、C / A, B, C: a plain enumeration (join_list ends with 及 / and)."""
+    return (", " if language.startswith("en") else "、").join(items)
+
+
 def join_list(items: Sequence[str], language: str) -> str:
     """A、B及C / A, B and C."""
     items = list(items)

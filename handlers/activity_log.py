@@ -43,7 +43,7 @@ from bot.activity_fields import (
 from bot.activity_fields import EDITABLE as EDITABLE_FIELDS
 from bot.dateparse import DateParseError, parse_user_date
 from bot.dates import format_date
-from bot.i18n import html_escape, t
+from bot.i18n import html_escape, join_items, t
 from bot.program import Program
 from bot.progress import next_step, render_checklist
 from bot.rules import FUTURE, activity_date_problem, describe_date_problem
@@ -237,7 +237,7 @@ def summary_text(program: Program, draft: Draft, language: str) -> str:
         "date": format_date(dt.date.fromisoformat(str(draft["day"])), language),
         "kind": html_escape(kind_name(program, str(draft["kind"]), language)),
         "topic": html_escape(str(draft["topic"])),
-        "attendees": html_escape("、".join(attendees)),
+        "attendees": html_escape(join_items(attendees, language)),
         "photos": t(language, "log.photo_count", count=len(draft.get("photos", []))),
     }
     lines = [t(language, "log.summary_edit" if draft.get("activity_id") else "log.summary")]

@@ -24,7 +24,7 @@ from telegram.ext import (
 
 from bot import applications, communities
 from bot.dates import format_date
-from bot.i18n import html_escape, t
+from bot.i18n import html_escape, join_items, t
 from bot.program import CommunityType, Program
 from bot.rules import MemberDraft, describe_problems, member_problems
 from handlers import flows
@@ -102,7 +102,7 @@ def member_line(member: MemberDraft, language: str, *, convener: bool) -> str:
     name = html_escape(member.name)
     if not notes:
         return name
-    return t(language, "register.member_with_notes", name=name, notes="、".join(notes))
+    return t(language, "register.member_with_notes", name=name, notes=join_items(notes, language))
 
 
 def _problems_text(program: Program, draft: Draft, language: str) -> str:

@@ -12,7 +12,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot import audit
 from bot.dateparse import DateParseError, parse_user_date
 from bot.dates import format_date
-from bot.i18n import html_escape, t
+from bot.i18n import html_escape, join_items, t
 from handlers.common import (
     BotContext,
     edit_or_send,
@@ -142,7 +142,7 @@ def _parse_time(text: str) -> dt.time | None:
 def _type_words(context: BotContext, language: str) -> str:
     program = context.services.program
     words = [c.aliases_en[0] if language == "en" else c.aliases[0] for c in program.community_types]
-    return ("、" if language != "en" else ", ").join(words)
+    return join_items(words, language)
 
 
 async def _staff_list(

@@ -99,9 +99,20 @@ def common_source(sources: Iterable[str]) -> str:
     return prefix or "、".join(items)
 
 
+_COUNTED = re.compile(r"\b(\d+)((?:\s+[A-Za-z][\w-]*){0,2}?\s+[A-Za-z][\w-]*?)\(s\)")
+
+
 def fill(template: str, values: Context) -> str:
-    """Replace {name} placeholders; unknown names and stray braces are left as they are."""
-    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+    """Replace {name} placeholders; unknown names and stray braces are left as they are.
+
+    English "1 public lesson(s)" becomes "1 public lesson", "2 public lesson(s)" "2 public
+    lessons": the program file's numbers decide, not the template.
+    """
+    text = _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+    text = _COUNTED.sub(
+        lambda m: m.group(1) + m.group(2) + ("" if m.group(1) == "1" else "s"), text
+    )
+    return text.replace("(s)", "s")
 
 
 def _status(today: dt.date, start: dt.date, end: dt.date) -> str:

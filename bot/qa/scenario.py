@@ -26,6 +26,7 @@ from bot.progress import (
     compute_progress_many,
     describe_lacking,
 )
+from bot.qa.facts import common_source
 
 _CN = {"一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
        "九": 9, "十": 10}  # fmt: skip
@@ -43,7 +44,7 @@ _REGULAR_ZH = re.compile(
 _TOTAL_ZH = re.compile(_N + r"\s*(?:位|個|名)\s*(?:老師|教師|成員)|共\s*" + _N + r"\s*(?:人|位)")
 _NO_GIFTED_ZH = re.compile(r"(?:沒有|無|沒)(?:任何)?(?:一位)?資優")
 _GIFTED_EN = re.compile(
-    _EN_N + r"\s+(?:of\s+(?:them|whom|us)\s+(?:teach(?:es)?|is|are)\s+(?:in\s+)?an?\s+)?"
+    _EN_N + r"\s+(?:of\s+(?:them|whom|us)\s+(?:(?:teach(?:es)?|is|are)\s+)?(?:in\s+)?an?\s+)?"
     r"gifted(?:[- ]class)?(?:\s+class)?(?:\s+program)?(?:\s+teachers?)?"
 )
 _REGULAR_EN = re.compile(
@@ -221,7 +222,7 @@ def reason_about_group(
             if fitting
             else t(language, "qa.scenario_fitting_none")
         )
-    sources = "、".join(program.community_type(k).members_source for k in keys)
+    sources = common_source(program.community_type(k).members_source for k in keys)
     return Reasoned(
         text="\n".join(lines),
         holds=all(ok for ok, _ in results) if type_keys else None,
@@ -276,7 +277,7 @@ def reason_about_activities(
             )
         )
     lines = [_bulleted(line, len(keys), language) for line in lines]
-    sources = "、".join(program.community_type(k).activities_source for k in keys)
+    sources = common_source(program.community_type(k).activities_source for k in keys)
     return Reasoned(text="\n".join(lines), holds=holds if type_keys else None, source=sources)
 
 

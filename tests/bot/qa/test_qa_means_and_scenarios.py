@@ -55,7 +55,7 @@ def test_a_group_is_checked_against_each_type_and_the_fitting_one_named(engine: 
         in answer.text
     )
     assert "符合的類型：共備精進學習社群" in answer.text
-    assert "說明二(二)1(1)" in answer.text
+    assert "（來源：說明二(二)）" in answer.text
 
 
 def test_the_verdict_is_about_the_teachers_group_not_the_numbers_they_typed(
@@ -135,3 +135,10 @@ def test_a_day_for_an_activity_is_checked_against_the_period(
     answer = engine.answer(question, TODAY)
     assert answer.text.startswith(start)
     assert "不在實施期程（111年9月1日至112年7月31日）之內" in answer.text
+
+
+def test_english_answers_count_in_the_singular_for_one(engine: QaEngine) -> None:
+    text = engine.answer("How many members does each community type need?", TODAY).text
+    assert "at least 1 gifted-class teacher;" in text
+    assert "at least 2 gifted-class teachers;" in text
+    assert "(s)" not in text
