@@ -35,6 +35,7 @@ from handlers.staff import ensure_staff
 logger = logging.getLogger(__name__)
 
 APPLY_CALLBACK = "ap:go:"
+APPLY_LATER_CALLBACK = "ap:later"
 APPROVE_CALLBACK = "rv:ok:"
 REJECT_CALLBACK = "rv:no:"
 WAITLIST_CALLBACK = "rv:wl:"
@@ -239,7 +240,12 @@ async def apply(update: Update, context: BotContext) -> None:
             text + "\n\n" + t(language, "review.apply_fix", problems=_problems(problems, language)),
         )
         return
-    markup = keyboard([[(t(language, "review.apply_button"), f"{APPLY_CALLBACK}{view.id}")]])
+    markup = keyboard(
+        [
+            [(t(language, "review.apply_button"), f"{APPLY_CALLBACK}{view.id}")],
+            [(t(language, "review.apply_later_button"), APPLY_LATER_CALLBACK)],
+        ]
+    )
     await reply_html(
         update,
         text
@@ -249,6 +255,15 @@ async def apply(update: Update, context: BotContext) -> None:
         + paper_documents(program, language, deadline),
         markup,
     )
+
+
+async def apply_later(update: Update, context: BotContext) -> None:
+    """Not now: nothing is submitted, and the buttons go away."""
+    query = update.callback_query
+    if query is None:
+        return
+    await query.answer()
+    await edit_or_send(update, t(language_of(update, context), "review.apply_later"))
 
 
 async def apply_pressed(update: Update, context: BotContext) -> None:
@@ -613,6 +628,7 @@ def build() -> list[BaseHandler[Update, BotContext, object]]:
     return [
         CommandHandler("apply", apply),
         CallbackQueryHandler(apply_pressed, pattern=f"^{APPLY_CALLBACK}"),
+        CallbackQueryHandler(apply_later, pattern=f"^{APPLY_LATER_CALLBACK}$"),
         CommandHandler("review", review),
         CallbackQueryHandler(approve_pressed, pattern=f"^{APPROVE_CALLBACK}"),
         CallbackQueryHandler(waitlist_pressed, pattern=f"^{WAITLIST_CALLBACK}"),

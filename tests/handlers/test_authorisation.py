@@ -129,7 +129,7 @@ async def _buttons_shown(bot: BotUnderTest, user_id: int, commands: list[str]) -
 async def test_nobody_else_can_press_the_conveners_or_the_staffs_buttons(world: World):
     bot = world.bot
     await bot.send(CONVENER, "/apply")
-    await bot.press(CONVENER, "送出")
+    await bot.press(CONVENER, "送出申請")
     convener_buttons = await _buttons_shown(
         bot, CONVENER, ["/mycommunity", "/progress", "/log", "/export", "/apply"]
     )

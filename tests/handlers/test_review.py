@@ -94,6 +94,16 @@ async def test_a_convener_submits_and_is_told_what_to_deliver_on_paper(bot: BotU
     assert "等候審核" in again.text
 
 
+async def test_not_now_submits_nothing_and_takes_the_buttons_away(bot: BotUnderTest):
+    bot.user(CONVENER_ID)
+    community_id = await add_community(bot, CONVENER_ID)
+    await bot.send(CONVENER_ID, "/apply")
+    later = await bot.press(CONVENER_ID, "先不要送出")
+    assert "尚未送出" in later.text and "/apply" in later.text
+    assert not later.messages[-1].buttons
+    assert await status_of(bot, community_id) != CommunityStatus.SUBMITTED
+
+
 async def test_pressing_submit_twice_submits_once(bot: BotUnderTest):
     bot.user(CONVENER_ID)
     await add_community(bot, CONVENER_ID)
