@@ -178,7 +178,7 @@ async def start(services: Services, user_id: int, language: str) -> Reply:
     if draft is not None:
         state = str(draft.get("state"))
         state = state if state in ORDER or state in (FUTURE_CONFIRM, SCHOOL_LEVEL) else DATE
-        reply = _prompt(services, draft, state, language, t(language, "flows.resumed"))
+        reply = _prompt(services, draft, state, language, t(language, "line.resumed"))
         await drafts.save(services, user_id, DRAFT, draft)
         return reply
     program = services.program

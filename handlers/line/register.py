@@ -218,7 +218,7 @@ async def start(services: Services, user_id: int, language: str) -> Reply:
     draft = await _load(services, user_id)
     if draft is not None:
         state = State(str(draft["state"]))
-        reply = _prompt(program, draft, state, language, t(language, "flows.resumed"))
+        reply = _prompt(program, draft, state, language, t(language, "line.resumed"))
     else:
         draft = {"members": [], "index": None, "reviewing": False}
         intro = html_escape(t(language, "line.register.intro"))

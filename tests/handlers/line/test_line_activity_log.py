@@ -251,7 +251,7 @@ async def test_a_draft_survives_a_restart_and_a_question_midway_leaves_it_waitin
     assert "請選擇主題" in (await convener.say("常見問題")).text
     bot.restart()
     resumed = await convener.say("記錄活動")
-    assert resumed.text.startswith("接續您上次進行到的步驟：")
+    assert resumed.text.startswith("接續您上次進行到的步驟")
     assert "活動主題是什麼？" in resumed.text
     assert "哪些成員出席？" in (await convener.say("分數")).text
 

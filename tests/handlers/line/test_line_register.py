@@ -180,7 +180,7 @@ async def test_a_draft_survives_a_restart_and_other_keywords_leave_it_waiting(ch
     assert "請選擇主題" in topics.text
     chat.restart()
     resumed = await chat.say("登錄社群")
-    assert resumed.text.startswith("接續您上次進行到的步驟：")
+    assert resumed.text.startswith("接續您上次進行到的步驟")
     assert "請輸入學校名稱的一部分" in resumed.text
     assert "符合「正興」的學校" in (await chat.say("正興")).text
 
