@@ -39,6 +39,7 @@ from handlers.activity_log import kind_name, summary_text
 from handlers.common import BotContext, Button, is_staff, keyboard, language_of, say
 from handlers.flows import Draft, Pressed
 from handlers.progress import render_status
+from handlers.qa import answer_question
 from handlers.register import member_line
 
 logger = logging.getLogger(__name__)
@@ -62,6 +63,10 @@ class State(enum.StrEnum):
 
 
 TEXT_STATES = frozenset({State.MEMBER_NAME, State.MEMBER_SUBJECT})
+# Pages that only browse: text typed there is a question, not an answer to a step.
+BROWSING_STATES = frozenset(
+    {State.MENU, State.MEMBERS, State.MEMBER, State.ACTIVITIES, State.ACTIVITY}
+)
 CHANGES = frozenset(
     {"members", "member", "replace", "invite", "gifted", "skip", "aedit", "adel", "adel_yes"}
 )
@@ -462,10 +467,18 @@ async def member_subject_typed(
 async def _reprompt(
     update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
 ) -> object:
-    """Something the page did not expect: say what is expected and show it again."""
+    """Something the page did not expect: say what is expected and show it again.
+
+    Text typed on a page that only browses is a question: the page closes and it is answered.
+    """
     user = update.effective_user
     assert user is not None
     language = language_of(update, context)
+    typed = pressed is None and update.message is not None and bool(update.message.text)
+    if typed and str(draft.get("state", State.MENU)) in BROWSING_STATES:
+        flows.finish(context, FLOW)
+        await answer_question(update, context)
+        return flows.END
     try:
         community, role = await _load(context, user.id, draft, change=False)
     except _Denied:

@@ -334,3 +334,12 @@ async def test_the_log_edit_entry_refuses_another_communitys_activity(bot: BotUn
     reply = await bot.driver.press_data(TEACHER_ID, menu.last.message_id, forged, forge=True)
     assert "沒有權限" in reply.text
     assert "flow:log" not in bot.application.user_data[TEACHER_ID]
+
+
+async def test_a_question_typed_on_the_community_page_is_answered(bot: BotUnderTest):
+    await seed(bot)
+    page = await bot.send(TEACHER_ID, "/mycommunity")
+    assert "正興數學共備社群" in page.text
+    answer = await bot.send(TEACHER_ID, "申請截止日是什麼時候？")
+    assert "9月21日" in answer.text
+    assert "請按" not in answer.text  # not "please press a button"
