@@ -14,15 +14,18 @@ import secrets
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity_fields
 from bot.activity_fields import DETAIL_COLUMNS, details_of
+from bot.applications import deadline_of
 from bot.program import Program
 from bot.progress import ActivityRecord, Progress, compute_progress
 from bot.rules import MemberDraft, RuleProblem, clean_member_name, member_problems
 from db import communities as store
+from db.engine import Database
 from db.models import Activity, Community, Member, User
 
 MAX_COMMUNITY_NAME = 60
@@ -351,6 +354,52 @@ async def register_community(
             raise RuntimeError("community insert failed for another reason")
         raise AlreadyRegistered(existing)
     return saved
+
+
+def member_drafts(data: Mapping[str, Any]) -> list[MemberDraft]:
+    """The members of a registration draft as kept between steps (JSON)."""
+    return [
+        MemberDraft(str(m["name"]), bool(m["gifted"]), m.get("subject"))
+        for m in data.get("members", [])
+    ]
+
+
+def community_draft(data: Mapping[str, Any]) -> CommunityDraft:
+    """A registration draft as kept between steps (JSON), ready to be saved."""
+    return CommunityDraft(
+        type_key=str(data["type_key"]),
+        school_id=data.get("school_id"),
+        school_name=str(data["school_name"]),
+        name=str(data["name"]),
+        members=tuple(member_drafts(data)),
+    )
+
+
+@dataclass(frozen=True)
+class Registered:
+    """A community just saved: its name, each member's invite code, its application deadline."""
+
+    name: str
+    invites: list[tuple[str, str]]  # (member name, invite code), convener excluded
+    deadline: dt.date
+
+
+async def register(
+    database: Database, program: Program, convener_id: int, data: Mapping[str, Any]
+) -> Registered:
+    """Save a registration draft in one transaction (RulesBroken, AlreadyRegistered as
+    register_community raises them)."""
+    async with database.session() as session:
+        community = await register_community(session, program, convener_id, community_draft(data))
+        return Registered(
+            name=community.name,
+            invites=[
+                (member.name, member.invite_code)
+                for member in community.members
+                if member.invite_code is not None
+            ],
+            deadline=await deadline_of(session, program, community),
+        )
 
 
 def drafts_of(community: Community) -> list[MemberDraft]:

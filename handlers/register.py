@@ -22,7 +22,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import applications, communities
+from bot import communities
 from bot.dates import format_date
 from bot.i18n import html_escape, join_items, t
 from bot.program import CommunityType, Program
@@ -80,10 +80,7 @@ def type_rules(program: Program, community_type: CommunityType, language: str) -
 
 
 def _members(draft: Draft) -> list[MemberDraft]:
-    return [
-        MemberDraft(str(m["name"]), bool(m["gifted"]), m.get("subject"))
-        for m in draft.get("members", [])
-    ]
+    return communities.member_drafts(draft)
 
 
 def _required(program: Program, draft: Draft) -> int:
@@ -470,25 +467,8 @@ async def _confirm(update: Update, context: BotContext, draft: Draft) -> object:
     assert user is not None
     services = context.services
     program = services.program
-    community_draft = communities.CommunityDraft(
-        type_key=str(draft["type_key"]),
-        school_id=draft.get("school_id"),
-        school_name=str(draft["school_name"]),
-        name=str(draft["name"]),
-        members=tuple(_members(draft)),
-    )
     try:
-        async with services.database.session() as session:
-            community = await communities.register_community(
-                session, program, user.id, community_draft
-            )
-            invites = [
-                (member.name, member.invite_code)
-                for member in community.members
-                if member.invite_code is not None
-            ]
-            name = community.name
-            deadline = await applications.deadline_of(session, program, community)
+        registered = await communities.register(services.database, program, user.id, draft)
     except communities.RulesBroken:
         return await prompt(update, context, draft, State.SUMMARY)
     except communities.AlreadyRegistered as error:
@@ -506,7 +486,7 @@ async def _confirm(update: Update, context: BotContext, draft: Draft) -> object:
             name=html_escape(member_name),
             link=communities.invite_link(username, code),
         )
-        for member_name, code in invites
+        for member_name, code in registered.invites
     )
     await flows.show(
         update,
@@ -514,9 +494,9 @@ async def _confirm(update: Update, context: BotContext, draft: Draft) -> object:
         t(
             language,
             "register.saved",
-            name=html_escape(name),
+            name=html_escape(registered.name),
             links=links,
-            deadline=format_date(deadline, language),
+            deadline=format_date(registered.deadline, language),
         ),
     )
     return flows.finish(context, FLOW)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 import secrets
 
-from bot import applications, communities
+from bot import communities
 from bot.dates import format_date
 from bot.i18n import html_escape, t
 from bot.program import Program
@@ -64,10 +64,7 @@ async def has_draft(services: Services, user_id: int) -> bool:
 
 
 def _members(draft: Draft) -> list[MemberDraft]:
-    return [
-        MemberDraft(str(m["name"]), bool(m["gifted"]), m.get("subject"))
-        for m in draft.get("members", [])
-    ]
+    return communities.member_drafts(draft)
 
 
 def _required(program: Program, draft: Draft) -> int:
@@ -424,26 +421,8 @@ async def _confirm(
 ) -> tuple[Reply, bool]:
     """Save the community; the reply, and whether the registration is over."""
     program = services.program
-    community_draft = communities.CommunityDraft(
-        type_key=str(draft["type_key"]),
-        school_id=draft.get("school_id"),
-        school_name=str(draft["school_name"]),
-        name=str(draft["name"]),
-        members=tuple(_members(draft)),
-    )
     try:
-        async with services.database.session() as session:
-            community = await communities.register_community(
-                session, program, user_id, community_draft
-            )
-            invites = [
-                (member.name, member.invite_code)
-                for member in community.members
-                if member.invite_code is not None
-            ]
-            name = community.name
-            deadline = await applications.deadline_of(session, program, community)
-            await session.commit()
+        registered = await communities.register(services.database, program, user_id, draft)
     except communities.RulesBroken:
         return _prompt(program, draft, State.SUMMARY, language), False
     except communities.AlreadyRegistered as error:
@@ -464,13 +443,13 @@ async def _confirm(
             name=member_name,
             code=code,
         )
-        for member_name, code in invites
+        for member_name, code in registered.invites
     )
     saved = t(
         language,
         "line.register.saved",
-        name=name,
+        name=registered.name,
         links=links,
-        deadline=format_date(deadline, language),
+        deadline=format_date(registered.deadline, language),
     )
     return Reply([saved]), True
