@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import string
 import time
 
 import pytest
 
-from bot.i18n import LANGUAGES, load_catalogue
+from bot.i18n import LANGUAGES
 from bot.program import Program, load_program, with_dates
 from bot.progress import (
     ActivityRecord,
@@ -318,18 +317,6 @@ def _program_without_sharing_session() -> Program:
 def test_a_requirement_the_program_file_sets_to_zero_is_left_out() -> None:
     progress = compute_progress(_program_without_sharing_session(), "co_planning", [], MID_YEAR)
     assert "sharing_session" not in [r.key for r in progress.requirements]
-
-
-def _fields(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
-
-
-@pytest.mark.parametrize("namespace", ["progress", "rules", "dates"])
-def test_both_languages_have_the_same_keys(namespace: str) -> None:
-    zh = {k for k in load_catalogue("zh-TW") if k.startswith(f"{namespace}.")}
-    en = {k for k in load_catalogue("en") if k.startswith(f"{namespace}.")}
-    assert zh
-    assert zh == en
 
 
 @pytest.mark.parametrize("type_key", ["co_planning", "curriculum"])
