@@ -638,21 +638,37 @@ async def extend_deadline(
     now: dt.datetime,
     *,
     community_id: int | None = None,
-) -> tuple[dt.date, ApplicationView | None, list[Notice]]:
+) -> tuple[dt.date, dt.date, ApplicationView | None, list[Notice]]:
     """Move the application deadline to ``day``, for everyone or for one community.
 
-    Never earlier than the letter's deadline. Returns the deadline now in force, the community
-    (if one) and the notice to its convener.
+    Never earlier than the letter's deadline. Returns the deadline in force before and now, the
+    community (if one) and the notices to conveners.
     """
     if day < program.application.deadline:
         raise ApplicationError("extend_before_letter", deadline=program.application.deadline)
     if community_id is None:
+        before = await general_deadline(session, program)
         await program_dates.set_application_deadline(session, program.program.year, day, staff_id)
         await audit.record(
             session, staff_id, audit.DEADLINE_EXTENDED, {"date": day.isoformat()}, now
         )
-        return await general_deadline(session, program), None, []
+        in_force = await general_deadline(session, program)
+        if in_force == before:
+            return before, in_force, None, []
+        # Conveners still preparing their application hear of the new date; a community with
+        # a later extension of its own keeps it.
+        key = "decisions.tell_extended" if in_force > before else "decisions.tell_deadline_earlier"
+        drafts = await queries.communities_with_status(
+            session, program.program.year, CommunityStatus.DRAFT
+        )
+        notices = [
+            Notice(draft.convener_user_id, key, {"name": draft.name, "deadline": in_force})
+            for draft in drafts
+            if draft.deadline is None or draft.deadline <= in_force
+        ]
+        return before, in_force, None, notices
     community = await _this_year(session, program, community_id, staff_id)
+    before = await deadline_of(session, program, community)
     community.deadline = day
     await session.flush()
     await audit.record(
@@ -664,15 +680,18 @@ async def extend_deadline(
     )
     in_force = await deadline_of(session, program, community)
     view = view_of(community)
+    if in_force == before:
+        return before, in_force, view, []
     # Only a draft can be submitted: anyone else hears what the new date means for them.
     status = CommunityStatus(str(community.status))
-    key = (
-        "decisions.tell_extended"
-        if status == CommunityStatus.DRAFT
-        else f"decisions.tell_extended_{status}"
-    )
+    if status != CommunityStatus.DRAFT:
+        key = f"decisions.tell_extended_{status}"
+    elif in_force < before:
+        key = "decisions.tell_deadline_earlier"
+    else:
+        key = "decisions.tell_extended"
     notice = Notice(view.convener_user_id, key, {"name": view.name, "deadline": in_force})
-    return in_force, view, [notice]
+    return before, in_force, view, [notice]
 
 
 async def mark_received(
@@ -683,13 +702,20 @@ async def mark_received(
     day: dt.date,
     staff_id: int,
     now: dt.datetime,
-) -> ApplicationView:
-    """Record that a paper document (numbered as in the program file, from 1) arrived on ``day``."""
+) -> tuple[ApplicationView, dt.date | None]:
+    """Record that a paper document (numbered as in the program file, from 1) arrived on ``day``;
+    the view and the day recorded before, if this corrects it."""
     documents = program.application.documents
     if not 1 <= document_number <= len(documents):
         raise ApplicationError("no_such_document", count=len(documents))
+    if day > now.date():
+        raise ApplicationError("received_future", date=day)
+    if day < program.letter.date:
+        raise ApplicationError("received_before_letter", date=day, letter=program.letter.date)
     community = await _this_year(session, program, community_id, staff_id)
     received = dict(community.documents_received or {})
+    earlier = received.get(str(document_number - 1))
+    previous = dt.date.fromisoformat(earlier) if earlier else None
     received[str(document_number - 1)] = day.isoformat()
     community.documents_received = received
     await session.flush()
@@ -705,7 +731,7 @@ async def mark_received(
         },
         now,
     )
-    return view_of(community)
+    return view_of(community), previous if previous != day else None
 
 
 # --- what the convener sees -----------------------------------------------------------------

@@ -18,7 +18,7 @@ from bot import applications
 from bot.applications import ApplicationError, ApplicationView, Notice, Outcome
 from bot.dateparse import DateParseError, parse_user_date
 from bot.dates import format_date
-from bot.i18n import html_escape, join_list, normalise_language, t
+from bot.i18n import has, html_escape, join_list, normalise_language, t
 from bot.program import Program
 from db import staff_queries, users
 from handlers.common import BotContext, language_of, reply_html, say
@@ -86,10 +86,13 @@ async def _waiting_list(context: BotContext, language: str) -> str:
     return t(language, "decisions.waiting_header") + "\n" + "\n".join(lines)
 
 
-async def _usage(update: Update, context: BotContext) -> None:
+async def _usage(update: Update, context: BotContext, *, not_understood: bool = False) -> None:
     language = language_of(update, context)
     program = context.services.program
     text = t(language, "decisions.usage", documents=html_escape(_document_names(program, language)))
+    if not_understood:
+        await reply_html(update, t(language, "decisions.bad_command") + "\n\n" + text)
+        return
     await reply_html(update, text + "\n\n" + await _waiting_list(context, language))
 
 
@@ -164,9 +167,7 @@ async def decide(update: Update, context: BotContext) -> None:
         await _usage(update, context)
         return
     if len(parts) < 2 or not parts[0].lstrip("#").isdigit() or len(parts[0]) > 11:
-        await say(
-            update, context, "decisions.bad_command", usage_hint=t(language, "decisions.usage_hint")
-        )
+        await _usage(update, context, not_understood=True)
         return
     community_id = int(parts[0].lstrip("#"))
     action = _action_of(parts[1])
@@ -210,14 +211,13 @@ async def decide(update: Update, context: BotContext) -> None:
 
 def _decision_error(error: ApplicationError, language: str) -> str:
     key = f"decisions.error_{error.reason}"
+    if not has(language, key):
+        return _error_text(error, language)
     values = {k: html_escape(str(v)) if isinstance(v, str) else v for k, v in error.values.items()}
     for name, value in values.items():
         if isinstance(value, dt.date):
             values[name] = format_date(value, language)
-    try:
-        return t(language, key, **values)
-    except KeyError:
-        return _error_text(error, language)
+    return t(language, key, **values)
 
 
 def _parse_day(text: str, today: dt.date) -> dt.date | None:
@@ -252,7 +252,7 @@ async def extend(update: Update, context: BotContext) -> None:
         return
     try:
         async with services.database.session() as session:
-            in_force, view, notices = await applications.extend_deadline(
+            before, in_force, view, notices = await applications.extend_deadline(
                 session,
                 services.program,
                 user.id,
@@ -268,15 +268,33 @@ async def extend(update: Update, context: BotContext) -> None:
         # The deadline reminders move with it.
         services.application_deadline = in_force
         await manage.plan_changed(services)
-        await say(update, context, "decisions.extended_all", deadline=deadline)
+        if in_force == before:
+            await say(update, context, "decisions.extended_unchanged", deadline=deadline)
+            return
+        reached = await send_notices(context, notices)
+        key = "decisions.extended_all" if in_force > before else "decisions.extended_all_earlier"
+        text = t(
+            language,
+            key,
+            deadline=deadline,
+            before=format_date(before, language),
+            count=len(notices),
+        )
+        if not reached:
+            text += "\n" + t(language, "decisions.not_notified")
+        await reply_html(update, text)
+        return
+    if in_force == before:
+        await say(update, context, "decisions.extended_unchanged", deadline=deadline)
         return
     reached = await send_notices(context, notices)
     text = t(
         language,
-        "decisions.extended_one",
+        "decisions.extended_one" if in_force >= before else "decisions.extended_one_earlier",
         id=view.id,
         name=html_escape(view.name),
         deadline=deadline,
+        before=format_date(before, language),
     )
     if view.status != "draft":
         status = _status_name(view.status, language)
@@ -299,9 +317,7 @@ async def received(update: Update, context: BotContext) -> None:
         await _usage(update, context)
         return
     if len(parts) < 2 or not all(p.lstrip("#").isdigit() and len(p) < 12 for p in parts[:2]):
-        await say(
-            update, context, "decisions.bad_command", usage_hint=t(language, "decisions.usage_hint")
-        )
+        await _usage(update, context, not_understood=True)
         return
     services = context.services
     program = services.program
@@ -317,7 +333,7 @@ async def received(update: Update, context: BotContext) -> None:
     number = int(parts[1])
     try:
         async with services.database.session() as session:
-            view = await applications.mark_received(
+            view, previous = await applications.mark_received(
                 session,
                 program,
                 int(parts[0].lstrip("#")),
@@ -339,6 +355,9 @@ async def received(update: Update, context: BotContext) -> None:
         document=html_escape(document.name_en if language == "en" else document.name),
         date=format_date(day, language),
         documents=view_documents_line(program, view, language, services.application_deadline),
+        corrected=""
+        if previous is None
+        else t(language, "decisions.received_corrected", date=format_date(previous, language)),
     )
 
 

@@ -240,11 +240,12 @@ async def test_the_deadline_reminders_move_with_an_extended_deadline(make_bot: M
         bot.user(CONVENER)
         await add_community(bot, CONVENER, "數學資優共備社群")
         await bot.send(ADMIN_ID, "/extend 111/10/5")
+        assert "申請截止日已延到 111年10月5日" in inbox(bot, CONVENER)[-1]
         for day in range(11, 29):
             traveller.move_to(at(2022, 9, day, 9))
             await bot.services.scheduler.run_due()
         # Nothing at the letter's dates (7 days before 9/21); the first at 7 days before 10/5.
-        reminders = [text for text in inbox(bot, CONVENER) if "申請截止" in text]
+        reminders = [text for text in inbox(bot, CONVENER) if "還有" in text]
         assert len(reminders) == 1
         assert "111年10月5日" in reminders[0] and "還有 7 天" in reminders[0]
         # A restart keeps the extension.
@@ -255,6 +256,50 @@ async def test_the_deadline_reminders_move_with_an_extended_deadline(make_bot: M
         assert bot.services.application_deadline == dt.date(2022, 10, 5)
         applying = await bot.send(CONVENER, "/apply")
         assert "111年10月5日" in applying.text
+
+
+async def test_a_deadline_moved_earlier_is_said_so_to_staff_and_to_the_conveners_still_applying(
+    make_bot: MakeBot,
+):
+    with time_machine.travel(at(2022, 9, 10), tick=False):
+        bot = await make_bot()
+        bot.user(ADMIN_ID)
+        bot.user(CONVENER)
+        bot.user(LATE)
+        await add_community(bot, CONVENER, "草稿社群")
+        await add_community(bot, LATE, "已送出社群", CommunityStatus.SUBMITTED)
+        later = await bot.send(ADMIN_ID, "/extend 111/10/12")
+        assert "從 111年9月21日（三） 延到 111年10月12日（三）" in later.text
+        assert "已通知 1 個" in later.text
+        earlier = await bot.send(ADMIN_ID, "/extend 111/10/5")
+        assert "注意：所有社群的申請截止日已從 111年10月12日（三） 提前到" in earlier.text
+        assert "申請截止日改為 111年10月5日" in inbox(bot, CONVENER)[-1]
+        assert inbox(bot, LATE) == []
+        same = await bot.send(ADMIN_ID, "/extend 111/10/5")
+        assert "沒有變更" in same.text
+        assert len(inbox(bot, CONVENER)) == 2
+
+
+async def test_paper_received_on_an_impossible_day_is_refused_and_a_correction_is_named(
+    make_bot: MakeBot,
+):
+    with time_machine.travel(at(2022, 9, 22), tick=False):
+        bot = await make_bot()
+        bot.user(ADMIN_ID)
+        community_id = await add_community(bot, CONVENER, "紙本社群", CommunityStatus.SUBMITTED)
+        future = await bot.send(ADMIN_ID, f"/received {community_id} 1 111/9/30")
+        assert "還沒到" in future.text
+        too_early = await bot.send(ADMIN_ID, f"/received {community_id} 1 2021-09-20")
+        assert "早於公文發文日" in too_early.text
+        first = await bot.send(ADMIN_ID, f"/received {community_id} 1 111/9/20")
+        assert "更正" not in first.text
+        corrected = await bot.send(ADMIN_ID, f"/received {community_id} 1 111/9/21")
+        assert "原登記為 111年9月20日（二），已更正" in corrected.text
+        unknown = await bot.send(ADMIN_ID, "/received 99999 1")
+        assert unknown.text == "找不到這件申請。"
+        assert (await bot.send(ADMIN_ID, "/decide 99999 撤銷 測試")).text == "找不到這件申請。"
+        usage = await bot.send(ADMIN_ID, f"/received {community_id}")
+        assert "看不懂" in usage.text and "/received 編號 文件號碼" in usage.text
 
 
 async def test_extending_a_decided_community_tells_its_convener_what_the_date_means(
@@ -283,8 +328,9 @@ async def test_undoing_a_waitlisting_names_the_status_without_an_empty_place(bot
 
 
 async def test_paper_copies_that_arrive_after_the_deadline_are_flagged_with_the_delay(
-    bot: BotUnderTest,
+    make_bot: MakeBot,
 ):
+    bot = await make_bot(today=dt.date(2022, 10, 1))
     bot.user(ADMIN_ID)
     bot.user(CONVENER)
     community_id = await add_community(bot, CONVENER, "晚交社群", CommunityStatus.SUBMITTED)
