@@ -283,6 +283,11 @@ def _usage(uses: list[QuotaUse], type_key: str) -> QuotaUse:
     return next(use for use in uses if use.type_key == type_key)
 
 
+def quota_full(uses: list[QuotaUse], type_key: str) -> bool:
+    """Whether no further community of this type can be approved."""
+    return _usage(uses, type_key).full
+
+
 async def approve(
     session: AsyncSession, program: Program, community_id: int, staff_id: int, now: dt.datetime
 ) -> Decision:
@@ -418,8 +423,15 @@ async def _move(
 async def waitlist(
     session: AsyncSession, program: Program, community_id: int, staff_id: int, now: dt.datetime
 ) -> Outcome:
-    """Put a submitted application on its type's 備取 list, last in order."""
+    """Put a submitted application on its type's 備取 list, last in order.
+
+    Only when the type's quota is full: with room, the application is approved or rejected.
+    """
     community = await _pending_community(session, program, community_id, staff_id)
+    await queries.lock_quota(session, program.program.year, community.type_key)
+    use = _usage(await quota_use(session, program), community.type_key)
+    if not use.full:
+        raise ApplicationError("quota_has_room", approved=use.approved, quota=use.quota)
     position = await queries.last_waitlist_position(
         session, program.program.year, community.type_key
     )

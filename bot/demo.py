@@ -69,10 +69,14 @@ class _Plan:
     pace: float  # the share of the type's minimum activities logged by the period's end
 
 
-def _plans() -> list[_Plan]:
+def _plans(program: Program) -> list[_Plan]:
     plans: list[_Plan] = []
     for type_key in ("curriculum", "co_planning"):
         paces = [1.2, 1.0, 1.0, 0.9, 0.8, 0.7, 0.5, 0.3]
+        if type_key == "co_planning":
+            # Its quota filled, so that one application waits as 備取.
+            quota = program.community_type(type_key).quota
+            paces = [round(1.2 - n * 1.0 / max(quota - 1, 1), 2) for n in range(quota)]
         plans += [_Plan(type_key, True, "approve", pace) for pace in paces]
         plans.append(_Plan(type_key, True, "reject", 0))
         plans.append(_Plan(type_key, True, "" if type_key == "curriculum" else "waitlist", 0))
@@ -120,7 +124,7 @@ async def seed_demo(database: Database, program: Program, today: dt.date) -> Dem
     async with database.session() as session:
         if await session.get(User, STAFF_ID) is None:
             session.add(User(id=STAFF_ID, display_name=STAFF_NAME, language="zh-TW"))
-    for index, plan in enumerate(_plans()):
+    for index, plan in enumerate(_plans(program)):
         registered_on = min(start + dt.timedelta(days=2 + index % 12), deadline)
         if registered_on > today:
             continue

@@ -346,19 +346,19 @@ async def _listing(context: BotContext, language: str) -> tuple[str, InlineKeybo
                 ),
             )
         )
-        rows.append(
-            [
-                (
-                    t(language, "review.approve_button", number=number),
-                    f"{APPROVE_CALLBACK}{view.id}",
-                ),
-                (t(language, "review.reject_button", number=number), f"{REJECT_CALLBACK}{view.id}"),
+        buttons = [
+            (t(language, "review.approve_button", number=number), f"{APPROVE_CALLBACK}{view.id}"),
+            (t(language, "review.reject_button", number=number), f"{REJECT_CALLBACK}{view.id}"),
+        ]
+        # 備取 waits for a place: offered only once the type's quota is full.
+        if applications.quota_full(uses, view.type_key):
+            buttons.append(
                 (
                     t(language, "review.waitlist_button", number=number),
                     f"{WAITLIST_CALLBACK}{view.id}",
-                ),
-            ]
-        )
+                )
+            )
+        rows.append(buttons)
     text += "\n\n" + "\n\n".join(lines)
     if len(waiting) > PAGE:
         text += "\n\n" + t(language, "review.more_pending", shown=PAGE, count=len(waiting))

@@ -85,3 +85,18 @@ async def registered_community(
     async with bot.services.database.session() as session:
         community = await register_community(session, bot.services.program, convener_id, draft)
         return community.id
+
+
+async def fill_quota(bot: BotUnderTest, type_key: str = "co_planning") -> None:
+    """As many approved communities of the type as its quota allows (so 備取 is possible)."""
+    from db.models import Community, CommunityStatus
+
+    quota = bot.services.program.community_type(type_key).quota
+    for number in range(quota):
+        community_id = await registered_community(
+            bot, 80000 + number, type_key=type_key, name=f"已核定社群{number}"
+        )
+        async with bot.services.database.session() as session:
+            community = await session.get(Community, community_id)
+            assert community is not None
+            community.status = CommunityStatus.APPROVED

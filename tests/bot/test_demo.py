@@ -38,8 +38,8 @@ async def test_the_demo_year_shows_in_the_staff_statistics_as_of_its_day(
 
     bot.user(ADMIN_ID, "承辦人")
     stats = (await bot.send(ADMIN_ID, "/stats")).text
-    assert "社群：共 22 個" in stats
-    assert "草稿 2、待審核 1、已核定 16、備取 1、未通過 2" in stats
+    assert "社群：共 29 個" in stats
+    assert "草稿 2、待審核 1、已核定 23、備取 1、未通過 2" in stats
 
     convener = bot.user(FIRST_CONVENER_ID)
     progress = (await bot.send(convener, "/progress")).text
@@ -53,15 +53,15 @@ async def test_before_the_deadline_the_demo_has_no_decisions_and_no_meetings(
     bot.user(ADMIN_ID, "承辦人")
     stats = (await bot.send(ADMIN_ID, "/stats")).text
     # Registered by 9/10 (one a day from 9/3), each submitted the day after; nothing decided.
-    assert "社群：共 16 個" in stats
-    assert "依狀態：草稿 2、待審核 14" in stats
+    assert "社群：共 21 個" in stats
+    assert "依狀態：草稿 3、待審核 18" in stats
     assert "活動紀錄：共 0 次" in stats
 
 
 def test_the_demo_command_tells_how_to_try_it(tmp_path: Path):
     result = run_cli("demo", "--today", "2023-03-15", tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "Added 22 communities" in result.stdout
+    assert "Added 29 communities" in result.stdout
     assert "--admin" in result.stdout
     staff = run_cli(
         "console", "--today", "2023-03-15", "--admin", "--user-id", "90001", "--name", "承辦人",

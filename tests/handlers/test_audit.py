@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import func, select
-from support import ADMIN_ID, TEACHER_ID, BotUnderTest, registered_community
+from support import ADMIN_ID, TEACHER_ID, BotUnderTest, fill_quota, registered_community
 
 from bot import audit
 from db.models import AuditEntry, Community, CommunityStatus
@@ -116,6 +116,7 @@ async def test_an_undone_waitlisting_is_logged_with_the_status_in_the_readers_la
     bot.user(ADMIN_ID, "賴承辦")
     bot.user(CONVENER_ID)
     community_id = await add_community(bot, CONVENER_ID, status=CommunityStatus.SUBMITTED)
+    await fill_quota(bot)
     await bot.send(ADMIN_ID, f"/decide {community_id} 備取")
     await bot.send(ADMIN_ID, f"/decide {community_id} 撤銷 誤按")
     log = await bot.send(ADMIN_ID, "/audit")

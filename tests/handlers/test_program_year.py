@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 from sqlalchemy import select
-from support import ADMIN_ID, TEACHER_ID, BotUnderTest, MakeBot
+from support import ADMIN_ID, TEACHER_ID, BotUnderTest, MakeBot, fill_quota
 
 from db.models import AuditEntry, Community, CommunityStatus, Member, School, User
 
@@ -321,10 +321,27 @@ async def test_undoing_a_waitlisting_names_the_status_without_an_empty_place(bot
     bot.user(ADMIN_ID)
     bot.user(CONVENER)
     community_id = await add_community(bot, CONVENER, "社群", CommunityStatus.SUBMITTED)
+    await fill_quota(bot)
     await bot.send(ADMIN_ID, f"/decide {community_id} 備取")
     undone = await bot.send(ADMIN_ID, f"/decide {community_id} 撤銷 誤按")
     assert "備取" in undone.text
     assert "第  順位" not in undone.text and "第 順位" not in undone.text
+
+
+async def test_waitlisting_is_offered_only_once_the_quota_is_full(bot: BotUnderTest):
+    bot.user(ADMIN_ID)
+    bot.user(CONVENER)
+    community_id = await add_community(bot, CONVENER, "社群", CommunityStatus.SUBMITTED)
+    listing = await bot.send(ADMIN_ID, "/review")
+    labels = [label for row in listing.last.buttons for label, _ in row]
+    assert any("核定 1" in label for label in labels)
+    assert not any("備取" in label for label in labels)
+    refused = await bot.send(ADMIN_ID, f"/decide {community_id} 備取")
+    assert "還有名額（已核定 0/15 組）" in refused.text
+    assert await status_of(bot, community_id) == CommunityStatus.SUBMITTED
+    await fill_quota(bot)
+    full = await bot.send(ADMIN_ID, "/review")
+    assert any("備取 1" in label for row in full.last.buttons for label, _ in row)
 
 
 async def test_paper_copies_that_arrive_after_the_deadline_are_flagged_with_the_delay(
