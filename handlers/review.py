@@ -144,7 +144,8 @@ def _summary(context: BotContext, view: ApplicationView, language: str) -> str:
         members=view.members,
         gifted=view.gifted_teachers,
         activities=view.activities,
-        submitted=_local_day(context, view.submitted_at, language),
+        submitted=_local_day(context, view.submitted_at, language)
+        or t(language, "review.not_submitted_yet"),
     )
 
 

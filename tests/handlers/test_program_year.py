@@ -107,7 +107,7 @@ async def test_a_whole_year_of_one_application(make_bot: MakeBot):
         assert any("申請截止" in text for text in inbox(bot, CONVENER))
 
         applying = await bot.send(CONVENER, "/apply")
-        assert "111年9月21日" in applying.text
+        assert "111年9月21日" in applying.text and "送審日期：尚未送出" in applying.text
         await bot.press(CONVENER, "送出申請")
         progress = await bot.send(CONVENER, "/progress")
         assert "已送出，等候審核" in progress.text
