@@ -353,13 +353,26 @@ def next_step(progress: Progress, program: Program, language: str) -> str:
             "event": _showcase_event(program, language),
             "when": showcase_when(program, language),
         }
+        key = None
         if first <= progress.today <= last:
-            return t(language, "progress.next_showcase_now", **values)
-        if progress.today < first and (first - progress.today).days <= SHOWCASE_LEAD_DAYS:
-            return t(language, "progress.next_showcase_soon", **values)
-        if progress.today > last:
+            key = "progress.next_showcase_now"
+        elif progress.today < first and (first - progress.today).days <= SHOWCASE_LEAD_DAYS:
+            key = "progress.next_showcase_soon"
+        elif progress.today > last:
             # It may have been attended but not logged; say so rather than call it missed.
-            return t(language, "progress.next_showcase_log", **values)
+            key = "progress.next_showcase_log"
+        if key is not None:
+            text = t(language, key, **values)
+            # The showcase is the nearest date, not the only thing left before the period ends.
+            others = [r.key for r in progress.lacking if r.key != SHOWCASE]
+            if others:
+                text += t(
+                    language,
+                    "progress.next_also",
+                    lacking=describe_lacking(progress, program, language, others),
+                    end=end,
+                )
+            return text
 
     by_key = {requirement.key: requirement for requirement in progress.lacking}
     for key in _URGENCY:

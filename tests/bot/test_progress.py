@@ -252,6 +252,24 @@ def test_the_next_step_points_at_the_showcase_week_a_month_before_it() -> None:
     assert "3 July 2023" in next_step(progress, PROGRAM, "en")
 
 
+def test_near_the_showcase_the_next_step_still_names_what_else_is_missing() -> None:
+    activities = _log("dialogue", "dialogue", "public_lesson")
+    progress = compute_progress(PROGRAM, "curriculum", activities, dt.date(2023, 6, 20))
+    text = next_step(progress, PROGRAM, "zh-TW")
+    assert text.startswith("下一步：112年7月第1週參加教育局辦理之公開成果發表會")
+    assert "另外，還差 5 次社群運作活動、還差 1 次公開授課、成果分享會尚未辦理" in text
+    assert "（期程至112年7月31日（一））" in text
+    english = next_step(progress, PROGRAM, "en")
+    assert "1 more public lesson" in english and "by " in english
+    done = compute_progress(
+        PROGRAM,
+        "curriculum",
+        [*_log(*(["other"] * 8), "public_lesson", "sharing_session"), *activities],
+        dt.date(2023, 6, 20),
+    )
+    assert "另外" not in next_step(done, PROGRAM, "zh-TW")
+
+
 def test_the_next_step_names_the_showcase_day_once_staff_set_it() -> None:
     program = with_dates(PROGRAM, showcase=dt.date(2023, 7, 5), workshop=None)
     progress = compute_progress(program, "curriculum", [], dt.date(2023, 6, 15))
