@@ -15,9 +15,9 @@ from sqlalchemy import Text, delete, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.community_status import Purpose, counts
-from bot.progress import ActivityRecord
 from db.models import Activity, Community, Member, Reminder, User
 from db.models.messaging import ReminderStatus, SchedulerLease
+from db.records import ActivityRecord
 from db.sql import insert_ignoring_duplicates
 
 
