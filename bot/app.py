@@ -20,7 +20,7 @@ from bot.services import Services
 from bot.settings import Settings
 from db.engine import Database
 from handlers.broadcast import resume_broadcasts
-from handlers.flows import CONVERSATION_TIMEOUT
+from handlers.flows import CONVERSATION_TIMEOUT, expire_conversations
 from handlers.menu import MENU_COMMANDS
 from handlers.staff import set_staff_menus
 from handlers.tracking import RECENT_KEY, load_recent_updates
@@ -149,7 +149,11 @@ async def on_startup(application: Application[Any, Any, Any, Any, Any, Any]) -> 
     services.bot_username = application.bot.username or ""
     await services.load_knowledge()
     application.bot_data[RECENT_KEY] = await load_recent_updates(services)
-    await reminders_runtime.start(application, services)
+
+    async def end_abandoned_conversations() -> None:
+        await expire_conversations(application)
+
+    await reminders_runtime.start(application, services, on_minute=end_abandoned_conversations)
     # After the scheduler: it first settles deliveries a crash left half-sent.
     await resume_broadcasts(application)
     await _set_command_menu(application)
