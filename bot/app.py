@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import warnings
 from typing import Any
@@ -21,6 +20,8 @@ from bot.services import Services
 from bot.settings import Settings
 from db.engine import Database
 from handlers.broadcast import resume_broadcasts
+from handlers.flows import CONVERSATION_TIMEOUT, expire_conversations
+from handlers.menu import MENU_COMMANDS
 from handlers.staff import set_staff_menus
 from handlers.tracking import RECENT_KEY, load_recent_updates
 from reminders import runtime as reminders_runtime
@@ -31,14 +32,8 @@ logger = logging.getLogger(__name__)
 # caught by a per-draft nonce in the callback data instead.
 warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBUserWarning)
 
-CONVERSATION_TIMEOUT = dt.timedelta(minutes=30)
 # PTB's update queue as this bot bounded it before the inbox (bench/throughput.py's baseline).
 UPDATE_QUEUE_SIZE = 1
-# Commands shown in Telegram's menu, in this order; texts come from the catalogue.
-MENU_COMMANDS = (
-    "start", "help", "faq", "register", "log", "progress", "mycommunity", "reminders",
-    "apply", "export", "language", "privacy", "cancel",
-)  # fmt: skip
 
 # Each feature module registers its handlers in one group; lower groups run first and the
 # first matching handler of a group wins, so the order of these lists matters.
@@ -154,7 +149,11 @@ async def on_startup(application: Application[Any, Any, Any, Any, Any, Any]) -> 
     services.bot_username = application.bot.username or ""
     await services.load_knowledge()
     application.bot_data[RECENT_KEY] = await load_recent_updates(services)
-    await reminders_runtime.start(application, services)
+
+    async def end_abandoned_conversations() -> None:
+        await expire_conversations(application)
+
+    await reminders_runtime.start(application, services, on_minute=end_abandoned_conversations)
     # After the scheduler: it first settles deliveries a crash left half-sent.
     await resume_broadcasts(application)
     await _set_command_menu(application)

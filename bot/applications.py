@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import audit
-from bot.community_status import Purpose, counts, next_step_key
 from bot.program import Program
 from bot.rules import MemberDraft, RuleProblem, member_problems
 from db import program_dates
 from db import staff_queries as queries
+from db.community_status import Purpose, counts, next_step_key
 from db.models import Community, CommunityStatus
 
 MAX_REASON = 500

@@ -17,12 +17,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import audit
-from bot.community_status import Purpose, statuses
 from bot.program import Program
 from bot.staff import behind_schedule
 from db import broadcasts as store
 from db import deliveries
 from db import staff_queries as queries
+from db.community_status import Purpose, statuses
 from db.models import Broadcast, DeliveryStatus
 
 MAX_TEXT_LENGTH = 4096  # Telegram's limit for a message, counted after the markup is parsed

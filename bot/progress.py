@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from bot.dates import format_date
 from bot.i18n import t
 from bot.program import Program
+from db.records import ActivityRecord
 
 ACTIVITIES = "activities"
 DIALOGUES = "dialogues"
@@ -35,18 +36,6 @@ _KIND_OF = {
 FINAL_STRETCH_DAYS = 30
 # How long before the showcase the next step starts pointing at it.
 SHOWCASE_LEAD_DAYS = 30
-
-
-@dataclass(frozen=True)
-class ActivityRecord:
-    """One logged activity: its day and its activity_kinds key."""
-
-    day: dt.date
-    kind: str
-    # How many attended (None: the caller did not load them; then the count is not checked)
-    # and whether the convener explicitly confirmed a meeting with fewer than it takes.
-    attendees: int | None = None
-    confirmed: bool = False
 
 
 @dataclass(frozen=True)

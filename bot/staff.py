@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import audit
 from bot.activity_fields import detail_values
 from bot.applications import MoneyLine, QuotaUse, money, quota_use
-from bot.community_status import Purpose, statuses
 from bot.exports import ActivityRow, CommunityRecord, MemberRow, PhotoRef
 from bot.program import Program
 from bot.progress import (
@@ -26,8 +25,9 @@ from bot.progress import (
 from db import staff as staff_store
 from db import staff_queries as queries
 from db.communities import activity_days_and_kinds
+from db.community_status import Purpose, statuses
 
-# Only approved communities run activities, so only they can be behind (bot.community_status).
+# Only approved communities run activities, so only they can be behind (db.community_status).
 RUNNING = statuses(Purpose.RUNNING)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.qa import FaqEntry
 from db.models import FaqEntryRow
+from db.records import FaqEntry
 
 
 def _to_entry(row: FaqEntryRow) -> FaqEntry:

@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import Text, delete, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.community_status import Purpose, counts
-from bot.progress import ActivityRecord
+from db.community_status import Purpose, counts
 from db.models import Activity, Community, Member, Reminder, User
 from db.models.messaging import ReminderStatus, SchedulerLease
+from db.records import ActivityRecord
 from db.sql import insert_ignoring_duplicates
 
 
@@ -55,7 +55,7 @@ class People:
 
     users: dict[int, PersonRow] = field(default_factory=dict)
     communities: list[CommunityRow] = field(default_factory=list)
-    # Users in a community of the year that handed in its application (bot.community_status).
+    # Users in a community of the year that handed in its application (db.community_status).
     applicant_ids: set[int] = field(default_factory=set)
 
 
@@ -118,7 +118,7 @@ async def load_people(
             members.setdefault(community_id, []).append(member_user_id)
     for community_id, type_key, name, convener, status in community_rows:
         linked = tuple(members.get(community_id, ()))
-        # One status model decides (bot.community_status): applicants are those who handed in
+        # One status model decides (db.community_status): applicants are those who handed in
         # the application; the communities reminders reach are those still in the program.
         if counts(Purpose.APPLIED, status):
             people.applicant_ids.add(convener)

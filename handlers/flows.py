@@ -56,6 +56,9 @@ logger = logging.getLogger(__name__)
 
 END = ConversationHandler.END
 DRAFT_PREFIX = "flow:"
+# How long a conversation waits for the user's next step; the database persistence (bot.app)
+# stores the same expiry with each conversation state.
+CONVERSATION_TIMEOUT = dt.timedelta(minutes=30)
 # Callback data of each flow starts with its prefix: "<prefix>:<nonce>:<action>[:<arg>]".
 PREFIXES = {"register": "rg", "log": "lg", "community": "mc", "broadcast": "bc", "staff": "sf"}
 COMMANDS = {"register": "/register", "log": "/log", "community": "/mycommunity"}
@@ -97,13 +100,6 @@ Resumer = Callable[[Update, BotContext, Draft, str], Coroutine[Any, Any, object]
 # --- drafts ---------------------------------------------------------------------------------
 
 
-def _timeout() -> dt.timedelta:
-    # Imported late: bot.app imports the scheduler, which imports this module.
-    from bot.app import CONVERSATION_TIMEOUT
-
-    return CONVERSATION_TIMEOUT
-
-
 def draft_key(flow: str) -> str:
     """The user_data key of a flow's draft."""
     return DRAFT_KEYS.get(flow) or CONFIRMATION_KEYS[flow]
@@ -132,7 +128,7 @@ def is_expired(draft: Draft, now: dt.datetime) -> bool:
 
 def touch(context: BotContext, draft: Draft) -> None:
     """Move the draft's timeout to 30 minutes from now."""
-    draft["expires_at"] = (context.services.clock.now() + _timeout()).isoformat()
+    draft["expires_at"] = (context.services.clock.now() + CONVERSATION_TIMEOUT).isoformat()
 
 
 def rotate_nonce(draft: Draft) -> str:

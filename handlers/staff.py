@@ -35,6 +35,7 @@ from handlers.flows import (
     is_expired,
     parse_button,
 )
+from handlers.menu import MENU_COMMANDS
 
 logger = logging.getLogger(__name__)
 
@@ -292,8 +293,6 @@ async def audit_page_pressed(update: Update, context: BotContext) -> None:
 
 
 def _menu(language: str) -> list[BotCommand]:
-    from bot.app import MENU_COMMANDS
-
     everyone = [BotCommand(name, t(language, f"commands.{name}")) for name in MENU_COMMANDS]
     return everyone + [BotCommand(name, t(language, f"staff.menu_{name}")) for name in STAFF_MENU]
 

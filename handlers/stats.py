@@ -7,14 +7,14 @@ from telegram.ext import BaseHandler, CommandHandler
 
 from bot import staff
 from bot.channels import PushUsage
-from bot.community_status import ORDER
 from bot.dates import format_date
 from bot.i18n import html_escape, t
 from bot.program import Program
+from db.community_status import ORDER
 from handlers.common import BotContext, language_of, reply_html
 from handlers.staff import ensure_staff
 
-# Every status of the one status model, in its order (bot.community_status).
+# Every status of the one status model, in its order (db.community_status).
 STATUSES = tuple(str(status) for status in ORDER)
 DELIVERY_STATUSES = ("sent", "blocked", "failed", "unknown", "pending", "sending", "skipped")
 # Beyond this many, the list of communities behind schedule points to the export instead.

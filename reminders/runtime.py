@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram.ext import Application
@@ -13,26 +14,18 @@ from reminders.scheduler import ReminderScheduler
 logger = logging.getLogger(__name__)
 
 
-async def expire_conversations(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """End abandoned conversations (handlers.flows), if that feature exists yet."""
-    try:
-        from handlers import flows
-    except ModuleNotFoundError as exc:
-        if exc.name == "handlers.flows":
-            return
-        raise
-    expire = getattr(flows, "expire_conversations", None)
-    if expire is not None:
-        await expire(application)
+async def start(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    services: Services,
+    *,
+    on_minute: Callable[[], Awaitable[None]] | None = None,
+) -> None:
+    """Create the scheduler, take the lease if free, rebuild the plan and catch up.
 
-
-async def start(application: Application[Any, Any, Any, Any, Any, Any], services: Services) -> None:
-    """Create the scheduler, take the lease if free, rebuild the plan and catch up."""
-
-    async def every_minute() -> None:
-        await expire_conversations(application)
-
-    scheduler = ReminderScheduler(services, application.bot, on_minute=every_minute)
+    ``on_minute`` runs every minute in every process (bot.app passes the end of abandoned
+    conversations, handlers.flows); the reminders themselves know nothing of the handlers.
+    """
+    scheduler = ReminderScheduler(services, application.bot, on_minute=on_minute)
     services.scheduler = scheduler
     await scheduler.start()
 

@@ -8,7 +8,7 @@ import logging
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from bot.qa.normalise import (
     normalise,
     normalise_many,
 )
+from db.records import FaqEntry
 
 logger = logging.getLogger(__name__)
 
@@ -37,19 +38,6 @@ _CONCEPT_WEIGHT = 0.75
 _SIM_WEIGHT = 0.25
 _EXTRA_PENALTY = 0.25
 _TOPIC_ORDER = ("apply", "types", "members", "activities", "funding", "schedule", "contact")
-
-
-@dataclass(frozen=True)
-class FaqEntry:
-    """A plain FAQ entry, as staff add them from chat (static answer text)."""
-
-    id: str
-    topic: str
-    questions: list[str]
-    answer_zh: str
-    answer_en: str | None = None
-    source: str | None = None
-    related: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

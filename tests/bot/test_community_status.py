@@ -9,8 +9,8 @@ import pytest
 from support import BotUnderTest
 
 from bot import broadcasts
-from bot.community_status import Purpose, counts, next_step_key, statuses
 from db import reminders as db_reminders
+from db.community_status import Purpose, counts, next_step_key, statuses
 from db.models import Community, CommunityStatus, Member, School, User
 from reminders.audience import select_recipients
 from reminders.plan import BEHIND, CONVENERS, NON_APPLICANTS, Audience

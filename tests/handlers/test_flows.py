@@ -10,6 +10,7 @@ from support import ADMIN_ID, TEACHER_ID, BotUnderTest, MakeBot
 
 from db.models import Community, ConversationState
 from handlers.flows import expire_conversations
+from reminders.scheduler import EXPIRE_JOB
 
 TODAY = dt.date(2022, 10, 20)
 
@@ -86,6 +87,20 @@ async def test_a_step_within_thirty_minutes_goes_on(make_bot: MakeBot):
         with later(25):  # 50 minutes after the start, 25 after that step: the timeout moved
             reply = await bot.send(TEACHER_ID, "王大明")
             assert "資優班教師嗎" in reply.text
+
+
+async def test_the_schedulers_minute_job_ends_abandoned_conversations(make_bot: MakeBot):
+    # bot.app hands handlers.flows.expire_conversations to the reminders' scheduler.
+    bot = await make_bot(today=TODAY)
+    bot.user(TEACHER_ID)
+    await begin_registration(bot)
+    scheduler = bot.services.scheduler
+    assert scheduler is not None and scheduler._apscheduler is not None
+    job = scheduler._apscheduler.get_job(EXPIRE_JOB)
+    assert job is not None
+    with later(31):
+        await job.func()
+    assert "flow:register" not in bot.application.user_data[TEACHER_ID]
 
 
 async def test_expire_conversations_tells_the_quiet_user_once_and_ends_their_flow(

@@ -33,7 +33,6 @@ from db.models import (
 from db.models.messaging import ReminderStatus
 from reminders import manage
 from reminders.plan import EVERYONE, Audience
-from reminders.runtime import expire_conversations
 
 TPE = ZoneInfo("Asia/Taipei")
 
@@ -507,12 +506,6 @@ async def test_apscheduler_really_fires_a_reminder_job_at_its_time(make_bot: Mak
         await manage.plan_changed(services)
         await bot.standin.wait_for_message(TEACHER_ZH, within=5)
     assert inbox(bot, TEACHER_ZH) == ["📣 教育局提醒\n排程測試"]
-
-
-async def test_the_conversation_timeout_job_is_quiet_while_that_feature_is_missing(
-    bot: BotUnderTest,
-):
-    await expire_conversations(bot.application)
 
 
 async def test_a_telegram_user_with_an_english_client_gets_reminders_in_english(

@@ -10,7 +10,8 @@ and every view asks this module, so "which communities count" means the same eve
 - waitlisted (備取): in order, promoted when an approved place of its type frees;
 - rejected (未通過) and withdrawn: out of the program.
 
-Plain functions, no database, no Telegram.
+Plain functions, no queries, no Telegram. It sits next to the CommunityStatus enum (db.models)
+so that the data access (db.reminders) can use it without importing the bot's domain.
 """
 
 from __future__ import annotations
