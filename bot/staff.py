@@ -15,6 +15,7 @@ from bot import audit
 from bot.activity_fields import detail_values
 from bot.applications import MoneyLine, QuotaUse, money, quota_use
 from bot.exports import ActivityRow, CommunityRecord, MemberRow, PhotoRef
+from bot.i18n import t
 from bot.program import Program
 from bot.progress import (
     ActivityRecord,
@@ -25,7 +26,7 @@ from bot.progress import (
 from db import staff as staff_store
 from db import staff_queries as queries
 from db.communities import activity_days_and_kinds
-from db.community_status import Purpose, statuses
+from db.community_status import Purpose, counts, statuses
 
 # Only approved communities run activities, so only they can be behind (db.community_status).
 RUNNING = statuses(Purpose.RUNNING)
@@ -184,7 +185,14 @@ def _records(
                     for activity in rows.activities.get(row.id, [])
                 ),
                 progress_lines=tuple(render_checklist(standing, program, language)),
-                lacking=describe_lacking(standing, program, language),
+                # Only a community running in the program can lack anything.
+                lacking=describe_lacking(standing, program, language)
+                if counts(Purpose.RUNNING, row.status)
+                else t(
+                    language,
+                    "exports.lacking_not_running",
+                    status=t(language, f"exports.status.{row.status}"),
+                ),
                 submitted_on=_local_day(row.submitted_at, zone),
                 decided_on=_local_day(row.reviewed_at, zone),
                 decision_reason=row.review_reason,

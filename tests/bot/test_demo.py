@@ -103,4 +103,7 @@ async def test_the_workbook_carries_the_bookkeeping_of_the_demo_year(
     assert len(approved.documents_received) == 2
     assert rejected.decision_reason and rejected.approved_amount is None
     assert by_status["waitlisted"].waitlist_position == 1
+    assert by_status["waitlisted"].lacking == "不列計（備取）"
+    assert by_status["rejected"].lacking == "不列計（未通過）"
+    assert approved.lacking != "" and "不列計" not in approved.lacking
     assert by_status["draft"].submitted_on is None
