@@ -13,6 +13,7 @@ import datetime as dt
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import TextIO
 
 from bot.app import build_application, services_of, start_embedded, stop_embedded
@@ -39,8 +40,12 @@ Anything else is sent to the bot as a text message."""
 class Console:
     """One user chatting with the bot through the terminal."""
 
-    def __init__(self, driver: ChatDriver, user_id: int, out: TextIO) -> None:
+    def __init__(
+        self, driver: ChatDriver, user_id: int, out: TextIO, files_dir: Path | None = None
+    ) -> None:
         self.driver = driver
+        # Where the files the bot sends (exports) are saved, as a Telegram client would.
+        self.files_dir = files_dir
         self.standin = driver.standin
         self.user_id = user_id
         self.out = out
@@ -57,7 +62,10 @@ class Console:
         marker = "bot (edited)" if edited else "bot"
         body = message.text or message.caption or ""
         if message.document:
-            body = f"[file: {message.document.get('file_name', 'document')}] {body}".strip()
+            name = str(message.document.get("file_name", "document"))
+            saved = self._save(message.document)
+            where = f" → {saved}" if saved is not None else ""
+            body = f"[file: {name}{where}] {body}".strip()
         elif message.photo:
             body = f"[photo] {body}".strip()
         print(f"{marker}> {body}", file=self.out)
@@ -69,6 +77,21 @@ class Console:
                     self._buttons.append((message.message_id, data or ""))
                     labels.append(f"[{len(self._buttons)}] {label}")
                 print("      " + "  ".join(labels), file=self.out)
+
+    def _save(self, document: dict[str, object]) -> Path | None:
+        """Write a file the bot sent into files_dir (never over an earlier one); its path."""
+        stored = self.standin.files.get(str(document.get("file_id", "")))
+        if self.files_dir is None or stored is None:
+            return None
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        name = Path(stored.filename or "document").name
+        target = self.files_dir / name
+        number = 1
+        while target.exists():
+            number += 1
+            target = self.files_dir / f"{Path(name).stem} ({number}){Path(name).suffix}"
+        target.write_bytes(stored.data)
+        return target.resolve()
 
     def show(self, reply: Reply) -> None:
         """Print what the bot did in reply, and anything it sent on its own meanwhile."""
@@ -164,7 +187,9 @@ async def _console(
         get_updates_request=InProcessRequest(standin),
     )
     await start_embedded(application)
-    console = Console(ChatDriver(application, standin), user_id, out)
+    console = Console(
+        ChatDriver(application, standin), user_id, out, files_dir=settings.BOT_DATA_DIR / "files"
+    )
     for other_id, other_name, _ in others:
         console.know(other_id, other_name or str(other_id))
     interactive = stdin.isatty()

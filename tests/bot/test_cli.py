@@ -59,6 +59,19 @@ def test_the_console_can_play_staff_and_rehearse_a_date(tmp_path: Path):
     assert "/broadcast" in result.stdout
 
 
+def test_the_console_saves_the_files_the_bot_sends_and_says_where(tmp_path: Path):
+    assert run_cli("demo", "--today", "2023-03-01", tmp_path=tmp_path).returncode == 0
+    stdin = "/export\n3\n/export\n3\n"
+    result = run_cli("console", "--admin", "--today", "2023-03-01", tmp_path=tmp_path, stdin=stdin)
+    saved = sorted((tmp_path / "data" / "files").iterdir())
+    assert [path.name for path in saved] == [
+        "111學年度資優社群_活動紀錄 (2).csv",
+        "111學年度資優社群_活動紀錄.csv",
+    ]
+    assert f"→ {saved[1]}]" in result.stdout
+    assert saved[1].read_bytes().startswith(b"\xef\xbb\xbf")  # a CSV Excel opens as UTF-8
+
+
 def test_a_bad_date_is_refused_with_usage(tmp_path: Path):
     result = run_cli("console", "--today", "2022-13-01", tmp_path=tmp_path)
     assert result.returncode == 2
