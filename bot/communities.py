@@ -163,6 +163,45 @@ def clean_name(text: str) -> str:
         raise InvalidText(error.reason) from None
 
 
+_EVERYONE = frozenset(
+    {"全部", "全體", "全員", "都有", "都到", "都出席", "全部出席", "all", "everyone"}
+)
+_SEPARATORS = re.compile(r"[\s,，、;；/／]+")
+_RANGE = re.compile(r"([0-9]+)(?:-|~|～|–|到|至)([0-9]+)")
+
+
+def attendees_typed(text: str, members: Sequence[tuple[int, str]]) -> list[int] | None:
+    """The members a convener typed instead of ticking: their numbers in the list (1 3 4,
+    1、2、4, 1-3), their names, or 全部 / all; in list order. None if any part names nobody."""
+    typed = unicodedata.normalize("NFKC", text).strip().lower().rstrip("。.!！")
+    if not typed or not members:
+        return None
+    if typed in _EVERYONE:
+        return [member_id for member_id, _ in members]
+    by_name = {unicodedata.normalize("NFKC", name).lower(): id_ for id_, name in members}
+    if typed in by_name:  # one name, which may hold a space (Mary Chen)
+        return [by_name[typed]]
+    chosen: set[int] = set()
+    for part in _SEPARATORS.split(typed):
+        if not part:
+            continue
+        span = _RANGE.fullmatch(part)
+        if span is not None:
+            first, last = int(span.group(1)), int(span.group(2))
+            if not 1 <= first <= last <= len(members):
+                return None
+            chosen.update(members[n - 1][0] for n in range(first, last + 1))
+        elif part.isdigit():
+            if not 1 <= int(part) <= len(members):
+                return None
+            chosen.add(members[int(part) - 1][0])
+        elif part.removesuffix("老師") in by_name:
+            chosen.add(by_name[part.removesuffix("老師")])
+        else:
+            return None
+    return [member_id for member_id, _ in members if member_id in chosen] or None
+
+
 def new_code() -> str:
     """A random invite code: 16 URL-safe characters (96 bits), allowed in a /start payload."""
     return secrets.token_urlsafe(12)

@@ -451,6 +451,21 @@ async def attendees_pressed(
 
 
 @flows.step(FLOW)
+async def attendees_typed(
+    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
+) -> object:
+    """Attendees typed rather than ticked: numbers in the list, names, or 全部."""
+    assert update.message is not None and update.message.text is not None
+    members = _members(draft)
+    chosen = communities.attendees_typed(update.message.text, members)
+    if chosen is None:
+        notice = t(language_of(update, context), "log.attendees_typed_unknown", count=len(members))
+        return await prompt(update, context, draft, State.ATTENDEES, notice)
+    draft["attendees"] = chosen
+    return await prompt(update, context, draft, _next(draft, State.ATTENDEES))
+
+
+@flows.step(FLOW)
 async def detail_given(
     update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
 ) -> object:
@@ -633,7 +648,7 @@ def build() -> list[BaseHandler[Update, BotContext, object]]:
             State.FUTURE_CONFIRM: [buttons(future_answered)],
             State.KIND: [buttons(kind_chosen)],
             State.TOPIC: [MessageHandler(text, topic_typed)],
-            State.ATTENDEES: [buttons(attendees_pressed)],
+            State.ATTENDEES: [buttons(attendees_pressed), MessageHandler(text, attendees_typed)],
             **{
                 state: [MessageHandler(text, detail_given), buttons(detail_given)]
                 for state in DETAIL_OF_STATE

@@ -18,9 +18,7 @@ replayed 「儲存」 never saves a second activity. The draft lives in the data
 from __future__ import annotations
 
 import datetime as dt
-import re
 import secrets
-import unicodedata
 import uuid
 
 from bot import communities
@@ -48,8 +46,6 @@ DETAIL_OF_STATE = {spec.key: spec for spec in DETAILS}
 ORDER: tuple[str, ...] = (*(spec.key for spec in FIELDS), SUMMARY)
 TEXT_STATES = frozenset({DATE, TOPIC, ATTENDEES, *DETAIL_OF_STATE})
 EDITABLE = frozenset(spec.key for spec in EDITABLE_FIELDS)
-_NUMBERS = re.compile(r"[0-9]+")
-_NUMBER_LIST = re.compile(r"[0-9]+(?:[\s,，、;；.。]+[0-9]+)*")
 
 
 def _button(draft: Draft, label: str, action: str, argument: object = "") -> Choice:
@@ -316,15 +312,13 @@ def _date_typed(services: Services, draft: Draft, language: str, text: str) -> R
 
 
 def _numbers_typed(services: Services, draft: Draft, language: str, text: str) -> Reply:
-    """Attendees typed as their numbers in the list: 1 3 4, 1、2、4 or 1,2."""
-    members = [member_id for member_id, _ in _members(draft)]
-    typed = unicodedata.normalize("NFKC", text).strip()
-    numbers = [int(n) for n in _NUMBERS.findall(typed)] if _NUMBER_LIST.fullmatch(typed) else []
-    if not numbers or not all(1 <= n <= len(members) for n in numbers):
+    """Attendees typed: their numbers in the list (1 3 4, 1、2、4, 1-3), names, or 全部."""
+    members = _members(draft)
+    chosen = communities.attendees_typed(text, members)
+    if chosen is None:
         notice = t(language, "line.log.attendees_numbers", count=len(members))
         return _prompt(services, draft, ATTENDEES, language, notice)
-    chosen = {members[n - 1] for n in numbers}
-    draft["attendees"] = [m for m in members if m in chosen]
+    draft["attendees"] = chosen
     return _prompt(services, draft, _next(draft, ATTENDEES), language)
 
 

@@ -255,3 +255,36 @@ def test_invite_codes_are_random_and_fit_a_start_payload():
     link = communities.invite_link("bot", next(iter(codes)))
     payload = link.split("start=")[1]
     assert len(payload) <= 64 and payload.replace("_", "").replace("-", "").isalnum()
+
+
+MEMBERS = [(11, "王怡君"), (12, "林志明"), (13, "陳淑芬"), (14, "Mary Chen")]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("1 3", [11, 13]),
+        ("３、１", [11, 13]),
+        ("1,2,4", [11, 12, 14]),
+        ("1-3", [11, 12, 13]),
+        ("2到4", [12, 13, 14]),
+        ("林志明 王怡君老師", [11, 12]),
+        ("mary chen", [14]),
+        ("全部", [11, 12, 13, 14]),
+        ("All", [11, 12, 13, 14]),
+        ("1 9", None),
+        ("0", None),
+        ("王小明", None),
+        ("", None),
+        ("3-1", None),
+    ],
+)
+def test_attendees_can_be_typed_as_numbers_names_or_everyone(typed, expected):
+    assert communities.attendees_typed(typed, MEMBERS) == expected
+
+
+@given(st.text(max_size=40))
+def test_typed_attendees_are_members_in_list_order_or_none(typed: str) -> None:
+    chosen = communities.attendees_typed(typed, MEMBERS)
+    ids = [member_id for member_id, _ in MEMBERS]
+    assert chosen is None or (chosen and chosen == [i for i in ids if i in set(chosen)])

@@ -191,6 +191,23 @@ async def test_attendees_are_ticked_and_unticked(bot: BotUnderTest):
     assert "開始／結束時間：（無）" in summary.text and "地點：（無）" in summary.text
 
 
+async def test_attendees_can_be_typed_by_number_or_name(bot: BotUnderTest):
+    await bot.send(TEACHER_ID, "/log")
+    await bot.send(TEACHER_ID, "10/5")
+    await bot.press(TEACHER_ID, "公開授課")
+    asked = await bot.send(TEACHER_ID, "公開觀課")
+    assert "也可以直接輸入姓名或名單上的順序號碼" in asked.text
+    unknown = await bot.send(TEACHER_ID, "1 99")
+    assert "看不懂這份出席名單" in unknown.text and "☐ 李小華" in labels(unknown)
+    moved_on = await bot.send(TEACHER_ID, "李小華、陳一心")
+    assert "活動進行多久" in moved_on.text
+    for _ in range(5):  # duration, time, place, reflection, notes
+        await bot.press(TEACHER_ID, "略過")
+    summary = await bot.press(TEACHER_ID, "略過")
+    assert "出席（2人）：" in summary.text
+    assert "李小華" in summary.text and "陳一心" in summary.text
+
+
 async def test_photos_are_kept_by_their_telegram_file_id(bot: BotUnderTest):
     await bot.send(TEACHER_ID, "/log")
     await bot.send(TEACHER_ID, "10/5")
