@@ -109,9 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
         dest="fmt",
         default="ods",
         choices=["ods", "xlsx", "csv", "odt", "docx"],
-        help="ods/xlsx/csv: the workbook of all communities; odt/docx: one community's record",
+        help="ods/xlsx/csv: the workbook of all communities; odt/docx: one community's record "
+        "with --community, else every community's record in one .zip",
     )
-    export.add_argument("--community", type=int, metavar="ID", help="the community (odt/docx)")
+    export.add_argument(
+        "--community", type=int, metavar="ID", help="one community's record (odt/docx)"
+    )
     export.add_argument(
         "--year", type=int, metavar="ROC_YEAR", help="program year (default: current)"
     )

@@ -36,9 +36,10 @@ def run_export(
     from bot.exports import DOCUMENT_FORMATS, WORKBOOK_FORMATS
 
     fmt = fmt.lower().lstrip(".")
-    allowed = DOCUMENT_FORMATS if community_id is not None else WORKBOOK_FORMATS
+    # odt/docx without --community: every community's record, in one .zip.
+    allowed = DOCUMENT_FORMATS if community_id is not None else WORKBOOK_FORMATS + DOCUMENT_FORMATS
     if fmt not in allowed:
-        what = "a community record" if community_id is not None else "the workbook"
+        what = "a community record" if community_id is not None else "the export"
         return _fail(f"export: {what} can be {', '.join(allowed)}, not {fmt!r}", EXIT_USAGE)
     produced = asyncio.run(_produce(settings, fmt, community_id, program_year, language))
     if isinstance(produced, int):
@@ -65,8 +66,10 @@ async def _produce(
     from bot import staff
     from bot.clock import Clock
     from bot.exports import (
+        DOCUMENT_FORMATS,
         EmptyExport,
         export_filename,
+        export_record_archive,
         export_record_document,
         export_workbook,
     )
@@ -104,6 +107,12 @@ async def _produce(
         record = records[0]
         data = await asyncio.to_thread(export_record_document, program, record, fmt, language)
         name = export_filename("record", program, fmt, record, language=language)
+    elif fmt in DOCUMENT_FORMATS:
+        if not records:
+            message = f"export: no community in program year {year}; nothing written"
+            return _fail(message, EXIT_NOTHING)
+        data = await asyncio.to_thread(export_record_archive, program, records, fmt, language)
+        name = export_filename("records", program, fmt, language=language)
     else:
         try:
             data = await asyncio.to_thread(export_workbook, program, records, fmt, language)

@@ -18,6 +18,7 @@ from bot.exports import (
     EmptyExport,
     PhotoRef,
     export_filename,
+    export_record_archive,
     export_record_document,
     export_workbook,
 )
@@ -34,6 +35,7 @@ WORKBOOK = "ex:wb:"  # ex:wb:<fmt>
 PICK = "ex:pick:"  # ex:pick:<offset>, a page of communities
 RECORD = "ex:rec:"  # ex:rec:<community id>, choose the format
 DOCUMENT = "ex:doc:"  # ex:doc:<community id>:<fmt>
+ALL_RECORDS = "ex:all:"  # ex:all:<fmt>, every community's record in one .zip
 PAGE_SIZE = 8
 # Photos embedded in one 社群運作紀錄; the rest are listed as kept in Telegram. Keeps the file
 # well under what a bot may upload (50 MB) and the download time short.
@@ -47,6 +49,10 @@ def _workbook_menu(language: str) -> InlineKeyboardMarkup:
             for fmt in WORKBOOK_FORMATS
         ],
         [(t(language, "export_cmd.choose_record"), f"{PICK}0")],
+        [
+            (t(language, f"export_cmd.all_records_{fmt}"), f"{ALL_RECORDS}{fmt}")
+            for fmt in DOCUMENT_FORMATS
+        ],
     ]
     return keyboard(rows)
 
@@ -98,6 +104,14 @@ async def pressed(update: Update, context: BotContext) -> None:
         await query.answer()
         if fmt in WORKBOOK_FORMATS:
             await _send_workbook(update, context, fmt)
+        return
+    if data.startswith(ALL_RECORDS):
+        if not await ensure_staff(update, context, "export all records"):
+            return
+        fmt = data.removeprefix(ALL_RECORDS)
+        await query.answer()
+        if fmt in DOCUMENT_FORMATS:
+            await _send_all_records(update, context, fmt)
         return
     if data.startswith(PICK):
         if not await ensure_staff(update, context, "export pick"):
@@ -195,6 +209,25 @@ async def _send_workbook(update: Update, context: BotContext, fmt: str) -> None:
     name = export_filename("workbook", program, fmt, language=language)
     await _send_file(update, context, data, name, len(records))
     logger.info("Workbook exported (%s, %d communities)", fmt, len(records))
+
+
+async def _send_all_records(update: Update, context: BotContext, fmt: str) -> None:
+    services = context.services
+    program = services.program
+    language = language_of(update, context)
+    await say(update, context, "export_cmd.working")
+    async with services.database.session() as session:
+        records = await staff.export_records(
+            session, program, services.clock.today(), language, zone=services.settings.timezone
+        )
+    try:
+        data = await asyncio.to_thread(export_record_archive, program, records, fmt, language)
+    except EmptyExport:
+        await say(update, context, "export_cmd.empty_year", year=program.program.year)
+        return
+    name = export_filename("records", program, fmt, language=language)
+    await _send_file(update, context, data, name, len(records))
+    logger.info("All records exported (%s, %d communities)", fmt, len(records))
 
 
 async def _send_record(update: Update, context: BotContext, community_id: int, fmt: str) -> None:

@@ -49,6 +49,7 @@ __all__ = [
     "MemberRow",
     "PhotoRef",
     "export_filename",
+    "export_record_archive",
     "export_record_document",
     "export_workbook",
 ]
@@ -61,6 +62,7 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "csv": "text/csv",
+    "zip": "application/zip",
 }
 
 
@@ -110,6 +112,34 @@ def export_record_document(
     return write_docx(blocks)
 
 
+def export_record_archive(
+    program: Program, records: Sequence[CommunityRecord], fmt: str, language: str = "zh-TW"
+) -> bytes:
+    """Every community's 社群運作紀錄 (.odt or .docx) in one .zip, each under its own name.
+
+    Photos stay references (the count per activity): the files are for filing, and fetching
+    every photo of every community would take minutes.
+    """
+    if not records:
+        raise EmptyExport("records")
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    used: set[str] = set()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for record in records:
+            name = export_filename("record", program, fmt, record, language=language)
+            stem, _, extension = name.rpartition(".")
+            number = 1
+            while name in used:
+                number += 1
+                name = f"{stem} ({number}).{extension}"
+            used.add(name)
+            archive.writestr(name, export_record_document(program, record, fmt, language))
+    return buffer.getvalue()
+
+
 def export_filename(
     kind: str,
     program: Program,
@@ -118,17 +148,21 @@ def export_filename(
     *,
     language: str = "zh-TW",
 ) -> str:
-    """The file name to send for ``kind`` "workbook" (總表, or 活動紀錄 for .csv) or "record"."""
+    """The file name to send for ``kind`` "workbook" (總表, or 活動紀錄 for .csv), "record" or
+    "records" (every community's record, a .zip)."""
     labels = Labels(program, language)
     year = program.program.year
     if kind == "workbook":
         key = "file.activities" if fmt == "csv" else "file.workbook"
         stem = labels(key, year=year)
+    elif kind == "records":
+        stem = labels("file.records", year=year)
+        fmt = "zip"
     elif kind == "record":
         if record is None:
             raise ValueError("a record file name needs the record")
         stem = labels("file.record", school=record.school, name=record.name)
     else:
-        raise ValueError(f"kind must be 'workbook' or 'record', not {kind!r}")
+        raise ValueError(f"kind must be 'workbook', 'record' or 'records', not {kind!r}")
     extension = safe_filename(fmt.lower(), "bin")
     return f"{safe_filename(stem, labels('file.fallback'))}.{extension}"

@@ -95,6 +95,20 @@ async def test_one_community_record_is_written_as_odt(database_url: str, tmp_pat
         assert "公開授課：資優數學" in archive.read("content.xml").decode()
 
 
+async def test_without_a_community_every_record_is_written_in_one_zip(
+    database_url: str, tmp_path: Path
+):
+    await _database(database_url, with_community=True)
+    assert await _in_thread(_settings(database_url), fmt="odt", out_dir=tmp_path) == 0
+    written = _only_file(tmp_path, ".zip")
+    assert written.name == "111學年度資優社群_社群運作紀錄.zip"
+    with zipfile.ZipFile(written) as archive:
+        [name] = archive.namelist()
+        assert name.startswith("社群運作紀錄_") and name.endswith(".odt")
+        with zipfile.ZipFile(io.BytesIO(archive.read(name))) as record:
+            assert "公開授課：資優數學" in record.read("content.xml").decode()
+
+
 async def test_an_empty_program_year_writes_nothing_and_says_why(
     database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):

@@ -102,6 +102,32 @@ async def test_staff_export_the_workbook_as_ods_with_its_dates(bot: BotUnderTest
     assert "2022-10-05" in content
 
 
+async def test_staff_export_every_communitys_record_in_one_zip(bot: BotUnderTest):
+    bot.user(ADMIN_ID)
+    await add_community(bot, CONVENER_ID)
+    await add_community(
+        bot, OTHER_CONVENER_ID, name="語文資優共備社群", school="高雄市立前鎮高級中學"
+    )
+    await bot.send(ADMIN_ID, "/export")
+    sent = await bot.press(ADMIN_ID, "全部社群紀錄 Word（zip）")
+    assert "（2 個社群）" in sent.text
+    name, data = sent_file(bot, ADMIN_ID)
+    assert name == "111學年度資優社群_社群運作紀錄.zip"
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = sorted(archive.namelist())
+        assert names == [
+            "社群運作紀錄_高雄市立前鎮高級中學_語文資優共備社群.docx",
+            "社群運作紀錄_高雄市立左營高級中學_數學資優共備社群.docx",
+        ]
+        document = Document(io.BytesIO(archive.read(names[1])))
+    assert any(
+        "差異化教學共備0" in cell.text
+        for t in document.tables
+        for row in t.rows
+        for cell in row.cells
+    ) or "差異化教學共備0" in "\n".join(p.text for p in document.paragraphs)
+
+
 async def test_staff_export_the_workbook_as_excel(bot: BotUnderTest):
     bot.user(ADMIN_ID)
     await add_community(bot, CONVENER_ID)
