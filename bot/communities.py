@@ -26,7 +26,7 @@ from bot.progress import ActivityRecord, Progress, compute_progress
 from bot.rules import MemberDraft, RuleProblem, clean_member_name, member_problems
 from db import communities as store
 from db.engine import Database
-from db.models import Activity, Community, Member, User
+from db.models import Activity, Community, CommunityStatus, Member, User
 
 MAX_COMMUNITY_NAME = 60
 MAX_SCHOOL_NAME = 60
@@ -127,6 +127,8 @@ class JoinStatus(enum.StrEnum):
     ALREADY = "already"
     TAKEN = "taken"
     OTHER_ENTRY = "other_entry"
+    # The community has withdrawn from the program: nobody joins it any more.
+    WITHDRAWN = "withdrawn"
     UNKNOWN = "unknown"
 
 
@@ -511,6 +513,8 @@ async def join(session: AsyncSession, code: str, user_id: int) -> JoinResult:
     if community is None:  # pragma: no cover - the foreign key keeps them together
         return JoinResult(JoinStatus.UNKNOWN)
     names = {"community_name": community.name, "member_name": member.name}
+    if community.status == CommunityStatus.WITHDRAWN and member.user_id != user_id:
+        return JoinResult(JoinStatus.WITHDRAWN, community_id=community.id, **names)
     if member.user_id == user_id:
         return JoinResult(JoinStatus.ALREADY, community_id=community.id, **names)
     if member.user_id is not None:

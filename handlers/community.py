@@ -33,7 +33,7 @@ from bot.i18n import html_escape, t
 from bot.program import Program
 from bot.progress import render_checklist
 from bot.rules import MemberDraft, describe_problems
-from db.models import Activity, Community
+from db.models import Activity, Community, CommunityStatus
 from handlers import flows
 from handlers.activity_log import kind_name, summary_text
 from handlers.common import BotContext, Button, is_staff, keyboard, language_of, say
@@ -115,6 +115,8 @@ def overview(
     lines = []
     links = []
     username = services.bot_username or context.bot.username
+    # A withdrawn community takes no new members (communities.join refuses them).
+    joinable = community.status != CommunityStatus.WITHDRAWN
     for number, member in enumerate(community.members, start=1):
         line = member_line(
             MemberDraft(member.name, member.gifted_teacher, member.subject),
@@ -123,7 +125,7 @@ def overview(
         )
         status = "community.linked" if member.user_id else "community.not_linked"
         lines.append(f"{number}. {line} {t(language, status)}")
-        if member.user_id is None and member.invite_code and role.can_change:
+        if member.user_id is None and member.invite_code and role.can_change and joinable:
             links.append(
                 t(
                     language,
@@ -198,7 +200,7 @@ async def render(
         )
         text = t(language, "community.member_page", line=line)
         row = [(t(language, "community.replace"), _b(draft, "replace"))]
-        if not member.is_convener:
+        if not member.is_convener and community.status != CommunityStatus.WITHDRAWN:
             row.append((t(language, "community.new_invite"), _b(draft, "invite")))
         rows = [row, back]
     elif state is State.MEMBER_NAME:

@@ -11,7 +11,7 @@ from support import ADMIN_ID, TEACHER_ID, BotUnderTest, MakeBot
 
 from bot import communities
 from bot.rules import MemberDraft
-from db.models import Activity, Member
+from db.models import Activity, Community, CommunityStatus, Member
 
 TODAY = dt.date(2022, 10, 20)
 MEMBER_ID = 10002
@@ -104,6 +104,23 @@ async def test_an_invite_link_already_used_cannot_be_taken_over(bot: BotUnderTes
     assert "已經有人使用" in reply.text
     other = await join(bot, MEMBER_ID, community["codes"]["陳一心"])  # type: ignore[index]
     assert "不能再代表另一位成員" in other.text
+
+
+async def test_a_withdrawn_community_shows_no_invites_and_takes_no_new_members(bot: BotUnderTest):
+    community = await seed(bot)
+    page = await bot.send(TEACHER_ID, "/mycommunity")
+    assert "邀請連結" in page.text
+    async with bot.services.database.session() as session:
+        row = await session.get(Community, community["id"])
+        assert row is not None
+        row.status = CommunityStatus.WITHDRAWN
+    withdrawn = await bot.send(TEACHER_ID, "/mycommunity")
+    assert "邀請連結" not in withdrawn.text
+    reply = await join(bot, MEMBER_ID, community["codes"]["李小華"])  # type: ignore[index]
+    assert "已撤回計畫，無法再加入" in reply.text
+    async with bot.services.database.session() as session:
+        member = await session.get(Member, community["members"]["李小華"])  # type: ignore[index]
+    assert member is not None and member.user_id is None
 
 
 async def test_a_guessed_invite_code_is_refused(bot: BotUnderTest):
