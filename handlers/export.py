@@ -192,6 +192,15 @@ async def _show_page(update: Update, context: BotContext, offset: int) -> None:
 
 
 async def _send_workbook(update: Update, context: BotContext, fmt: str) -> None:
+    await _send_year(update, context, "workbook", fmt)
+
+
+async def _send_all_records(update: Update, context: BotContext, fmt: str) -> None:
+    await _send_year(update, context, "records", fmt)
+
+
+async def _send_year(update: Update, context: BotContext, kind: str, fmt: str) -> None:
+    """The year's workbook (kind "workbook") or every community's record in a zip ("records")."""
     services = context.services
     program = services.program
     language = language_of(update, context)
@@ -200,34 +209,16 @@ async def _send_workbook(update: Update, context: BotContext, fmt: str) -> None:
         records = await staff.export_records(
             session, program, services.clock.today(), language, zone=services.settings.timezone
         )
+    write = export_workbook if kind == "workbook" else export_record_archive
     try:
-        data = await asyncio.to_thread(export_workbook, program, records, fmt, language)
+        data = await asyncio.to_thread(write, program, records, fmt, language)
     except EmptyExport as empty:
         key = "export_cmd.empty_year" if empty.reason == "records" else "export_cmd.no_activities"
         await say(update, context, key, year=program.program.year)
         return
-    name = export_filename("workbook", program, fmt, language=language)
+    name = export_filename(kind, program, fmt, language=language)
     await _send_file(update, context, data, name, len(records))
-    logger.info("Workbook exported (%s, %d communities)", fmt, len(records))
-
-
-async def _send_all_records(update: Update, context: BotContext, fmt: str) -> None:
-    services = context.services
-    program = services.program
-    language = language_of(update, context)
-    await say(update, context, "export_cmd.working")
-    async with services.database.session() as session:
-        records = await staff.export_records(
-            session, program, services.clock.today(), language, zone=services.settings.timezone
-        )
-    try:
-        data = await asyncio.to_thread(export_record_archive, program, records, fmt, language)
-    except EmptyExport:
-        await say(update, context, "export_cmd.empty_year", year=program.program.year)
-        return
-    name = export_filename("records", program, fmt, language=language)
-    await _send_file(update, context, data, name, len(records))
-    logger.info("All records exported (%s, %d communities)", fmt, len(records))
+    logger.info("Exported %s (%s, %d communities)", kind, fmt, len(records))
 
 
 async def _send_record(update: Update, context: BotContext, community_id: int, fmt: str) -> None:
