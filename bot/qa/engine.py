@@ -518,7 +518,9 @@ class QaEngine:
         entry = self._entries[best]
         text, source = self._render(entry, query.types, query.phases, today, language)
         if not entry.silent and verdict.is_yes_no(cleaned, "en" if facts.is_en(language) else "zh"):
-            holds = verdict.verdict(cleaned, text, self._program_numbers)
+            # The claim is checked against the facts, not the source line's 說明二(二)1(2).
+            body = text.rsplit("\n", 1)[0] if source and "\n" in text else text
+            holds = verdict.verdict(cleaned, body, self._program_numbers)
             if holds is not None:
                 key = "qa.verdict_yes" if holds else "qa.verdict_no"
                 if not facts.is_en(language) and verdict.asks_permission(cleaned):
