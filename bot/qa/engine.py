@@ -121,6 +121,9 @@ class _Query:
     unknown_run: int
     unknown_words: int
     anchored: bool
+    # Concepts of the part that asks (「…，請問那是什麼時候？」), None when it is the whole text.
+    focus: frozenset[str] | None = None
+    focus_norm: str | None = None
 
 
 def _parse_requirements(items: Sequence[str]) -> tuple[Requirement, ...]:
@@ -154,6 +157,13 @@ def _parse_faq(path: Path, _mtime_ns: int) -> dict[str, Any]:
     with path.open("rb") as handle:
         return tomllib.load(handle)
 
+
+# Where the asking part of a long question starts: after the last of these, or the last sentence.
+_ASK_MARKER = re.compile(
+    r"請問|请问|想問|想问|想確認|想确认|想知道|想請教|想请教|請教|请教|問一下|问一下|不知道"
+)
+_SENTENCE_END = re.compile(r"(?<=[。！!？?])\s*|(?<=[a-z0-9)][.])\s+", re.IGNORECASE)
+_BACKGROUND_PENALTY = 0.1
 
 # Where a compound question splits into its parts (「共備要幾人？經費多少？」).
 _QUESTION_BREAK = re.compile(r"[？?]+\s*|；|;\s+")
@@ -375,6 +385,26 @@ class QaEngine:
         )
 
     # ----------------------------------------------------------------- analysis
+    @staticmethod
+    def _focus_text(text: str) -> str | None:
+        """The part of a long question that asks, when background comes first."""
+        markers = list(_ASK_MARKER.finditer(text))
+        if markers and markers[-1].start() > 0:
+            focus = text[markers[-1].start() :]
+        else:
+            sentences = [p for p in _SENTENCE_END.split(text) if p and p.strip()]
+            if len(sentences) < 2:
+                return None
+            focus = sentences[-1]
+        focus = focus.strip()
+        return focus if len(focus) >= 2 and focus != text.strip() else None
+
+    def _concepts_of(self, norm: str) -> set[str]:
+        found = {hit.value for _, _, hit in self._lexicon.scan(norm) if hit.kind == "concept"}
+        if phases_in(norm):
+            found.add("phase")
+        return found
+
     def _analyse(self, text: str, language: str) -> _Query:
         norm = normalise(text, self._replacer)
         concepts: set[str] = set()
@@ -403,6 +433,11 @@ class QaEngine:
         social = None
         if socials and not substantive and not types:
             social = socials[0]
+        focus: frozenset[str] | None = None
+        focus_text = self._focus_text(text)
+        focus_norm = normalise(focus_text, self._replacer) if focus_text else None
+        if focus_norm:
+            focus = frozenset(self._concepts_of(focus_norm) & concepts)
         return _Query(
             norm=norm,
             language=language,
@@ -414,28 +449,36 @@ class QaEngine:
             unknown_run=self._coverage.unknown_run(norm),
             unknown_words=self._coverage.unknown_words(norm),
             anchored=anchored,
+            focus=focus,
+            focus_norm=focus_norm,
         )
 
-    def _concept_score(self, entry: _Entry, concepts: frozenset[str]) -> float:
+    def _concept_score(
+        self, entry: _Entry, concepts: frozenset[str], focus: frozenset[str] | None = None
+    ) -> float:
         if not entry.requires:
             return 0.0
         satisfied = sum(1 for req in entry.requires if any(alt <= concepts for alt in req))
         if not satisfied:
             return 0.0
-        extra = sum(
-            1
+        # Background (「我們學校是國中，…」) weighs less against an entry than the asking part.
+        penalty = sum(
+            _EXTRA_PENALTY if focus is None or c in focus else _BACKGROUND_PENALTY
             for c in concepts
             if c in entry.avoid or (c not in entry.explains and c not in self._neutral)
         )
-        return max(0.0, satisfied / len(entry.requires) - _EXTRA_PENALTY * extra)
+        return max(0.0, satisfied / len(entry.requires) - penalty)
 
     def _score_all(self, query: _Query) -> list[tuple[float, int]]:
         sims = self._index.best_per_owner(query.norm)
+        if query.focus_norm:
+            for owner, sim in self._index.best_per_owner(query.focus_norm).items():
+                sims[owner] = max(sims.get(owner, 0.0), sim)
         exact = self._exact.get(query.norm)
         scored = []
         for i, entry in enumerate(self._entries):
             sim = min(sims.get(i, 0.0), 1.0)
-            cs = self._concept_score(entry, query.concepts)
+            cs = self._concept_score(entry, query.concepts, query.focus)
             if cs > 0:
                 score = _CONCEPT_WEIGHT * cs + _SIM_WEIGHT * sim
             elif entry.staff and not entry.requires:
