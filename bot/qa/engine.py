@@ -163,7 +163,19 @@ _ASK_MARKER = re.compile(
     r"請問|请问|想問|想问|想確認|想确认|想知道|想請教|想请教|請教|请教|問一下|问一下|不知道"
 )
 _SENTENCE_END = re.compile(r"(?<=[。！!？?])\s*|(?<=[a-z0-9)][.])\s+", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[，,、]\s*")
 _BACKGROUND_PENALTY = 0.1
+# A rule met only by the background, when the asking part names a topic of its own.
+_BACKGROUND_MATCH = 0.7
+
+def _asks(part: str) -> bool:
+    """Whether a clause is itself a question (a question word, 嗎, a question mark)."""
+    return bool(
+        verdict.WH_ZH.search(part)
+        or verdict.WH_EN.search(part)
+        or re.search(r"[嗎吗呢？?]\s*$", part.strip())
+    )
+
 
 # Where a compound question splits into its parts (「共備要幾人？經費多少？」).
 _QUESTION_BREAK = re.compile(r"[？?]+\s*|；|;\s+")
@@ -392,10 +404,17 @@ class QaEngine:
         if markers and markers[-1].start() > 0:
             focus = text[markers[-1].start() :]
         else:
+            # Background is told, not asked: a compound question (「幾人、幾次？」) has no focus.
             sentences = [p for p in _SENTENCE_END.split(text) if p and p.strip()]
-            if len(sentences) < 2:
+            if any(_asks(p) for p in sentences[:-1]):
                 return None
-            focus = sentences[-1]
+            focus = sentences[-1] if sentences else text
+            if len(sentences) < 2:
+                # 「資料已經送到了，我們什麼時候可以請款？」: the last clause asks.
+                clauses = [p for p in _CLAUSE_BREAK.split(focus) if p.strip()]
+                if len(clauses) < 2 or any(_asks(p) for p in clauses[:-1]):
+                    return None
+                focus = clauses[-1]
         focus = focus.strip()
         return focus if len(focus) >= 2 and focus != text.strip() else None
 
@@ -458,7 +477,14 @@ class QaEngine:
     ) -> float:
         if not entry.requires:
             return 0.0
-        satisfied = sum(1 for req in entry.requires if any(alt <= concepts for alt in req))
+        asked = focus - self._neutral if focus is not None else frozenset()
+        satisfied = 0.0
+        for req in entry.requires:
+            met = [alt for alt in req if alt <= concepts]
+            if not met:
+                continue
+            in_focus = not asked or any(alt & focus for alt in met if focus is not None)
+            satisfied += 1.0 if in_focus else _BACKGROUND_MATCH
         if not satisfied:
             return 0.0
         # Background (「我們學校是國中，…」) weighs less against an entry than the asking part.
