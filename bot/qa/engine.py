@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import logging
@@ -521,19 +522,30 @@ class QaEngine:
     # ----------------------------------------------------------------- answering
     def answer(self, question: str, today: dt.date) -> Answer:
         """Answer a free-text question as of ``today``; compound questions part by part."""
-        parts = [p for p in _QUESTION_BREAK.split(question) if len(p.strip()) >= 3]
+        parts = [p for p in _QUESTION_BREAK.split(question) if len(p.strip()) >= 2]
+        if len(parts) < 2:
+            # 「研創社群要幾人、幾次活動、經費多少？」: a list of questions in one sentence.
+            listed = [p for p in _CLAUSE_BREAK.split(question) if p.strip()]
+            if len(listed) >= 2 and all(_asks(p) for p in listed):
+                parts = listed
         if len(parts) < 2:
             return self._answer_one(question, today)
-        answers = [self._answer_one(part, today) for part in parts]
-        facts_found = [a for a in answers if a.kind in ("fact", "silent")]
-        distinct = {a.entry_id for a in facts_found}
+        answers = []
+        context: _Query | None = None
+        for part in parts:
+            answers.append(self._answer_one(part, today, context))
+            cleaned = clean(part)
+            analysed = self._analyse(cleaned, detect_language(cleaned))
+            context = self._with_context(analysed, context)
+        facts_found = [a for a in answers if a.kind in ("fact", "silent", "scenario")]
+        distinct = {a.text for a in facts_found}
         if len(distinct) < 2:
             return self._answer_one(question, today)
-        seen: set[str | None] = set()
+        seen: set[str] = set()
         texts = []
         for part_answer in facts_found:
-            if part_answer.entry_id not in seen:
-                seen.add(part_answer.entry_id)
+            if part_answer.text not in seen:
+                seen.add(part_answer.text)
                 texts.append(part_answer.text)
         first = facts_found[0]
         return Answer(
@@ -550,13 +562,41 @@ class QaEngine:
             suggestion_ids=[],
         )
 
-    def _answer_one(self, question: str, today: dt.date) -> Answer:
+    def _with_context(self, query: _Query, context: _Query | None) -> _Query:
+        """A later part of a compound question read with what the earlier parts named.
+
+        「研創社群的呢？」 asks the previous part's question of another type; 「幾次活動」 after
+        「研創社群要幾人」 keeps the type.
+        """
+        if context is None:
+            return query
+        concepts = set(query.concepts)
+        types = query.types
+        if not types and context.types:
+            types = context.types
+            concepts.add("type_named")
+        if not concepts - self._neutral and context.concepts - self._neutral:
+            concepts |= context.concepts
+        if types == query.types and concepts == query.concepts:
+            return query
+        return dataclasses.replace(
+            query,
+            concepts=frozenset(concepts),
+            types=types,
+            anchored=query.anchored or context.anchored,
+            focus=None,
+            focus_norm=None,
+        )
+
+    def _answer_one(
+        self, question: str, today: dt.date, context: _Query | None = None
+    ) -> Answer:
         raw = question if isinstance(question, str) else str(question)
         cleaned = clean(raw)
         language = detect_language(cleaned)
         if not cleaned or not has_content(cleaned):
             return self._plain(raw, language, "empty", i18n.t(language, "qa.empty"))
-        query = self._analyse(cleaned, language)
+        query = self._with_context(self._analyse(cleaned, language), context)
         if query.social is not None:
             kind = "thanks" if query.social == "thanks" else "greeting"
             key = {"thanks": "qa.thanks", "identity": "qa.identity"}.get(
