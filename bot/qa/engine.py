@@ -164,6 +164,10 @@ _ASK_MARKER = re.compile(
     r"請問|请问|想問|想问|想確認|想确认|想知道|想請教|想请教|請教|请教|問一下|问一下|不知道"
 )
 _SENTENCE_END = re.compile(r"(?<=[。！!？?])\s*|(?<=[a-z0-9)][.])\s+", re.IGNORECASE)
+_ADDRESS = re.compile(
+    r"[路街道](?:[一二三四五六七八九十\d]+段)?(?:\d+巷)?\d+號"
+    r"|\b\d+\s+[a-z0-9 ]{2,30}\b(?:road|rd|street|st)\b"
+)
 _CLAUSE_BREAK = re.compile(r"[，,、]\s*")
 _BACKGROUND_PENALTY = 0.1
 # A rule met only by the background, when the asking part names a topic of its own.
@@ -444,6 +448,9 @@ class QaEngine:
         phases = phases_in(norm)
         if phases:
             concepts.add("phase")
+        if _ADDRESS.search(norm):
+            # 「在光復路二段132號對嗎」: a street address is a question about where to deliver.
+            concepts.add("deliver")
         if types:
             concepts.add("type_named")
         order = [t.key for t in self._program.community_types]

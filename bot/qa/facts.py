@@ -236,8 +236,6 @@ def global_context(program: Program, today: dt.date, language: str) -> Context:
             count = copies.pop()
             words = {1: "one copy", 2: "two copies", 3: "three copies"}
             copies_text = f"{words.get(count, f'{count} copies')} of each"
-            if count == 2:
-                copies_text += " (in duplicate)"
         else:
             copies_text = "the stated copies"
     else:

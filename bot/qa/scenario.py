@@ -338,6 +338,9 @@ def dates_in(question: str, program: Program) -> list[tuple[dt.date, dt.date]]:
 _CLAIMED_DEADLINE = re.compile(
     r"(?:截止(?:日期|日|時間)?|期限)(?:是|為|在|到)\s*(?:\d|[一二三四五六七八九十])"
     r"|deadline\s+(?:is|was|falls)\s+(?:on\s+)?\w|\bis\s+the\s+deadline\b"
+    # 「公文9月2日發的，那也是截止日嗎」 / "Is that also the application deadline?"
+    r"|(?:也是|就是|是不是|那是|這是)(?:申請)?(?:的)?(?:截止日|截止日期|期限)"
+    r"|\bis\s+(?:that|this|it)\s+(?:also\s+)?(?:the\s+)?(?:\w+\s+)?deadline\b"
 )
 
 

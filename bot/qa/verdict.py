@@ -96,6 +96,8 @@ def is_yes_no(question: str, language: str) -> bool:
     """Whether the question asks for a verdict (是/不是) rather than for a fact."""
     text = question.strip()
     if language == "en":
+        # 「The letter is dated September 2. Is that also the deadline?」: the last sentence asks.
+        text = re.split(r"(?<=[.!?])\s+(?=[A-Za-z])", text)[-1]
         if WH_EN.search(text) and not text.lower().startswith("is it true"):
             return False
         return bool(_YESNO_EN.search(text) or _TAG_EN.search(text))
