@@ -105,6 +105,8 @@ class _Entry:
     staff: bool
     # The letter is silent on this: the reply says so honestly and does not count as answered.
     silent: bool = False
+    # False when the letter settles no 是/不是 for this entry (late papers): no verdict word.
+    judge: bool = True
 
     def label(self, language: str) -> str:
         return self.label_en if facts.is_en(language) and self.label_en else self.label_zh
@@ -367,6 +369,7 @@ class QaEngine:
             browse=bool(raw.get("browse", True)),
             staff=False,
             silent=bool(raw.get("silent", False)),
+            judge=bool(raw.get("judge", True)),
         )
 
     @staticmethod
@@ -613,7 +616,7 @@ class QaEngine:
             return self._plain(raw, language, kind, text)
         if not query.norm:
             return self._plain(raw, language, "empty", i18n.t(language, "qa.empty"))
-        reasoned = self._reason(cleaned, query)
+        reasoned = self._reason(cleaned, query, today)
         if reasoned is not None:
             return reasoned
         scored = self._score_all(query)
@@ -633,7 +636,8 @@ class QaEngine:
             return self._fallback(raw, query, scored, offtopic=False)
         entry = self._entries[best]
         text, source = self._render(entry, query.types, query.phases, today, language)
-        if not entry.silent and verdict.is_yes_no(cleaned, "en" if facts.is_en(language) else "zh"):
+        yes_no = verdict.is_yes_no(cleaned, "en" if facts.is_en(language) else "zh")
+        if entry.judge and not entry.silent and yes_no:
             # The claim is checked against the facts, not the source line's 說明二(二)1(2).
             body = text.rsplit("\n", 1)[0] if source and "\n" in text else text
             holds = verdict.verdict(cleaned, body, self._program_numbers)
@@ -656,7 +660,7 @@ class QaEngine:
             suggestion_ids=[],
         )
 
-    def _reason(self, question: str, query: _Query) -> Answer | None:
+    def _reason(self, question: str, query: _Query, today: dt.date) -> Answer | None:
         """The teacher's own dates, group or activities checked against the rules (scenario)."""
         language = "en" if facts.is_en(query.language) else query.language
         program = self._program
@@ -673,6 +677,16 @@ class QaEngine:
             reasoned = scenario.reason_about_deadline(
                 program, dates[-1], program.application.deadline, language
             )
+            return self._reasoned_answer(question, query, reasoned, language)
+        if not dates and asks and scenario.asks_if_still_in_time(query.norm):
+            # 「現在還來得及申請嗎」 / "Is it too late to apply?": today against the deadline.
+            reasoned = scenario.reason_about_deadline(
+                program, (today, today), program.application.deadline, language
+            )
+            if scenario.asks_if_too_late(query.norm) and reasoned.holds is not None:
+                # Put the other way round: a plain 是/不是 about being late.
+                reasoned = dataclasses.replace(reasoned, holds=not reasoned.holds)
+                return self._reasoned_answer(question, query, reasoned, language, plain=True)
             return self._reasoned_answer(question, query, reasoned, language)
         # A day for an activity, not a question about another date (the showcase, a phase).
         other_dates = {"showcase", "phase", "workshop", "deadline", "funding", "sharing"}
@@ -697,11 +711,18 @@ class QaEngine:
         return self._reasoned_answer(question, query, reasoned, language)
 
     def _reasoned_answer(
-        self, question: str, query: _Query, reasoned: scenario.Reasoned, language: str
+        self,
+        question: str,
+        query: _Query,
+        reasoned: scenario.Reasoned,
+        language: str,
+        *,
+        plain: bool = False,
     ) -> Answer:
         text = reasoned.text
         if reasoned.holds is not None:
-            text = self._verdict_word(question, reasoned.holds, language) + text
+            word = self._verdict_word("" if plain else question, reasoned.holds, language)
+            text = word + text
         text += "\n" + i18n.t(
             language, "qa.source", source=facts.source_text(reasoned.source, language)
         )

@@ -344,6 +344,27 @@ _CLAIMED_DEADLINE = re.compile(
 )
 
 
+_STILL_IN_TIME = re.compile(
+    r"還來得及|來得及嗎|來不來得及|來不及了嗎|還能申請|還可以申請|還能報名|還可以報名|還能送|還可以送"
+    r"|截止了嗎|截止了沒|\bstill (?:apply|submit|in time|open)\b|\btoo late\b|\bstill accept"
+)
+_TOO_LATE = re.compile(r"來不及了嗎|截止了嗎|截止了沒|\btoo late\b")
+# The question supposes the deadline has passed (「截止日過了還能申請嗎」): not about today.
+_PAST_PREMISE = re.compile(
+    r"過了|已過|逾期|過期|錯過|\bmissed\b|\bafter the deadline\b|\bpast the\b"
+)
+
+
+def asks_if_still_in_time(norm: str) -> bool:
+    """「現在還來得及申請嗎」: whether today is still before the deadline."""
+    return bool(_STILL_IN_TIME.search(norm)) and not _PAST_PREMISE.search(norm)
+
+
+def asks_if_too_late(norm: str) -> bool:
+    """「截止了嗎」 / "too late": the question is put the other way round."""
+    return bool(_TOO_LATE.search(norm))
+
+
 def claims_the_deadline(norm: str) -> bool:
     """「截止日是9月30日嗎」 states what the deadline is (a claim to check, not a plan)."""
     return bool(_CLAIMED_DEADLINE.search(norm))
