@@ -64,7 +64,8 @@ _KIND_PATTERN = "|".join(f"(?P<{kind}>{words})" for kind, words in _ACTIVITY_WOR
 _COUNT = r"(?P<count>\d{1,2}|[一二兩两三四五六七八九十])"
 _COUNT_THEN_KIND = re.compile(_COUNT + r"\s*(?:次|場)\s*(?:的)?(?:" + _KIND_PATTERN + ")")
 _KIND_THEN_COUNT = re.compile(
-    r"(?:" + _KIND_PATTERN + r")\s*(?:做了|辦了|有)?\s*" + _COUNT + r"\s*(?:次|場)"
+    r"(?:" + _KIND_PATTERN + r")\s*(?:都|已經|總共|共)?\s*"
+    r"(?:做完了|辦完了|完成了|做完|辦完|完成|做了|辦了|有)?\s*" + _COUNT + r"\s*(?:次|場)"
 )
 # 「再做1次」 with no kind after it: one more of the kind named before.
 _ALL_KINDS = "|".join(_ACTIVITY_WORD.values())
@@ -77,7 +78,7 @@ _NONE_OF = re.compile(
 _OF_WHICH = re.compile(r"其中")
 # The question asks whether something suffices or fits.
 _ENOUGH = re.compile(
-    r"夠嗎|夠不夠|足夠|符合|可以嗎|可以申請|能申請|行嗎|合格|達到|達標|還差|差什麼|缺什麼|哪一類|哪類|哪種|哪一種"
+    r"夠嗎|夠不夠|足夠|符合|可以嗎|可以結案|能結案|算完成|算達成|達成了嗎|完成了嗎|可以申請|能申請|行嗎|合格|達到|達標|還差|差什麼|缺什麼|哪一類|哪類|哪種|哪一種"
     r"|enough|qualify|meet|fit|which (?:community )?type|can we|eligible|allowed"
 )
 
@@ -265,17 +266,26 @@ def reason_about_activities(
         standing = standings[index]
         lacking = describe_lacking(standing, program, language, keys=checked)
         holds = holds and not lacking
-        lines.append(
-            t(
-                language,
-                "qa.scenario_activity_rule",
-                type=rules.name_in(language),
-                activities=rules.min_activities,
-                dialogues=rules.min_dialogues,
-                public_lessons=rules.min_public_lessons,
-                result=lacking or t(language, "qa.scenario_fits"),
-            )
+        line = t(
+            language,
+            "qa.scenario_activity_rule",
+            type=rules.name_in(language),
+            activities=rules.min_activities,
+            dialogues=rules.min_dialogues,
+            public_lessons=rules.min_public_lessons,
+            result=lacking or t(language, "qa.scenario_fits"),
         )
+        if SHARING_SESSION in checked and rules.sharing_sessions:
+            # The question named the sharing session: say where the letter wants it held.
+            line += t(
+                language,
+                "qa.scenario_sharing_rule",
+                count=rules.sharing_sessions,
+                place=rules.sharing_session_place_en
+                if language == "en"
+                else rules.sharing_session_place,
+            )
+        lines.append(line)
     lines = [_bulleted(line, len(keys), language) for line in lines]
     sources = common_source(program.community_type(k).activities_source for k in keys)
     return Reasoned(text="\n".join(lines), holds=holds if type_keys else None, source=sources)
