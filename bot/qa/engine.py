@@ -698,6 +698,13 @@ class QaEngine:
         ):
             reasoned = scenario.reason_about_period(program, dates[-1], language)
             return self._reasoned_answer(question, query, reasoned, language)
+        groups = scenario.groups_for_total(query.norm)
+        if groups is not None and query.concepts & {"funding", "phase"}:
+            # 「15組全部補助的話，總經費是多少」: the letter's amount times the groups.
+            reasoned = scenario.reason_about_total(
+                program, query.types, query.phases, groups, language
+            )
+            return self._reasoned_answer(question, query, reasoned, language)
         if not scenario.asks_whether_it_suffices(query.norm):
             return None
         activities = scenario.activities_in(query.norm)

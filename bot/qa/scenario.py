@@ -26,7 +26,7 @@ from bot.progress import (
     compute_progress_many,
     describe_lacking,
 )
-from bot.qa.facts import common_source
+from bot.qa.facts import common_source, money
 
 _CN = {"一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
        "九": 9, "十": 10}  # fmt: skip
@@ -415,3 +415,64 @@ def reason_about_period(
         end=format_date(period.end, language, weekday=False),
     )
     return Reasoned(text=text, holds=inside, source=period.source)
+
+
+_TOTAL_WORD = re.compile(
+    r"總經費|總金額|總額|加起來|加總|合計|總共|一共|全部補助"
+    r"|\bin total\b|\baltogether\b|\bcombined\b|\btotal\b"
+)
+_GROUPS_ZH = re.compile(r"(\d{1,3}|[一二兩两三四五六七八九十]+)\s*(?:組|個社群)")
+_GROUPS_EN = re.compile(r"\b(\d{1,3})\s+(?:[a-z&-]+\s+){0,4}?(?:groups|communities)\b")
+_ALL_GROUPS = re.compile(r"全部|所有|\ball (?:the )?(?:groups|communities)\b")
+
+
+def groups_for_total(norm: str) -> int | bool | None:
+    """How many groups a 'total funding' question adds up: a number, True for all, else None."""
+    if not _TOTAL_WORD.search(norm):
+        return None
+    if (match := _GROUPS_ZH.search(norm)) or (match := _GROUPS_EN.search(norm)):
+        text = match.group(1)
+        return int(text) if text.isdigit() else _value(text) or None
+    return True if _ALL_GROUPS.search(norm) else None
+
+
+def reason_about_total(
+    program: Program,
+    type_keys: Sequence[str],
+    phase_numbers: Sequence[int],
+    groups: int | bool,
+    language: str,
+) -> Reasoned:
+    """Per-group amount × number of groups, from the letter's own figures (no new rule)."""
+    keys = list(type_keys) or [c.key for c in program.community_types]
+    phases = [p for p in program.funding.phases if p.number in phase_numbers]
+    lines = []
+    sources = []
+    for key in keys:
+        rules = program.community_type(key)
+        if phases:
+            amount = sum(p.amounts.get(key, 0) for p in phases)
+            if language == "en":
+                label = ", phase " + " + ".join(str(p.number) for p in phases)
+            else:
+                label = "、".join(p.name for p in phases)
+            sources += [p.source for p in phases]
+        else:
+            amount = rules.funding_per_group
+            label = ""
+            sources.append(rules.funding_source)
+        count = rules.quota if groups is True else int(groups)
+        lines.append(
+            t(
+                language,
+                "qa.scenario_total",
+                type=rules.name_in(language),
+                phase=label,
+                amount=money(amount, language),
+                groups=count,
+                total=money(amount * count, language),
+                quota=rules.quota,
+            )
+        )
+    lines = [_bulleted(line, len(keys), language) for line in lines]
+    return Reasoned(text="\n".join(lines), holds=None, source=common_source(sources))
