@@ -549,13 +549,12 @@ class QaEngine:
             context = self._with_context(analysed, context)
         facts_found = [a for a in answers if a.kind in ("fact", "silent", "scenario")]
         distinct = {a.text for a in facts_found}
-        if len(distinct) < 2:
+        if len(distinct) < 2 or len(facts_found) < 2:
             return self._answer_one(question, today)
-        seen: set[str] = set()
-        texts = []
+        texts: list[str] = []
         for part_answer in facts_found:
-            if part_answer.text not in seen:
-                seen.add(part_answer.text)
+            # The same fact twice, once after a 是的。 (「要參加研習嗎？時間呢？」), is shown once.
+            if not any(t.endswith(part_answer.text) or part_answer.text.endswith(t) for t in texts):
                 texts.append(part_answer.text)
         first = facts_found[0]
         return Answer(

@@ -43,14 +43,17 @@ _REGULAR_ZH = re.compile(
 )
 _TOTAL_ZH = re.compile(_N + r"\s*(?:位|個|名)\s*(?:老師|教師|成員)|共\s*" + _N + r"\s*(?:人|位)")
 _NO_GIFTED_ZH = re.compile(r"(?:沒有|無|沒)(?:任何)?(?:一位)?資優")
+# \b before the number: 「none of them」 holds no 「one of them」.
 _GIFTED_EN = re.compile(
-    _EN_N + r"\s+(?:of\s+(?:them|whom|us)\s+(?:(?:teach(?:es)?|is|are)\s+)?(?:in\s+)?an?\s+)?"
+    r"\b"
+    + _EN_N
+    + r"\s+(?:of\s+(?:them|whom|us)\s+(?:(?:teach(?:es)?|is|are)\s+)?(?:in\s+)?an?\s+)?"
     r"gifted(?:[- ]class)?(?:\s+class)?(?:\s+program)?(?:\s+teachers?)?"
 )
 _REGULAR_EN = re.compile(
-    _EN_N + r"\s+(?:regular|general|ordinary|other|non-gifted)(?:[- ]class)?\s+teachers?"
+    r"\b" + _EN_N + r"\s+(?:regular|general|ordinary|other|non-gifted)(?:[- ]class)?\s+teachers?"
 )
-_TOTAL_EN = re.compile(r"(?:all\s+)?" + _EN_N + r"\s+(?:of\s+our\s+)?(?:teachers|members|people)")
+_TOTAL_EN = re.compile(r"\b(?:all\s+)?" + _EN_N + r"\s+(?:of\s+our\s+)?(?:teachers|members|people)")
 _NO_GIFTED_EN = re.compile(r"\bnone\b[^.]*gifted|\bno\s+gifted|\bnot\s+(?:a\s+)?single\s+gifted")
 
 _ACTIVITY_WORD = {
