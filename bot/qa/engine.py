@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import logging
@@ -92,6 +93,8 @@ class _Entry:
     staff: bool
     # The letter is silent on this: the reply says so honestly and does not count as answered.
     silent: bool = False
+    # False when the letter settles no 是/不是 for this entry (late papers): no verdict word.
+    judge: bool = True
 
     def label(self, language: str) -> str:
         return self.label_en if facts.is_en(language) and self.label_en else self.label_zh
@@ -109,6 +112,9 @@ class _Query:
     unknown_run: int
     unknown_words: int
     anchored: bool
+    # Concepts of the part that asks (「…，請問那是什麼時候？」), None when it is the whole text.
+    focus: frozenset[str] | None = None
+    focus_norm: str | None = None
 
 
 def _parse_requirements(items: Sequence[str]) -> tuple[Requirement, ...]:
@@ -141,6 +147,29 @@ def load_faq(path: Path = FAQ_FILE) -> dict[str, Any]:
 def _parse_faq(path: Path, _mtime_ns: int) -> dict[str, Any]:
     with path.open("rb") as handle:
         return tomllib.load(handle)
+
+
+# Where the asking part of a long question starts: after the last of these, or the last sentence.
+_ASK_MARKER = re.compile(
+    r"請問|请问|想問|想问|想確認|想确认|想知道|想請教|想请教|請教|请教|問一下|问一下|不知道"
+)
+_SENTENCE_END = re.compile(r"(?<=[。！!？?])\s*|(?<=[a-z0-9)][.])\s+", re.IGNORECASE)
+_ADDRESS = re.compile(
+    r"[路街道](?:[一二三四五六七八九十\d]+段)?(?:\d+巷)?\d+號"
+    r"|\b\d+\s+[a-z0-9 ]{2,30}\b(?:road|rd|street|st)\b"
+)
+_CLAUSE_BREAK = re.compile(r"[，,、]\s*")
+_BACKGROUND_PENALTY = 0.1
+# A rule met only by the background, when the asking part names a topic of its own.
+_BACKGROUND_MATCH = 0.7
+
+def _asks(part: str) -> bool:
+    """Whether a clause is itself a question (a question word, 嗎, a question mark)."""
+    return bool(
+        verdict.WH_ZH.search(part)
+        or verdict.WH_EN.search(part)
+        or re.search(r"[嗎吗呢？?]\s*$", part.strip())
+    )
 
 
 # Where a compound question splits into its parts (「共備要幾人？經費多少？」).
@@ -328,6 +357,7 @@ class QaEngine:
             browse=bool(raw.get("browse", True)),
             staff=False,
             silent=bool(raw.get("silent", False)),
+            judge=bool(raw.get("judge", True)),
         )
 
     @staticmethod
@@ -363,6 +393,33 @@ class QaEngine:
         )
 
     # ----------------------------------------------------------------- analysis
+    @staticmethod
+    def _focus_text(text: str) -> str | None:
+        """The part of a long question that asks, when background comes first."""
+        markers = list(_ASK_MARKER.finditer(text))
+        if markers and markers[-1].start() > 0:
+            focus = text[markers[-1].start() :]
+        else:
+            # Background is told, not asked: a compound question (「幾人、幾次？」) has no focus.
+            sentences = [p for p in _SENTENCE_END.split(text) if p and p.strip()]
+            if any(_asks(p) for p in sentences[:-1]):
+                return None
+            focus = sentences[-1] if sentences else text
+            if len(sentences) < 2:
+                # 「資料已經送到了，我們什麼時候可以請款？」: the last clause asks.
+                clauses = [p for p in _CLAUSE_BREAK.split(focus) if p.strip()]
+                if len(clauses) < 2 or any(_asks(p) for p in clauses[:-1]):
+                    return None
+                focus = clauses[-1]
+        focus = focus.strip()
+        return focus if len(focus) >= 2 and focus != text.strip() else None
+
+    def _concepts_of(self, norm: str) -> set[str]:
+        found = {hit.value for _, _, hit in self._lexicon.scan(norm) if hit.kind == "concept"}
+        if phases_in(norm):
+            found.add("phase")
+        return found
+
     def _analyse(self, text: str, language: str) -> _Query:
         norm = normalise(text, self._replacer)
         concepts: set[str] = set()
@@ -382,6 +439,9 @@ class QaEngine:
         phases = phases_in(norm)
         if phases:
             concepts.add("phase")
+        if _ADDRESS.search(norm):
+            # 「在光復路二段132號對嗎」: a street address is a question about where to deliver.
+            concepts.add("deliver")
         if types:
             concepts.add("type_named")
         order = [t.key for t in self._program.community_types]
@@ -391,6 +451,11 @@ class QaEngine:
         social = None
         if socials and not substantive and not types:
             social = socials[0]
+        focus: frozenset[str] | None = None
+        focus_text = self._focus_text(text)
+        focus_norm = normalise(focus_text, self._replacer) if focus_text else None
+        if focus_norm:
+            focus = frozenset(self._concepts_of(focus_norm) & concepts)
         return _Query(
             norm=norm,
             language=language,
@@ -402,28 +467,43 @@ class QaEngine:
             unknown_run=self._coverage.unknown_run(norm),
             unknown_words=self._coverage.unknown_words(norm),
             anchored=anchored,
+            focus=focus,
+            focus_norm=focus_norm,
         )
 
-    def _concept_score(self, entry: _Entry, concepts: frozenset[str]) -> float:
+    def _concept_score(
+        self, entry: _Entry, concepts: frozenset[str], focus: frozenset[str] | None = None
+    ) -> float:
         if not entry.requires:
             return 0.0
-        satisfied = sum(1 for req in entry.requires if any(alt <= concepts for alt in req))
+        asked = focus - self._neutral if focus is not None else frozenset()
+        satisfied = 0.0
+        for req in entry.requires:
+            met = [alt for alt in req if alt <= concepts]
+            if not met:
+                continue
+            in_focus = not asked or any(alt & focus for alt in met if focus is not None)
+            satisfied += 1.0 if in_focus else _BACKGROUND_MATCH
         if not satisfied:
             return 0.0
-        extra = sum(
-            1
+        # Background (「我們學校是國中，…」) weighs less against an entry than the asking part.
+        penalty = sum(
+            _EXTRA_PENALTY if focus is None or c in focus else _BACKGROUND_PENALTY
             for c in concepts
             if c in entry.avoid or (c not in entry.explains and c not in self._neutral)
         )
-        return max(0.0, satisfied / len(entry.requires) - _EXTRA_PENALTY * extra)
+        return max(0.0, satisfied / len(entry.requires) - penalty)
 
     def _score_all(self, query: _Query) -> list[tuple[float, int]]:
         sims = self._index.best_per_owner(query.norm)
+        if query.focus_norm:
+            for owner, sim in self._index.best_per_owner(query.focus_norm).items():
+                sims[owner] = max(sims.get(owner, 0.0), sim)
         exact = self._exact.get(query.norm)
         scored = []
         for i, entry in enumerate(self._entries):
             sim = min(sims.get(i, 0.0), 1.0)
-            cs = self._concept_score(entry, query.concepts)
+            cs = self._concept_score(entry, query.concepts, query.focus)
             if cs > 0:
                 score = _CONCEPT_WEIGHT * cs + _SIM_WEIGHT * sim
             elif entry.staff and not entry.requires:
@@ -440,19 +520,29 @@ class QaEngine:
     # ----------------------------------------------------------------- answering
     def answer(self, question: str, today: dt.date) -> Answer:
         """Answer a free-text question as of ``today``; compound questions part by part."""
-        parts = [p for p in _QUESTION_BREAK.split(question) if len(p.strip()) >= 3]
+        parts = [p for p in _QUESTION_BREAK.split(question) if len(p.strip()) >= 2]
+        if len(parts) < 2:
+            # 「研創社群要幾人、幾次活動、經費多少？」: a list of questions in one sentence.
+            listed = [p for p in _CLAUSE_BREAK.split(question) if p.strip()]
+            if len(listed) >= 2 and all(_asks(p) for p in listed):
+                parts = listed
         if len(parts) < 2:
             return self._answer_one(question, today)
-        answers = [self._answer_one(part, today) for part in parts]
-        facts_found = [a for a in answers if a.kind in ("fact", "silent")]
-        distinct = {a.entry_id for a in facts_found}
-        if len(distinct) < 2:
+        answers = []
+        context: _Query | None = None
+        for part in parts:
+            answers.append(self._answer_one(part, today, context))
+            cleaned = clean(part)
+            analysed = self._analyse(cleaned, detect_language(cleaned))
+            context = self._with_context(analysed, context)
+        facts_found = [a for a in answers if a.kind in ("fact", "silent", "scenario")]
+        distinct = {a.text for a in facts_found}
+        if len(distinct) < 2 or len(facts_found) < 2:
             return self._answer_one(question, today)
-        seen: set[str | None] = set()
-        texts = []
+        texts: list[str] = []
         for part_answer in facts_found:
-            if part_answer.entry_id not in seen:
-                seen.add(part_answer.entry_id)
+            # The same fact twice, once after a 是的。 (「要參加研習嗎？時間呢？」), is shown once.
+            if not any(t.endswith(part_answer.text) or part_answer.text.endswith(t) for t in texts):
                 texts.append(part_answer.text)
         first = facts_found[0]
         return Answer(
@@ -469,13 +559,41 @@ class QaEngine:
             suggestion_ids=[],
         )
 
-    def _answer_one(self, question: str, today: dt.date) -> Answer:
+    def _with_context(self, query: _Query, context: _Query | None) -> _Query:
+        """A later part of a compound question read with what the earlier parts named.
+
+        「研創社群的呢？」 asks the previous part's question of another type; 「幾次活動」 after
+        「研創社群要幾人」 keeps the type.
+        """
+        if context is None:
+            return query
+        concepts = set(query.concepts)
+        types = query.types
+        if not types and context.types:
+            types = context.types
+            concepts.add("type_named")
+        if not concepts - self._neutral and context.concepts - self._neutral:
+            concepts |= context.concepts
+        if types == query.types and concepts == query.concepts:
+            return query
+        return dataclasses.replace(
+            query,
+            concepts=frozenset(concepts),
+            types=types,
+            anchored=query.anchored or context.anchored,
+            focus=None,
+            focus_norm=None,
+        )
+
+    def _answer_one(
+        self, question: str, today: dt.date, context: _Query | None = None
+    ) -> Answer:
         raw = question if isinstance(question, str) else str(question)
         cleaned = clean(raw)
         language = detect_language(cleaned)
         if not cleaned or not has_content(cleaned):
             return self._plain(raw, language, "empty", i18n.t(language, "qa.empty"))
-        query = self._analyse(cleaned, language)
+        query = self._with_context(self._analyse(cleaned, language), context)
         if query.social is not None:
             kind = "thanks" if query.social == "thanks" else "greeting"
             key = {"thanks": "qa.thanks", "identity": "qa.identity"}.get(
@@ -485,7 +603,7 @@ class QaEngine:
             return self._plain(raw, language, kind, text)
         if not query.norm:
             return self._plain(raw, language, "empty", i18n.t(language, "qa.empty"))
-        reasoned = self._reason(cleaned, query)
+        reasoned = self._reason(cleaned, query, today)
         if reasoned is not None:
             return reasoned
         scored = self._score_all(query)
@@ -505,8 +623,11 @@ class QaEngine:
             return self._fallback(raw, query, scored, offtopic=False)
         entry = self._entries[best]
         text, source = self._render(entry, query.types, query.phases, today, language)
-        if not entry.silent and verdict.is_yes_no(cleaned, "en" if facts.is_en(language) else "zh"):
-            holds = verdict.verdict(cleaned, text, self._program_numbers)
+        yes_no = verdict.is_yes_no(cleaned, "en" if facts.is_en(language) else "zh")
+        if entry.judge and not entry.silent and yes_no:
+            # The claim is checked against the facts, not the source line's 說明二(二)1(2).
+            body = text.rsplit("\n", 1)[0] if source and "\n" in text else text
+            holds = verdict.verdict(cleaned, body, self._program_numbers)
             if holds is not None:
                 key = "qa.verdict_yes" if holds else "qa.verdict_no"
                 if not facts.is_en(language) and verdict.asks_permission(cleaned):
@@ -526,7 +647,7 @@ class QaEngine:
             suggestion_ids=[],
         )
 
-    def _reason(self, question: str, query: _Query) -> Answer | None:
+    def _reason(self, question: str, query: _Query, today: dt.date) -> Answer | None:
         """The teacher's own dates, group or activities checked against the rules (scenario)."""
         language = "en" if facts.is_en(query.language) else query.language
         program = self._program
@@ -544,6 +665,16 @@ class QaEngine:
                 program, dates[-1], program.application.deadline, language
             )
             return self._reasoned_answer(question, query, reasoned, language)
+        if not dates and asks and scenario.asks_if_still_in_time(query.norm):
+            # 「現在還來得及申請嗎」 / "Is it too late to apply?": today against the deadline.
+            reasoned = scenario.reason_about_deadline(
+                program, (today, today), program.application.deadline, language
+            )
+            if scenario.asks_if_too_late(query.norm) and reasoned.holds is not None:
+                # Put the other way round: a plain 是/不是 about being late.
+                reasoned = dataclasses.replace(reasoned, holds=not reasoned.holds)
+                return self._reasoned_answer(question, query, reasoned, language, plain=True)
+            return self._reasoned_answer(question, query, reasoned, language)
         # A day for an activity, not a question about another date (the showcase, a phase).
         other_dates = {"showcase", "phase", "workshop", "deadline", "funding", "sharing"}
         if (
@@ -553,6 +684,13 @@ class QaEngine:
             and not query.concepts & other_dates
         ):
             reasoned = scenario.reason_about_period(program, dates[-1], language)
+            return self._reasoned_answer(question, query, reasoned, language)
+        groups = scenario.groups_for_total(query.norm)
+        if groups is not None and query.concepts & {"funding", "phase"}:
+            # 「15組全部補助的話，總經費是多少」: the letter's amount times the groups.
+            reasoned = scenario.reason_about_total(
+                program, query.types, query.phases, groups, language
+            )
             return self._reasoned_answer(question, query, reasoned, language)
         if not scenario.asks_whether_it_suffices(query.norm):
             return None
@@ -567,11 +705,18 @@ class QaEngine:
         return self._reasoned_answer(question, query, reasoned, language)
 
     def _reasoned_answer(
-        self, question: str, query: _Query, reasoned: scenario.Reasoned, language: str
+        self,
+        question: str,
+        query: _Query,
+        reasoned: scenario.Reasoned,
+        language: str,
+        *,
+        plain: bool = False,
     ) -> Answer:
         text = reasoned.text
         if reasoned.holds is not None:
-            text = self._verdict_word(question, reasoned.holds, language) + text
+            word = self._verdict_word("" if plain else question, reasoned.holds, language)
+            text = word + text
         text += "\n" + i18n.t(
             language, "qa.source", source=facts.source_text(reasoned.source, language)
         )

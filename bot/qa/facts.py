@@ -232,7 +232,12 @@ def global_context(program: Program, today: dt.date, language: str) -> Context:
     documents = [d.name_en if en else f"「{d.name}」" for d in app.documents]
     copies = {d.copies for d in app.documents}
     if en:
-        copies_text = f"{copies.pop()} copies of each" if len(copies) == 1 else "the stated copies"
+        if len(copies) == 1:
+            count = copies.pop()
+            words = {1: "one copy", 2: "two copies", 3: "three copies"}
+            copies_text = f"{words.get(count, f'{count} copies')} of each"
+        else:
+            copies_text = "the stated copies"
     else:
         copies_text = app.copies_text
     if app.cover_letter_required:

@@ -26,7 +26,7 @@ from bot.progress import (
     compute_progress_many,
     describe_lacking,
 )
-from bot.qa.facts import common_source
+from bot.qa.facts import common_source, money
 
 _CN = {"一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
        "九": 9, "十": 10}  # fmt: skip
@@ -43,14 +43,17 @@ _REGULAR_ZH = re.compile(
 )
 _TOTAL_ZH = re.compile(_N + r"\s*(?:位|個|名)\s*(?:老師|教師|成員)|共\s*" + _N + r"\s*(?:人|位)")
 _NO_GIFTED_ZH = re.compile(r"(?:沒有|無|沒)(?:任何)?(?:一位)?資優")
+# \b before the number: 「none of them」 holds no 「one of them」.
 _GIFTED_EN = re.compile(
-    _EN_N + r"\s+(?:of\s+(?:them|whom|us)\s+(?:(?:teach(?:es)?|is|are)\s+)?(?:in\s+)?an?\s+)?"
+    r"\b"
+    + _EN_N
+    + r"\s+(?:of\s+(?:them|whom|us)\s+(?:(?:teach(?:es)?|is|are)\s+)?(?:in\s+)?an?\s+)?"
     r"gifted(?:[- ]class)?(?:\s+class)?(?:\s+program)?(?:\s+teachers?)?"
 )
 _REGULAR_EN = re.compile(
-    _EN_N + r"\s+(?:regular|general|ordinary|other|non-gifted)(?:[- ]class)?\s+teachers?"
+    r"\b" + _EN_N + r"\s+(?:regular|general|ordinary|other|non-gifted)(?:[- ]class)?\s+teachers?"
 )
-_TOTAL_EN = re.compile(r"(?:all\s+)?" + _EN_N + r"\s+(?:of\s+our\s+)?(?:teachers|members|people)")
+_TOTAL_EN = re.compile(r"\b(?:all\s+)?" + _EN_N + r"\s+(?:of\s+our\s+)?(?:teachers|members|people)")
 _NO_GIFTED_EN = re.compile(r"\bnone\b[^.]*gifted|\bno\s+gifted|\bnot\s+(?:a\s+)?single\s+gifted")
 
 _ACTIVITY_WORD = {
@@ -64,7 +67,8 @@ _KIND_PATTERN = "|".join(f"(?P<{kind}>{words})" for kind, words in _ACTIVITY_WOR
 _COUNT = r"(?P<count>\d{1,2}|[一二兩两三四五六七八九十])"
 _COUNT_THEN_KIND = re.compile(_COUNT + r"\s*(?:次|場)\s*(?:的)?(?:" + _KIND_PATTERN + ")")
 _KIND_THEN_COUNT = re.compile(
-    r"(?:" + _KIND_PATTERN + r")\s*(?:做了|辦了|有)?\s*" + _COUNT + r"\s*(?:次|場)"
+    r"(?:" + _KIND_PATTERN + r")\s*(?:都|已經|總共|共)?\s*"
+    r"(?:做完了|辦完了|完成了|做完|辦完|完成|做了|辦了|有)?\s*" + _COUNT + r"\s*(?:次|場)"
 )
 # 「再做1次」 with no kind after it: one more of the kind named before.
 _ALL_KINDS = "|".join(_ACTIVITY_WORD.values())
@@ -77,7 +81,7 @@ _NONE_OF = re.compile(
 _OF_WHICH = re.compile(r"其中")
 # The question asks whether something suffices or fits.
 _ENOUGH = re.compile(
-    r"夠嗎|夠不夠|足夠|符合|可以嗎|可以申請|能申請|行嗎|合格|達到|達標|還差|差什麼|缺什麼|哪一類|哪類|哪種|哪一種"
+    r"夠嗎|夠不夠|足夠|符合|可以嗎|可以結案|能結案|算完成|算達成|達成了嗎|完成了嗎|可以申請|能申請|行嗎|合格|達到|達標|還差|差什麼|缺什麼|哪一類|哪類|哪種|哪一種"
     r"|enough|qualify|meet|fit|which (?:community )?type|can we|eligible|allowed"
 )
 
@@ -265,17 +269,26 @@ def reason_about_activities(
         standing = standings[index]
         lacking = describe_lacking(standing, program, language, keys=checked)
         holds = holds and not lacking
-        lines.append(
-            t(
-                language,
-                "qa.scenario_activity_rule",
-                type=rules.name_in(language),
-                activities=rules.min_activities,
-                dialogues=rules.min_dialogues,
-                public_lessons=rules.min_public_lessons,
-                result=lacking or t(language, "qa.scenario_fits"),
-            )
+        line = t(
+            language,
+            "qa.scenario_activity_rule",
+            type=rules.name_in(language),
+            activities=rules.min_activities,
+            dialogues=rules.min_dialogues,
+            public_lessons=rules.min_public_lessons,
+            result=lacking or t(language, "qa.scenario_fits"),
         )
+        if SHARING_SESSION in checked and rules.sharing_sessions:
+            # The question named the sharing session: say where the letter wants it held.
+            line += t(
+                language,
+                "qa.scenario_sharing_rule",
+                count=rules.sharing_sessions,
+                place=rules.sharing_session_place_en
+                if language == "en"
+                else rules.sharing_session_place,
+            )
+        lines.append(line)
     lines = [_bulleted(line, len(keys), language) for line in lines]
     sources = common_source(program.community_type(k).activities_source for k in keys)
     return Reasoned(text="\n".join(lines), holds=holds if type_keys else None, source=sources)
@@ -338,7 +351,31 @@ def dates_in(question: str, program: Program) -> list[tuple[dt.date, dt.date]]:
 _CLAIMED_DEADLINE = re.compile(
     r"(?:截止(?:日期|日|時間)?|期限)(?:是|為|在|到)\s*(?:\d|[一二三四五六七八九十])"
     r"|deadline\s+(?:is|was|falls)\s+(?:on\s+)?\w|\bis\s+the\s+deadline\b"
+    # 「公文9月2日發的，那也是截止日嗎」 / "Is that also the application deadline?"
+    r"|(?:也是|就是|是不是|那是|這是)(?:申請)?(?:的)?(?:截止日|截止日期|期限)"
+    r"|\bis\s+(?:that|this|it)\s+(?:also\s+)?(?:the\s+)?(?:\w+\s+)?deadline\b"
 )
+
+
+_STILL_IN_TIME = re.compile(
+    r"還來得及|來得及嗎|來不來得及|來不及了嗎|還能申請|還可以申請|還能報名|還可以報名|還能送|還可以送"
+    r"|截止了嗎|截止了沒|\bstill (?:apply|submit|in time|open)\b|\btoo late\b|\bstill accept"
+)
+_TOO_LATE = re.compile(r"來不及了嗎|截止了嗎|截止了沒|\btoo late\b")
+# The question supposes the deadline has passed (「截止日過了還能申請嗎」): not about today.
+_PAST_PREMISE = re.compile(
+    r"過了|已過|逾期|過期|錯過|\bmissed\b|\bafter the deadline\b|\bpast the\b"
+)
+
+
+def asks_if_still_in_time(norm: str) -> bool:
+    """「現在還來得及申請嗎」: whether today is still before the deadline."""
+    return bool(_STILL_IN_TIME.search(norm)) and not _PAST_PREMISE.search(norm)
+
+
+def asks_if_too_late(norm: str) -> bool:
+    """「截止了嗎」 / "too late": the question is put the other way round."""
+    return bool(_TOO_LATE.search(norm))
 
 
 def claims_the_deadline(norm: str) -> bool:
@@ -381,3 +418,64 @@ def reason_about_period(
         end=format_date(period.end, language, weekday=False),
     )
     return Reasoned(text=text, holds=inside, source=period.source)
+
+
+_TOTAL_WORD = re.compile(
+    r"總經費|總金額|總額|加起來|加總|合計|總共|一共|全部補助"
+    r"|\bin total\b|\baltogether\b|\bcombined\b|\btotal\b"
+)
+_GROUPS_ZH = re.compile(r"(\d{1,3}|[一二兩两三四五六七八九十]+)\s*(?:組|個社群)")
+_GROUPS_EN = re.compile(r"\b(\d{1,3})\s+(?:[a-z&-]+\s+){0,4}?(?:groups|communities)\b")
+_ALL_GROUPS = re.compile(r"全部|所有|\ball (?:the )?(?:groups|communities)\b")
+
+
+def groups_for_total(norm: str) -> int | bool | None:
+    """How many groups a 'total funding' question adds up: a number, True for all, else None."""
+    if not _TOTAL_WORD.search(norm):
+        return None
+    if (match := _GROUPS_ZH.search(norm)) or (match := _GROUPS_EN.search(norm)):
+        text = match.group(1)
+        return int(text) if text.isdigit() else _value(text) or None
+    return True if _ALL_GROUPS.search(norm) else None
+
+
+def reason_about_total(
+    program: Program,
+    type_keys: Sequence[str],
+    phase_numbers: Sequence[int],
+    groups: int | bool,
+    language: str,
+) -> Reasoned:
+    """Per-group amount × number of groups, from the letter's own figures (no new rule)."""
+    keys = list(type_keys) or [c.key for c in program.community_types]
+    phases = [p for p in program.funding.phases if p.number in phase_numbers]
+    lines = []
+    sources = []
+    for key in keys:
+        rules = program.community_type(key)
+        if phases:
+            amount = sum(p.amounts.get(key, 0) for p in phases)
+            if language == "en":
+                label = ", phase " + " + ".join(str(p.number) for p in phases)
+            else:
+                label = "、".join(p.name for p in phases)
+            sources += [p.source for p in phases]
+        else:
+            amount = rules.funding_per_group
+            label = ""
+            sources.append(rules.funding_source)
+        count = rules.quota if groups is True else int(groups)
+        lines.append(
+            t(
+                language,
+                "qa.scenario_total",
+                type=rules.name_in(language),
+                phase=label,
+                amount=money(amount, language),
+                groups=count,
+                total=money(amount * count, language),
+                quota=rules.quota,
+            )
+        )
+    lines = [_bulleted(line, len(keys), language) for line in lines]
+    return Reasoned(text="\n".join(lines), holds=None, source=common_source(sources))

@@ -15,10 +15,10 @@ _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四":
 _EN_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
              "eight": 8, "nine": 9, "ten": 10, "once": 1, "twice": 2, "single": 1, "both": 2}
 
-_WH_ZH = re.compile(
+WH_ZH = re.compile(
     r"什麼|什么|幾|几|多少|哪|何時|何时|怎麼|怎么|怎樣|如何|誰|谁|為何|为什么|為什麼"
 )
-_WH_EN = re.compile(r"\b(what|when|how|which|where|who|why)\b", re.IGNORECASE)
+WH_EN = re.compile(r"\b(what|when|how|which|where|who|why)\b", re.IGNORECASE)
 _YESNO_ZH = re.compile(
     r"(嗎|吗|對吧|对吧|對不對|对不对|是不是|是否|沒錯吧|没错吧|對嗎|对吗)[？?。!！\s]*$"
 )
@@ -96,10 +96,12 @@ def is_yes_no(question: str, language: str) -> bool:
     """Whether the question asks for a verdict (是/不是) rather than for a fact."""
     text = question.strip()
     if language == "en":
-        if _WH_EN.search(text) and not text.lower().startswith("is it true"):
+        # 「The letter is dated September 2. Is that also the deadline?」: the last sentence asks.
+        text = re.split(r"(?<=[.!?])\s+(?=[A-Za-z])", text)[-1]
+        if WH_EN.search(text) and not text.lower().startswith("is it true"):
             return False
         return bool(_YESNO_EN.search(text) or _TAG_EN.search(text))
-    if _WH_ZH.search(text):
+    if WH_ZH.search(text):
         return False
     if _YESNO_ZH.search(text):
         return True
