@@ -20,6 +20,7 @@ from bot.settings import Settings
 from db.engine import Database
 from handlers.line.push import LinePusher
 from handlers.line.webhook import WEBHOOK_PATH, LineWebhook, line_web_application
+from reminders.scheduler import ReminderScheduler
 
 logger = logging.getLogger(__name__)
 
@@ -32,7 +33,7 @@ def run_line(settings: Settings, *, listen: str, port: int, today: dt.date | Non
 
 
 def build_services(settings: Settings, today: dt.date | None) -> Services:
-    """The services of the LINE side alone (its own database engine, no scheduler)."""
+    """The services of the LINE side alone (its own database engine; _serve adds the reminders)."""
     return Services(
         settings=settings,
         clock=Clock(settings.timezone, today=today),
@@ -82,7 +83,16 @@ async def _serve(settings: Settings, listen: str, port: int, today: dt.date | No
     await services.load_knowledge()
     try:
         async with serve_line(services, listen, port):
-            await stop.wait()
-            logger.info("Stopping")
+            # The reminders run here too: LINE users get them by push (Telegram users' wait
+            # for a process that serves Telegram).
+            scheduler = ReminderScheduler(services, None)
+            services.scheduler = scheduler
+            await scheduler.start()
+            try:
+                await stop.wait()
+                logger.info("Stopping")
+            finally:
+                await scheduler.stop()
+                services.scheduler = None
     finally:
         await services.database.dispose()

@@ -163,18 +163,23 @@ async def _push_one(
 
 async def _send_one(
     database: Database,
-    bot: ExtBot[Any],
+    bot: ExtBot[Any] | None,
     limiter: RateLimiter,
     item: PendingDelivery,
     report: DeliveryReport,
     channel: PushChannel | None = None,
 ) -> None:
+    if bot is None and not reached_by_push(item.user_id):
+        # A process serving LINE alone: Telegram users wait for a process that serves Telegram.
+        report.left_pending += 1
+        return
     async with database.session() as session:
         if not await deliveries.claim(session, item.id):
             return  # another sender has it
     if reached_by_push(item.user_id):
         await _push_one(database, channel, item, report)
         return
+    assert bot is not None
     rate_limited = network_failures = 0
     while True:
         await limiter.acquire(item.user_id)
@@ -224,7 +229,7 @@ async def _send_one(
 
 async def deliver_pending(
     database: Database,
-    bot: ExtBot[Any],
+    bot: ExtBot[Any] | None,
     limiter: RateLimiter,
     *,
     reminder_id: int | None = None,
@@ -236,7 +241,8 @@ async def deliver_pending(
 ) -> DeliveryReport:
     """Send every pending delivery of one reminder or one broadcast; return what happened.
 
-    Users of another messenger (LINE) are reached through ``channel``'s push.
+    Users of another messenger (LINE) are reached through ``channel``'s push; without ``bot``
+    (LINE served alone) Telegram users' deliveries stay pending.
 
     ``progress`` is awaited every PROGRESS_EVERY messages and once at the end;
     ``keep_going`` is asked before each message (False stops early, the rest stay pending).

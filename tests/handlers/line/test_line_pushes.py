@@ -118,3 +118,46 @@ async def test_a_teacher_on_line_gets_the_deadline_reminder_by_push(make_bot: Ma
     assert "申請截止提醒" in pushed[0] and "111年9月21日（三）" in pushed[0]
     assert "<" not in pushed[0]  # plain text, not Telegram's HTML
 
+
+
+async def test_with_line_served_alone_line_users_get_reminders_and_telegram_users_wait(
+    database_url: str,
+):
+    from support import make_settings
+
+    from bot.line_runner import build_services
+    from db.models import User
+    from reminders.scheduler import ReminderScheduler
+
+    taipei = ZoneInfo("Asia/Taipei")
+    with time_machine.travel(dt.datetime(2022, 9, 13, 10, tzinfo=taipei), tick=False) as clock:
+        line = LineStandin()
+        settings = make_settings("http://telegram.invalid/bot", database_url)
+        services = build_services(settings, None)
+        await services.load_knowledge()
+        async with services.database.session() as session:
+            session.add(User(id=10001, display_name="王老師", language="zh-TW"))
+        configuration = Configuration(host="https://line.invalid", access_token=line.access_token)
+        async with AsyncApiClient(configuration) as client:
+            await use_standin(client, line)
+            api = AsyncMessagingApi(client)
+            api.line_base_path = "https://line.invalid"
+            services.push_channel = LinePusher(services, api)
+            webhook = LineWebhook(services, api, line.channel_secret)
+            teacher = await follow(line, webhook, "林老師")
+            scheduler = ReminderScheduler(services, None)
+            services.scheduler = scheduler
+            await scheduler.start()
+            try:
+                clock.move_to(dt.datetime(2022, 9, 14, 9, 1, tzinfo=taipei))
+                await scheduler.run_due()
+            finally:
+                await scheduler.stop()
+        async with services.database.session() as session:
+            waiting = list(
+                await session.scalars(select(Delivery).where(Delivery.user_id == 10001))
+            )
+        await services.database.dispose()
+    pushed = [m.text for m in line.messages_to(teacher) if m.via == "push"]
+    assert len(pushed) == 1 and "申請截止提醒" in pushed[0]
+    assert [delivery.status for delivery in waiting] == [DeliveryStatus.PENDING]
