@@ -214,6 +214,14 @@ def invite_link(bot_username: str, code: str) -> str:
     return f"https://t.me/{bot_username}?start={INVITE_PREFIX}{code}"
 
 
+def line_invite_link(account_id: str, code: str) -> str:
+    """The LINE link that opens a chat with the official account, 「加入 <code>」 typed in
+    (LINE's URL scheme https://line.me/R/oaMessage/{account id}/?{text}); the member sends it."""
+    from urllib.parse import quote
+
+    return f"https://line.me/R/oaMessage/{quote(account_id, safe='')}/?{quote(f'加入 {code}')}"
+
+
 # --- schools --------------------------------------------------------------------------------
 
 

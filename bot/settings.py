@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     LINE_CHANNEL_SECRET: SecretStr | None = None
     LINE_CHANNEL_ACCESS_TOKEN: SecretStr | None = None
     LINE_API_BASE_URL: str = DEFAULT_LINE_API_BASE_URL
+    # The LINE official account's ID (@123abcde): invites then carry a LINE link as well.
+    LINE_ACCOUNT_ID: str | None = Field(default=None, pattern=r"^@?[A-Za-z0-9._-]{1,40}$")
     # Pushes a month the bot may spend on reminders and broadcasts to LINE users (LINE's free
     # plan has 200; answers on the reply token are free and not counted).
     LINE_MONTHLY_PUSH_BUDGET: int = Field(default=200, ge=0)

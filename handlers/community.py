@@ -40,7 +40,7 @@ from handlers.common import BotContext, Button, is_staff, keyboard, language_of,
 from handlers.flows import Draft, Pressed
 from handlers.progress import render_status
 from handlers.qa import answer_question
-from handlers.register import member_line
+from handlers.register import line_invite, member_line
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +70,9 @@ BROWSING_STATES = frozenset(
 CHANGES = frozenset(
     {"members", "member", "replace", "invite", "gifted", "skip", "aedit", "adel", "adel_yes"}
 )
+
+
+
 
 
 def _b(draft: Draft, action: str, arg: object = "") -> str:
@@ -133,6 +136,7 @@ def overview(
                     name=html_escape(member.name),
                     link=communities.invite_link(username, member.invite_code),
                 )
+                + line_invite(services, language, member.invite_code)
             )
     progress = communities.progress_of(program, community, services.clock.today())
     text = t(

@@ -27,6 +27,7 @@ from bot.dates import format_date
 from bot.i18n import html_escape, join_items, t
 from bot.program import CommunityType, Program
 from bot.rules import MemberDraft, describe_problems, member_problems
+from bot.services import Services
 from handlers import flows
 from handlers.common import BotContext, Button, keyboard, language_of, say
 from handlers.flows import Draft, Pressed
@@ -51,6 +52,15 @@ class State(enum.StrEnum):
 
 # States that wait for typed text; the others wait for a button.
 TEXT_STATES = frozenset({State.SCHOOL, State.NAME, State.MEMBER_NAME, State.MEMBER_SUBJECT})
+
+
+def line_invite(services: Services, language: str, code: str) -> str:
+    """The invite's LINE link on a line of its own, if the LINE account is set ("" if not)."""
+    account = services.settings.LINE_ACCOUNT_ID
+    if not account:
+        return ""
+    link = communities.line_invite_link(account, code)
+    return "\n" + t(language, "community.invite_on_line", link=link)
 
 
 def _b(draft: Draft, action: str, arg: object = "") -> str:
@@ -486,6 +496,7 @@ async def _confirm(update: Update, context: BotContext, draft: Draft) -> object:
             name=html_escape(member_name),
             link=communities.invite_link(username, code),
         )
+        + line_invite(services, language, code)
         for member_name, code in registered.invites
     )
     await flows.show(

@@ -24,7 +24,8 @@ _CODE = r"(?P<code>[A-Za-z0-9_-]{8,32})"
 def _join_words(language: str) -> list[str]:
     words = {
         word.strip()
-        for lang in (language, "en")
+        # The invite links prefill 「加入 <code>」 whatever the member's language.
+        for lang in (language, "zh-TW", "en")
         for word in t(lang, "line.keyword.join").split("|")
         if word.strip()
     }

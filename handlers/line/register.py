@@ -21,7 +21,7 @@ from bot.services import Services
 from handlers.line import drafts
 from handlers.line.drafts import Draft
 from handlers.line.render import Choice, Reply, plain_text
-from handlers.register import member_line, type_rules
+from handlers.register import line_invite, member_line, type_rules
 
 DRAFT = "register"
 PREFIX = "rg:"  # rg:<nonce>:<action>:<argument>
@@ -443,6 +443,7 @@ async def _confirm(
             name=member_name,
             code=code,
         )
+        + line_invite(services, language, code)
         for member_name, code in registered.invites
     )
     saved = t(

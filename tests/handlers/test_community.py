@@ -123,6 +123,19 @@ async def test_a_withdrawn_community_shows_no_invites_and_takes_no_new_members(b
     assert member is not None and member.user_id is None
 
 
+async def test_with_the_line_account_set_each_invite_also_has_a_line_link(make_bot: MakeBot):
+    bot = await make_bot(today=TODAY, LINE_ACCOUNT_ID="@123abcde")
+    bot.user(TEACHER_ID)
+    community = await seed(bot)
+    page = await bot.send(TEACHER_ID, "/mycommunity")
+    code = community["codes"]["李小華"]  # type: ignore[index]
+    link = f"https://line.me/R/oaMessage/%40123abcde/?%E5%8A%A0%E5%85%A5%20{code}"
+    assert f"LINE：{link}" in page.text
+    from handlers.line.community import join_code_of
+
+    assert join_code_of(f"加入 {code}", "en") == code
+
+
 async def test_a_guessed_invite_code_is_refused(bot: BotUnderTest):
     await seed(bot)
     for code in ("1", "AAAAAAAAAAAAAAAA", "../../etc", "x" * 60):
