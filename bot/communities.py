@@ -25,6 +25,7 @@ from bot.program import Program
 from bot.progress import ActivityRecord, Progress, compute_progress
 from bot.rules import MemberDraft, RuleProblem, clean_member_name, member_problems
 from db import communities as store
+from db import photos
 from db.engine import Database
 from db.models import Activity, Community, CommunityStatus, Member, User
 
@@ -202,6 +203,17 @@ def attendees_typed(text: str, members: Sequence[tuple[int, str]]) -> list[int] 
         else:
             return None
     return [member_id for member_id, _ in members if member_id in chosen] or None
+
+
+async def keep_photo(database: Database, reference: str, data: bytes, mime_type: str) -> None:
+    """Keep a photo's bytes under its reference (for the exported record)."""
+    async with database.session() as session:
+        await photos.keep(session, reference, data, mime_type[:64])
+
+
+async def kept_photos(session: AsyncSession, references: Sequence[str]) -> dict[str, bytes]:
+    """The kept bytes of these photo references (those not kept are left out)."""
+    return await photos.photos(session, references)
 
 
 def new_code() -> str:

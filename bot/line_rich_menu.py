@@ -18,19 +18,11 @@ from linebot.v3.messaging import (
     RichMenuRequest,
 )
 
-from bot.settings import DEFAULT_LINE_API_BASE_URL, Settings
+from bot.settings import Settings
 
 RICH_MENU_FILE = Path(__file__).resolve().parents[1] / "deploy" / "line-rich-menu.json"
 EXIT_REFUSED = 1
 EXIT_BAD_INPUT = 2
-
-
-def data_base_url(api_base_url: str) -> str:
-    """LINE takes uploads on its data host (api-data.line.me); a stand-in on its one host."""
-    base = api_base_url.rstrip("/")
-    if base == DEFAULT_LINE_API_BASE_URL:
-        return "https://api-data.line.me"
-    return base
 
 
 def _content_type(image: bytes) -> str | None:
@@ -95,7 +87,7 @@ async def _upload(
         except ApiException as exc:
             print(f"error: LINE refused the rich menu: {_refusal(exc)}", file=sys.stderr)
             return EXIT_REFUSED
-        url = f"{data_base_url(base)}/v2/bot/richmenu/{rich_menu_id}/content"
+        url = f"{settings.line_data_base_url}/v2/bot/richmenu/{rich_menu_id}/content"
         headers = {
             "Authorization": f"Bearer {access_token}",
             "Content-Type": _content_type(image) or "image/png",

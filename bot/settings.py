@@ -112,6 +112,13 @@ class Settings(BaseSettings):
             return self.DATABASE_URL
         return f"sqlite+aiosqlite:///{self.BOT_DATA_DIR / 'bot.sqlite3'}"
 
+    @property
+    def line_data_base_url(self) -> str:
+        """Where LINE serves uploads and message content (api-data.line.me); a stand-in
+        serves them on its one host."""
+        base = self.LINE_API_BASE_URL.rstrip("/")
+        return "https://api-data.line.me" if base == DEFAULT_LINE_API_BASE_URL else base
+
     def log_hash_key(self) -> bytes | None:
         """The key of the user ids' hash in logs: LOG_HASH_KEY, else derived from the token
         (the same in every process of one bot), else None (a random key for this process)."""

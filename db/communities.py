@@ -10,13 +10,13 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import raiseload
 from sqlalchemy.orm.interfaces import ORMOption
 
-from db.models import Activity, Community, Member, School
+from db.models import Activity, Community, Member, School, StoredPhoto
 
 # --- schools --------------------------------------------------------------------------------
 
@@ -169,7 +169,10 @@ async def add_activity(session: AsyncSession, activity: Activity) -> tuple[Activ
 
 
 async def delete_activity(session: AsyncSession, activity: Activity) -> None:
-    """Remove an activity."""
+    """Remove an activity, and the photos the bot kept for it."""
+    references = [str(reference) for reference in activity.photo_file_ids or []]
+    if references:
+        await session.execute(delete(StoredPhoto).where(StoredPhoto.reference.in_(references)))
     await session.delete(activity)
     await session.flush()
 

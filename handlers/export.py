@@ -235,28 +235,36 @@ async def _send_record(update: Update, context: BotContext, community_id: int, f
             community_id=community_id,
             zone=services.settings.timezone,
         )
+        photos = [p.file_id for r in records for a in r.activities for p in a.photos]
+        kept = await communities.kept_photos(session, photos)
     if not records:
         await say(update, context, "export_cmd.gone")
         return
-    record = await _with_photos(context, records[0])
+    record = await _with_photos(context, records[0], kept)
     data = await asyncio.to_thread(export_record_document, program, record, fmt, language)
     name = export_filename("record", program, fmt, record, language=language)
     await _send_file(update, context, data, name, 1)
     logger.info("Record exported (%s, community %s)", fmt, community_id)
 
 
-async def _with_photos(context: BotContext, record: CommunityRecord) -> CommunityRecord:
-    """The record with the first photos downloaded from Telegram (the rest stay references)."""
+async def _with_photos(
+    context: BotContext, record: CommunityRecord, kept: dict[str, bytes]
+) -> CommunityRecord:
+    """The record with its first photos' bytes: Telegram's downloaded, LINE's as the bot kept
+    them when they were sent (``kept``); the rest stay references."""
     budget = MAX_EMBEDDED_PHOTOS
     activities = []
     for activity in record.activities:
         photos: list[PhotoRef] = []
         for photo in activity.photos:
-            if budget <= 0 or photo.file_id.startswith(communities.LINE_PHOTO_PREFIX):
+            if budget <= 0:
                 photos.append(photo)
                 continue
             budget -= 1
-            photos.append(PhotoRef(photo.file_id, await _download(context, photo.file_id)))
+            if photo.file_id.startswith(communities.LINE_PHOTO_PREFIX):
+                photos.append(PhotoRef(photo.file_id, kept.get(photo.file_id)))
+            else:
+                photos.append(PhotoRef(photo.file_id, await _download(context, photo.file_id)))
         activities.append(replace(activity, photos=tuple(photos)))
     return replace(record, activities=tuple(activities))
 

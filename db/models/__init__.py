@@ -9,6 +9,7 @@ from db.models.communities import (
     CommunityStatus,
     Member,
     ProgramDates,
+    StoredPhoto,
 )
 from db.models.knowledge import FaqEntryRow, QuestionAsked
 from db.models.messaging import (
@@ -34,5 +35,5 @@ __all__ = [
     "ChannelIdentity", "Community", "CommunityStatus", "ConversationState", "DeadLetter",
     "Delivery", "DeliveryStatus", "FaqEntryRow", "InboxUpdate", "Member", "ProcessedUpdate",
     "ProgramDates", "QuestionAsked", "Reminder", "ReminderStatus", "SchedulerLease", "School",
-    "StoredData", "UTCDateTime", "User", "utcnow",
+    "StoredData", "StoredPhoto", "UTCDateTime", "User", "utcnow",
 ]  # fmt: skip

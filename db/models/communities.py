@@ -12,6 +12,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     Time,
@@ -145,3 +146,14 @@ class ApprovalQuotaLock(Base):
 
     program_year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     type_key: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class StoredPhoto(Base):
+    """A photo the bot had to fetch at once to keep (LINE keeps a message's content only for a
+    while); keyed by the reference an activity lists (``line:<message id>``)."""
+
+    __tablename__ = "stored_photos"
+
+    reference: Mapped[str] = mapped_column(String(80), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    mime_type: Mapped[str] = mapped_column(String(64))

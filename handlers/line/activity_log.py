@@ -7,8 +7,8 @@ quick replies whose postback data carry a nonce, so a button of an older message
 current question again. Attendees are ticked with buttons or typed as their numbers (1 3 4).
 
 A photo is a LINE image message; its message id is kept as the photo reference
-(``line:<message id>``). The image itself is not downloaded: LINE keeps a message's content
-only for a while, so exports count these photos but cannot embed them.
+(``line:<message id>``), and the image is fetched at once and kept in the database (LINE keeps
+a message's content only for a while), so the exported record can show it.
 
 Saving is idempotent: the draft carries a token that becomes the activity's client token, so a
 replayed 「儲存」 never saves a second activity. The draft lives in the database
@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import uuid
+from collections.abc import Awaitable, Callable
 
 from bot import communities
 from bot.activity_fields import DETAILS, FIELDS, FieldError, Known, details_to_json
@@ -229,7 +230,11 @@ async def on_text(services: Services, user_id: int, language: str, text: str) ->
 
 
 async def on_image(
-    services: Services, user_id: int, language: str, message_id: str
+    services: Services,
+    user_id: int,
+    language: str,
+    message_id: str,
+    fetch_content: Callable[[str], Awaitable[tuple[bytes, str] | None]] | None = None,
 ) -> Reply | None:
     """A photo sent while logging; None when no draft is open."""
     draft = await drafts.load(services, user_id, DRAFT)
@@ -247,6 +252,10 @@ async def on_image(
             notice = t(language, "log.photos_full", max=communities.MAX_PHOTOS)
         elif reference not in photos:
             photos.append(reference)
+            # Kept now for the exported record: LINE deletes a message's content after a while.
+            fetched = await fetch_content(message_id) if fetch_content is not None else None
+            if fetched is not None:
+                await communities.keep_photo(services.database, reference, *fetched)
         # The 「完成」 button of an earlier photo's answer stays valid.
         reply = _prompt(services, draft, PHOTOS, language, notice, rotate=False)
     await drafts.save(services, user_id, DRAFT, draft)

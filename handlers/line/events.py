@@ -35,6 +35,8 @@ class Profile:
 
 
 ProfileLookup = Callable[[str], Awaitable[Profile | None]]
+# An image message's bytes and media type, or None when LINE could not give them.
+ContentFetch = Callable[[str], Awaitable[tuple[bytes, str] | None]]
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,10 @@ def answer_reply(answer: Answer) -> Reply:
 
 
 async def handle_event(
-    services: Services, event: dict[str, Any], lookup_profile: ProfileLookup
+    services: Services,
+    event: dict[str, Any],
+    lookup_profile: ProfileLookup,
+    fetch_content: ContentFetch | None = None,
 ) -> Outcome | None:
     """Handle one event; None when nothing is to be sent."""
     source = event.get("source") or {}
@@ -134,12 +139,17 @@ async def handle_event(
         )
         language = _language_of(user.language)
         await session.commit()
-    reply = await _reply_to(services, event, kind, language, user.id)
+    reply = await _reply_to(services, event, kind, language, user.id, fetch_content)
     return Outcome(line_user_id, reply_token, reply)
 
 
 async def _reply_to(
-    services: Services, event: dict[str, Any], kind: Any, language: str, user_id: int
+    services: Services,
+    event: dict[str, Any],
+    kind: Any,
+    language: str,
+    user_id: int,
+    fetch_content: ContentFetch | None = None,
 ) -> Reply | None:
     engine = await services.qa_engine()
     if kind == "follow":
@@ -157,7 +167,7 @@ async def _reply_to(
     message = event.get("message") or {}
     if message.get("type") == "image":
         message_id = str(message.get("id") or "")
-        photo = await activity_log.on_image(services, user_id, language, message_id)
+        photo = await activity_log.on_image(services, user_id, language, message_id, fetch_content)
         return photo or Reply([t(language, "line.image_outside_log")])
     if message.get("type") != "text" or not isinstance(message.get("text"), str):
         return Reply([t(language, "line.unsupported")])

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from support import ADMIN_ID, TEACHER_ID, BotUnderTest
 
+from db import photos
 from db.models import Activity, Community, CommunityStatus, Member, School, User
 
 CONVENER_ID = 20001
@@ -183,6 +184,22 @@ async def test_staff_export_one_communitys_record_with_its_photos(bot: BotUnderT
     assert name.endswith(".odt") and "數學資優共備社群" in name
     content = odf_text(data)
     assert "差異化教學共備0" in content and "111" in content
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert any(item.startswith("Pictures/") for item in archive.namelist())
+
+
+async def test_a_photo_sent_on_line_is_in_the_record_staff_export(bot: BotUnderTest):
+    bot.user(ADMIN_ID)
+    bot.user(CONVENER_ID)
+    photo = bot.standin.user_sends_photo(CONVENER_ID)["message"]["photo"][-1]["file_id"]
+    async with bot.services.database.session() as session:
+        await photos.keep(session, "line:5001", bot.standin.files[photo].data, "image/jpeg")
+    await add_community(bot, CONVENER_ID, photo_file_ids=("line:5001",))
+    await bot.send(ADMIN_ID, "/export")
+    await bot.press(ADMIN_ID, "社群運作紀錄")
+    await bot.press(ADMIN_ID, "數學資優共備社群")
+    await bot.press(ADMIN_ID, "ODT")
+    _, data = sent_file(bot, ADMIN_ID)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert any(item.startswith("Pictures/") for item in archive.namelist())
 

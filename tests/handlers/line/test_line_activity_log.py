@@ -180,6 +180,10 @@ async def test_a_convener_logs_a_meeting_step_by_step_and_sees_the_progress(
     assert activity.duration_minutes == 90
     assert len(activity.attendee_member_ids) == 2
     assert [p.startswith("line:") for p in activity.photo_file_ids] == [True, True]
+    async with bot.services.database.session() as session:
+        kept = await communities.kept_photos(session, activity.photo_file_ids)
+    # Kept for the exported record: LINE deletes a message's content after a while.
+    assert list(kept.values()) == [b"\xff\xd8photo", b"\xff\xd8photo"]
     progress = await convener.say("進度")
     assert "正興數學共備社群（共備精進學習社群）" in progress.text
     assert "申請狀態" in progress.text
