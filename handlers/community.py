@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 import logging
+from collections.abc import Callable
 
 from telegram import Update
 from telegram.ext import (
@@ -33,6 +34,7 @@ from bot.i18n import html_escape, t
 from bot.program import Program
 from bot.progress import render_checklist
 from bot.rules import MemberDraft, describe_problems
+from bot.services import Services
 from db.models import Activity, Community, CommunityStatus
 from handlers import flows
 from handlers.activity_log import kind_name, summary_text
@@ -72,9 +74,6 @@ CHANGES = frozenset(
 )
 
 
-
-
-
 def _b(draft: Draft, action: str, arg: object = "") -> str:
     return flows.button(FLOW, draft, action, arg)
 
@@ -105,19 +104,19 @@ async def _load(
 
 
 def overview(
-    context: BotContext,
+    services: Services,
     community: Community,
     role: communities.Role,
     language: str,
-    application: ConvenerStatus | None = None,
+    application: ConvenerStatus | None,
+    invite: Callable[[str, str], str],
 ) -> str:
-    """The community page: type, school, members (linked or not), invite links, progress."""
-    services = context.services
+    """The community page: type, school, members (linked or not), invites, progress. Each
+    messenger says how a member joins: ``invite(member name, code)``."""
     program = services.program
     community_type = program.community_type(community.type_key)
     lines = []
     links = []
-    username = services.bot_username or context.bot.username
     # A withdrawn community takes no new members (communities.join refuses them).
     joinable = community.status != CommunityStatus.WITHDRAWN
     for number, member in enumerate(community.members, start=1):
@@ -129,15 +128,7 @@ def overview(
         status = "community.linked" if member.user_id else "community.not_linked"
         lines.append(f"{number}. {line} {t(language, status)}")
         if member.user_id is None and member.invite_code and role.can_change and joinable:
-            links.append(
-                t(
-                    language,
-                    "community.invite_line",
-                    name=html_escape(member.name),
-                    link=communities.invite_link(username, member.invite_code),
-                )
-                + line_invite(services, language, member.invite_code)
-            )
+            links.append(invite(member.name, member.invite_code))
     progress = communities.progress_of(program, community, services.clock.today())
     text = t(
         language,
@@ -151,12 +142,27 @@ def overview(
         else t(language, "status.not_running"),
     )
     if application is not None:
-        text += "\n\n" + render_status(application, context.services.program, language)
+        text += "\n\n" + render_status(application, program, language)
     if links:
         text += "\n\n" + t(language, "community.invites", links="\n".join(links))
     if not role.can_change:
         text += "\n\n" + t(language, "community.view_only")
     return text
+
+
+def _telegram_invite(context: BotContext, language: str) -> Callable[[str, str], str]:
+    services = context.services
+    username = services.bot_username or context.bot.username
+
+    def invite(name: str, code: str) -> str:
+        return t(
+            language,
+            "community.invite_line",
+            name=html_escape(name),
+            link=communities.invite_link(username, code),
+        ) + line_invite(services, language, code)
+
+    return invite
 
 
 def _activity_label(program: Program, activity: Activity, language: str) -> str:
@@ -185,7 +191,9 @@ async def render(
             status = await applications.convener_status(
                 session, program, community, context.services.clock.today()
             )
-        text = overview(context, community, role, language, status)
+        text = overview(
+            context.services, community, role, language, status, _telegram_invite(context, language)
+        )
         first = [(t(language, "community.activities"), _b(draft, "activities"))]
         if role.can_change:
             first.insert(0, (t(language, "community.members"), _b(draft, "members")))

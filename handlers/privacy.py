@@ -31,6 +31,7 @@ async def show_privacy(update: Update, context: BotContext) -> None:
         operator=html_escape(operator),
         program=html_escape(program.program.title),
         contact=html_escape(context.services.program.help_contact.reach(language)),
+        forget="/forgetme",
     )
 
 

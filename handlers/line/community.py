@@ -1,4 +1,5 @@
-"""「進度」 and 「加入 <code>」 on LINE: a convener's or member's community, and joining one.
+"""「進度」, 「我的社群」 and 「加入 <code>」 on LINE: a convener's or member's community, and
+joining one.
 
 「進度」 shows what /progress shows on Telegram (status, checklist, next step) for every
 community the user convenes or belongs to. A member joins with the invite code of their member
@@ -13,10 +14,17 @@ import re
 
 from bot import applications, communities
 from bot.applications import ConvenerStatus
+from bot.dates import format_roc_numeric
 from bot.i18n import has, t
 from bot.services import Services
+from handlers.activity_log import kind_name
+from handlers.community import overview
+from handlers.line.register import invite_text
 from handlers.line.render import Reply, plain_text
 from handlers.progress import render_progress
+
+# The newest activities listed on 「我的社群」 (all of them are in the exported record).
+MAX_LISTED_ACTIVITIES = 20
 
 _CODE = r"(?P<code>[A-Za-z0-9_-]{8,32})"
 
@@ -86,3 +94,39 @@ async def progress(services: Services, user_id: int, language: str) -> Reply:
     if not texts:
         return Reply([t(language, "line.progress.none_yet")])
     return Reply(["\n\n".join(texts)])
+
+
+async def page(services: Services, user_id: int, language: str) -> Reply:
+    """「我的社群」: what /mycommunity's page shows, with each member's LINE and Telegram
+    invite and the logged activities, for every community the user convenes or belongs to."""
+    program = services.program
+    today = services.clock.today()
+    texts = []
+
+    def invite(name: str, code: str) -> str:
+        return invite_text(services, language, name, code)
+
+    async with services.database.session() as session:
+        mine = await communities.communities_of(session, program.program.year, user_id)
+        # A convener's own community comes first.
+        mine.sort(key=lambda pair: pair[1] is not communities.Role.CONVENER)
+        for community, role in mine:
+            status = await applications.convener_status(session, program, community, today)
+            text = overview(services, community, role, language, _on_line(status, language), invite)
+            activities = sorted(community.activities, key=lambda a: (a.day, a.id))
+            lines = [
+                f"{format_roc_numeric(a.day)} {kind_name(program, a.kind, language)} {a.topic}"
+                for a in activities[-MAX_LISTED_ACTIVITIES:]
+            ]
+            text += "\n\n" + t(
+                language,
+                "line.community.activities",
+                count=len(activities),
+                lines="\n".join(lines) or t(language, "line.community.no_activities"),
+            )
+            if role.can_change:
+                text += "\n\n" + t(language, "line.community.changes_on_telegram")
+            texts.append(plain_text(text))
+    if not texts:
+        return Reply([t(language, "line.progress.none_yet")])
+    return Reply(texts)

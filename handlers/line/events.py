@@ -2,8 +2,11 @@
 
 Serves teachers' questions, topic browsing, registering a community (「登錄社群」,
 handlers/line/register.py), logging a meeting (「記錄活動」, handlers/line/activity_log.py),
-a community's progress (「進度」) and joining one with an invite code (「加入 <code>」,
-handlers/line/community.py). Typed text and 「取消」 go to the flow the user last answered.
+a community's progress (「進度」) and page (「我的社群」), joining one with an invite code
+(「加入 <code>」, handlers/line/community.py), and the user's own settings (「隱私」,
+「刪除我的資料」, 「提醒」, 「語言」, handlers/line/account.py). Typed text and 「取消」 go to
+the flow the user last answered. Telegram's command names (/progress, /reminders, …) work as
+keywords too, since texts shared by both messengers name them.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from bot.qa import Answer, QaEngine
 from bot.qa.normalise import normalise
 from bot.services import Services
 from db import identities, questions, users
-from handlers.line import activity_log, community, drafts, register
+from handlers.line import account, activity_log, community, drafts, register
 from handlers.line.render import Choice, Reply
 
 logger = logging.getLogger(__name__)
@@ -49,7 +52,8 @@ class Outcome:
 
 
 def _keywords(language: str, key: str) -> set[str]:
-    return {word.strip().casefold() for word in t(language, f"line.keyword.{key}").split("|")}
+    words = t(language, f"line.keyword.{key}").split("|")
+    return {"".join(word.split()).casefold() for word in words}
 
 
 def _matches(text: str, language: str, key: str) -> bool:
@@ -161,6 +165,8 @@ async def _reply_to(
             return await register.on_postback(services, user_id, language, data)
         if data.startswith(activity_log.PREFIX):
             return await activity_log.on_postback(services, user_id, language, data)
+        if data.startswith(account.PREFIX):
+            return await account.on_postback(services, user_id, language, data)
         return _postback_reply(services, engine, data, language)
     if kind != "message":
         return None
@@ -211,6 +217,16 @@ async def _keyword_reply(
         return await activity_log.start(services, user_id, language)
     if _matches(text, language, "progress"):
         return await community.progress(services, user_id, language)
+    if _matches(text, language, "community"):
+        return await community.page(services, user_id, language)
+    if _matches(text, language, "privacy"):
+        return account.show_privacy(services, language)
+    if _matches(text, language, "forget"):
+        return await account.ask_to_forget(services, user_id, language)
+    if _matches(text, language, "reminders"):
+        return await account.show_reminders(services, user_id, language)
+    if _matches(text, language, "language"):
+        return account.choose_language()
     code = community.join_code_of(text, language)
     if code is not None:
         return await community.join(services, user_id, language, code)

@@ -416,6 +416,22 @@ def _summary_pressed(
     return _prompt(program, draft, State.SUMMARY, language)
 
 
+def invite_text(services: Services, language: str, member_name: str, code: str) -> str:
+    """How one member joins: 「加入 <code>」 on LINE, or the Telegram invite."""
+    username = services.bot_username
+    if username:
+        text = t(
+            language,
+            "line.register.invite_link",
+            name=member_name,
+            code=code,
+            link=communities.invite_link(username, code),
+        )
+    else:
+        text = t(language, "line.register.invite_code", name=member_name, code=code)
+    return text + line_invite(services, language, code)
+
+
 async def _confirm(
     services: Services, user_id: int, draft: Draft, language: str
 ) -> tuple[Reply, bool]:
@@ -427,23 +443,8 @@ async def _confirm(
         return _prompt(program, draft, State.SUMMARY, language), False
     except communities.AlreadyRegistered as error:
         return Reply([t(language, "line.register.already", name=error.community.name)]), True
-    username = services.bot_username
     links = "\n".join(
-        t(
-            language,
-            "line.register.invite_link",
-            name=member_name,
-            code=code,
-            link=communities.invite_link(username, code),
-        )
-        if username
-        else t(
-            language,
-            "line.register.invite_code",
-            name=member_name,
-            code=code,
-        )
-        + line_invite(services, language, code)
+        invite_text(services, language, member_name, code)
         for member_name, code in registered.invites
     )
     saved = t(

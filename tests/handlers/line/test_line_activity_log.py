@@ -21,7 +21,7 @@ from bot.standin.line import DeliveredMessage, LineStandin
 from bot.standin.line_inprocess import use_standin
 from db import identities, persistence_store
 from db.engine import Database
-from db.models import Activity
+from db.models import Activity, Member
 from handlers.line.webhook import LineWebhook
 
 TODAY = dt.date(2022, 11, 10)
@@ -291,3 +291,56 @@ async def test_a_question_that_starts_with_join_is_still_a_question(bot: Bot):
 async def test_a_photo_outside_the_log_says_where_photos_go(bot: Bot):
     teacher = Chat(bot, bot.standin.add_user("林老師").user_id)
     assert "請輸入「記錄活動」" in (await teacher.photo()).text
+
+
+async def test_my_community_lists_members_invites_and_activities(bot: Bot, convener: Chat):
+    await _up_to_summary(convener)
+    await convener.press("✅ 儲存")
+    page = await convener.say("我的社群")
+    assert "正興數學共備社群" in page.text and "高雄市三民區正興國民小學" in page.text
+    assert "⏳ 尚未加入" in page.text
+    assert f"加入 {bot.invites['林老師']}" in page.text
+    assert "活動紀錄（共 1 次）" in page.text and "分數的教學" in page.text
+    assert "<b>" not in page.text
+    member = Chat(bot, bot.standin.add_user("林老師").user_id)
+    await member.say(f"加入 {bot.invites['林老師']}")
+    seen = await member.say("/mycommunity")  # Telegram's command names work on LINE too
+    assert "正興數學共備社群" in seen.text and "修改請洽召集人" in seen.text
+    assert "加入 " not in seen.text  # members see no invites
+
+
+async def test_privacy_reminders_and_language_on_line(bot: Bot, convener: Chat):
+    notice = await convener.say("隱私")
+    assert "LINE 帳號識別碼" in notice.text and "「刪除我的資料」" in notice.text
+    reminders = await convener.say("提醒")
+    assert "您的提醒" in reminders.text
+    switched = await convener.press("🔔 申請截止")
+    assert "已關閉「申請截止」提醒" in switched.text
+    assert "🔕 申請截止：已關閉" in switched.quick_reply_labels
+    await convener.say("語言")
+    english = await convener.press("English")
+    assert "English" in english.text
+    assert "Your personal data" in (await convener.say("privacy")).text
+
+
+async def test_deleting_my_data_on_line_asks_first_and_only_the_latest_button_counts(
+    bot: Bot, convener: Chat
+):
+    teacher = Chat(bot, bot.standin.add_user("林老師").user_id)
+    await teacher.say(f"加入 {bot.invites['林老師']}")
+    first = await teacher.say("刪除我的資料")
+    assert "確定要刪除您的個人資料嗎？" in first.text
+    second = await teacher.say("刪除我的資料")
+    stale = await teacher.press("確定刪除", first)
+    assert "已經過期，沒有刪除任何資料" in stale.text
+    kept = await teacher.press("取消", second)
+    assert "沒有刪除任何資料" in kept.text
+    third = await teacher.say("刪除我的資料")
+    done = await teacher.press("確定刪除", third)
+    assert "已刪除您的個人資料" in done.text
+    async with bot.services.database.session() as session:
+        names = list(await session.scalars(select(Member.name)))
+    assert "林老師" not in names and "—" in names
+    replayed = await teacher.press("確定刪除", third)
+    assert "已經過期" in replayed.text
+    assert "您還不在任何社群中" in (await teacher.say("進度")).text
