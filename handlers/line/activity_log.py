@@ -26,7 +26,7 @@ from bot import communities
 from bot.activity_fields import DETAILS, FIELDS, FieldError, Known, details_to_json
 from bot.activity_fields import EDITABLE as EDITABLE_FIELDS
 from bot.dateparse import DateParseError, parse_user_date
-from bot.dates import format_date
+from bot.dates import format_date, format_roc_numeric
 from bot.i18n import html_escape, t
 from bot.progress import next_step, render_checklist
 from bot.rules import FUTURE, activity_date_problem, describe_date_problem
@@ -38,10 +38,12 @@ from handlers.line.render import Choice, Reply, plain_text
 
 DRAFT = "log"
 PREFIX = "lg:"  # lg:<nonce>:<action>:<argument>
+EDIT_PREFIX = "le:"  # le:<activity id>, from 「我的社群」
 PHOTO_PREFIX = communities.LINE_PHOTO_PREFIX
 
 DATE, FUTURE_CONFIRM, KIND, TOPIC, ATTENDEES = "date", "future", "kind", "topic", "attendees"
 SCHOOL_LEVEL, PHOTOS, SUMMARY = "level", "photos", "summary"
+DELETE_CONFIRM = "delete"
 DETAIL_OF_STATE = {spec.key: spec for spec in DETAILS}
 # The order of the steps the first time through; afterwards each edit returns to the summary.
 ORDER: tuple[str, ...] = (*(spec.key for spec in FIELDS), SUMMARY)
@@ -136,13 +138,23 @@ def _prompt(
         if count:
             text = t(language, "log.photos_received", count=count, max=communities.MAX_PHOTOS)
         choices = [_button(draft, t(language, "log.photos_done" if count else "log.skip"), "done")]
+    elif state == DELETE_CONFIRM:
+        text = t(language, "community.delete_confirm")
+        choices = [
+            _button(draft, t(language, "community.delete_yes"), "delete_yes"),
+            _button(draft, t(language, "community.back"), "delete_no"),
+        ]
     else:
         text = summary_text(program, draft, language)
-        choices = [_button(draft, t(language, "log.save"), "confirm")]
+        editing = bool(draft.get("activity_id"))
+        save = t(language, "log.save_edit" if editing else "log.save")
+        choices = [_button(draft, save, "confirm")]
         choices += [
             _button(draft, t(language, f"log.edit_{spec.key}"), "edit", spec.key)
             for spec in EDITABLE_FIELDS
         ]
+        if editing:
+            choices.append(_button(draft, t(language, "community.delete"), "delete"))
     choices.append(_button(draft, t(language, "flows.cancel_button"), "cancel"))
     if notice:
         text = notice + "\n\n" + text
@@ -174,7 +186,7 @@ async def start(services: Services, user_id: int, language: str) -> Reply:
     draft = await drafts.load(services, user_id, DRAFT)
     if draft is not None:
         state = str(draft.get("state"))
-        state = state if state in ORDER or state in (FUTURE_CONFIRM, SCHOOL_LEVEL) else DATE
+        state = state if state in (*ORDER, FUTURE_CONFIRM, SCHOOL_LEVEL, DELETE_CONFIRM) else DATE
         reply = _prompt(services, draft, state, language, t(language, "line.resumed"))
         await drafts.save(services, user_id, DRAFT, draft)
         return reply
@@ -201,6 +213,45 @@ async def start(services: Services, user_id: int, language: str) -> Reply:
         }
     intro = t(language, "line.log.intro", name=community.name)
     reply = _prompt(services, draft, DATE, language, html_escape(intro))
+    await drafts.save(services, user_id, DRAFT, draft)
+    return reply
+
+
+async def edit(services: Services, user_id: int, language: str, data: str) -> Reply:
+    """Open a saved meeting (``le:<id>`` from 「我的社群」) at its summary, to change it."""
+    draft = await drafts.load(services, user_id, DRAFT)
+    if draft is not None:
+        # A meeting half logged is not thrown away for another: finish or cancel it first.
+        state = str(draft.get("state"))
+        notice = t(language, "line.log.finish_first")
+        reply = _prompt(services, draft, state if state in ORDER else DATE, language, notice)
+        await drafts.save(services, user_id, DRAFT, draft)
+        return reply
+    number = data.removeprefix(EDIT_PREFIX)
+    try:
+        async with services.database.session() as session:
+            activity, community = await communities.activity_for_change(
+                session, user_id, int(number) if number.isdigit() else 0
+            )
+            saved = communities.draft_of(activity)
+            draft = {
+                "community_id": community.id,
+                "community_name": community.name,
+                "members": [[member.id, member.name] for member in community.members],
+                "period_minutes": period_minutes_of(services.program, community.school.name),
+                "token": uuid.uuid4().hex,
+                "activity_id": activity.id,
+                "day": saved.day.isoformat(),
+                "kind": saved.kind,
+                "topic": saved.topic,
+                "attendees": list(saved.attendee_member_ids),
+                "photos": list(saved.photo_file_ids),
+                "details": details_to_json(saved.details),
+                "reviewing": True,
+            }
+    except communities.NotAllowed:
+        return Reply([t(language, "line.log.edit_gone")])
+    reply = _prompt(services, draft, SUMMARY, language)
     await drafts.save(services, user_id, DRAFT, draft)
     return reply
 
@@ -277,6 +328,10 @@ async def on_postback(services: Services, user_id: int, language: str, data: str
         return Reply([t(language, "line.log.cancelled")])
     elif action == "confirm" and state == SUMMARY:
         reply = await _confirm(services, user_id, draft, language)
+        await drafts.save(services, user_id, DRAFT, None)
+        return reply
+    elif action == "delete_yes" and state == DELETE_CONFIRM:
+        reply = await _delete(services, user_id, draft, language)
         await drafts.save(services, user_id, DRAFT, None)
         return reply
     else:
@@ -377,6 +432,10 @@ def _pressed(
     elif state == PHOTOS and action == "done":
         draft["reviewing"] = True
         return _prompt(services, draft, SUMMARY, language)
+    elif state == SUMMARY and action == "delete" and draft.get("activity_id"):
+        return _prompt(services, draft, DELETE_CONFIRM, language)
+    elif state == DELETE_CONFIRM and action == "delete_no":
+        return _prompt(services, draft, SUMMARY, language)
     elif state == SUMMARY and action == "edit" and argument in EDITABLE:
         draft["reviewing"] = True
         if argument == "photos":
@@ -423,9 +482,16 @@ async def _confirm(services: Services, user_id: int, draft: Draft, language: str
     community_id = int(draft["community_id"])
     try:
         async with services.database.session() as session:
-            _, created = await communities.log_activity(
-                session, program, user_id, community_id, activity, str(draft["token"])
-            )
+            if draft.get("activity_id"):
+                await communities.update_activity(
+                    session, program, user_id, int(draft["activity_id"]), activity
+                )
+                key = "log.updated"
+            else:
+                _, created = await communities.log_activity(
+                    session, program, user_id, community_id, activity, str(draft["token"])
+                )
+                key = "log.saved" if created else "log.already_saved"
             community, _ = await communities.community_for_view(
                 session, user_id, community_id, activities=False
             )
@@ -437,9 +503,22 @@ async def _confirm(services: Services, user_id: int, draft: Draft, language: str
         return Reply([t(language, "common.not_allowed")])
     text = t(
         language,
-        "log.saved" if created else "log.already_saved",
+        key,
         summary=summary_text(program, draft, language),
         checklist="\n".join(render_checklist(progress, program, language)),
         next=next_step(progress, program, language),
     )
     return Reply([plain_text(text)])
+
+
+async def _delete(services: Services, user_id: int, draft: Draft, language: str) -> Reply:
+    """Delete the saved meeting being edited (a second press finds it gone)."""
+    try:
+        async with services.database.session() as session:
+            activity = await communities.delete_activity(
+                session, user_id, int(draft["activity_id"])
+            )
+            label = f"{format_roc_numeric(activity.day)} {activity.topic}"
+    except communities.NotAllowed:
+        return Reply([t(language, "line.log.edit_gone")])
+    return Reply([t(language, "community.deleted", label=label)])

@@ -19,8 +19,9 @@ from bot.i18n import has, t
 from bot.services import Services
 from handlers.activity_log import kind_name
 from handlers.community import overview
+from handlers.line.activity_log import EDIT_PREFIX
 from handlers.line.register import invite_text
-from handlers.line.render import Reply, plain_text
+from handlers.line.render import MAX_QUICK_REPLIES, Choice, Reply, plain_text
 from handlers.progress import render_progress
 
 # The newest activities listed on 「我的社群」 (all of them are in the exported record).
@@ -102,6 +103,7 @@ async def page(services: Services, user_id: int, language: str) -> Reply:
     program = services.program
     today = services.clock.today()
     texts = []
+    choices: list[Choice] = []
 
     def invite(name: str, code: str) -> str:
         return invite_text(services, language, name, code)
@@ -126,7 +128,12 @@ async def page(services: Services, user_id: int, language: str) -> Reply:
             )
             if role.can_change:
                 text += "\n\n" + t(language, "line.community.changes_on_telegram")
+                if not choices:  # the buttons of the convener's own community (listed first)
+                    choices = [
+                        Choice(f"✏️ {format_roc_numeric(a.day)} {a.topic}", f"{EDIT_PREFIX}{a.id}")
+                        for a in reversed(activities[-MAX_QUICK_REPLIES:])
+                    ]
             texts.append(plain_text(text))
     if not texts:
         return Reply([t(language, "line.progress.none_yet")])
-    return Reply(texts)
+    return Reply(texts, choices)

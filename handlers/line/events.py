@@ -163,6 +163,8 @@ async def _reply_to(
         data = data if isinstance(data, str) else ""
         if data.startswith(register.PREFIX):
             return await register.on_postback(services, user_id, language, data)
+        if data.startswith(activity_log.EDIT_PREFIX):
+            return await activity_log.edit(services, user_id, language, data)
         if data.startswith(activity_log.PREFIX):
             return await activity_log.on_postback(services, user_id, language, data)
         if data.startswith(account.PREFIX):

@@ -344,3 +344,38 @@ async def test_deleting_my_data_on_line_asks_first_and_only_the_latest_button_co
     replayed = await teacher.press("確定刪除", third)
     assert "已經過期" in replayed.text
     assert "您還不在任何社群中" in (await teacher.say("進度")).text
+
+
+async def test_a_convener_changes_then_deletes_a_saved_meeting_from_my_community(
+    bot: Bot, convener: Chat
+):
+    await _up_to_summary(convener)
+    await convener.press("✅ 儲存")
+    page = await convener.say("我的社群")
+    opened = await convener.press("✏️ 111/10/05", page)
+    assert "修改活動紀錄" in opened.text and len(opened.quick_reply_labels) <= 13
+    await convener.press("✏️ 主題")  # 修改主題
+    summary = await convener.say("分數的除法")
+    assert "主題：分數的除法" in summary.text
+    saved = await convener.press("✅ 儲存修改")
+    assert "已儲存修改" in saved.text
+    [activity] = await _activities(bot)
+    assert activity.topic == "分數的除法" and activity.duration_minutes == 90
+    again = await convener.press("✏️ 111/10/05", await convener.say("我的社群"))
+    asked = await convener.press("🗑 刪除", again)
+    assert "確定要刪除這筆活動紀錄嗎" in asked.text
+    deleted = await convener.press("確定刪除", asked)
+    assert "已刪除" in deleted.text and "分數的除法" in deleted.text
+    assert await _activities(bot) == []
+    stale = await convener.press("✏️ 111/10/05", page)  # a button of the old page
+    assert "找不到這筆活動紀錄" in stale.text
+
+
+async def test_a_half_logged_meeting_is_not_dropped_for_an_edit(bot: Bot, convener: Chat):
+    await _up_to_summary(convener)
+    await convener.press("✅ 儲存")
+    page = await convener.say("我的社群")
+    await convener.say("記錄活動")
+    await convener.say("111年10月12日")
+    opened = await convener.press("✏️ 111/10/05", page)
+    assert "還沒完成的活動紀錄" in opened.text and "這是哪一種活動？" in opened.text
