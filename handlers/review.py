@@ -7,6 +7,7 @@ import enum
 import html
 import logging
 import re
+from dataclasses import dataclass
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -27,6 +28,7 @@ from bot.i18n import html_escape, join_list, normalise_language, t
 from bot.logs import user_ref
 from bot.program import Program
 from bot.rules import RuleProblem, localised_values
+from bot.services import Services
 from db import staff_queries, users
 from handlers.common import BotContext, edit_or_send, keyboard, language_of, reply_html, say
 from handlers.flows import DRAFT_KEYS, end_other_conversations, is_expired, touch
@@ -125,15 +127,15 @@ def _problems(problems: list[RuleProblem], language: str) -> str:
     return "\n".join(lines)
 
 
-def _local_day(context: BotContext, moment: dt.datetime | None, language: str) -> str:
+def _local_day(services: Services, moment: dt.datetime | None, language: str) -> str:
     if moment is None:
         return ""
-    zone = context.services.settings.timezone
+    zone = services.settings.timezone
     return format_date(moment.astimezone(zone).date(), language)
 
 
-def _summary(context: BotContext, view: ApplicationView, language: str) -> str:
-    program = context.services.program
+def _summary(services: Services, view: ApplicationView, language: str) -> str:
+    program = services.program
     return t(
         language,
         "review.summary",
@@ -144,7 +146,7 @@ def _summary(context: BotContext, view: ApplicationView, language: str) -> str:
         members=view.members,
         gifted=view.gifted_teachers,
         activities=view.activities,
-        submitted=_local_day(context, view.submitted_at, language)
+        submitted=_local_day(services, view.submitted_at, language)
         or t(language, "review.not_submitted_yet"),
     )
 
@@ -178,51 +180,42 @@ def _error_text(error: ApplicationError, language: str) -> str:
 # --- /apply ---------------------------------------------------------------------------------
 
 
-async def apply(update: Update, context: BotContext) -> None:
-    """Show the convener's application: what is checked, what goes on paper, and a submit button."""
-    user = update.effective_user
-    if user is None:
-        return
-    language = language_of(update, context)
-    services = context.services
+@dataclass(frozen=True)
+class ApplyPage:
+    """What /apply (or 「送出申請」 on LINE) shows: a text, and the community to submit when
+    the convener may submit it now (None: nothing to press)."""
+
+    text: str
+    submit_id: int | None = None
+
+
+async def apply_page(services: Services, user_id: int, language: str) -> ApplyPage:
+    """The convener's application: what is checked, what goes on paper, whether to submit.
+    The text is Telegram's HTML; LINE shows it as plain text."""
     program = services.program
     today = services.clock.today()
     async with services.database.session() as session:
-        found = await applications.own_application(session, program, user.id)
+        found = await applications.own_application(session, program, user_id)
         if found is not None:
             community = await staff_queries.community(session, found[0].id)
             assert community is not None
             open_to_submit = await applications.may_submit(session, program, community, today)
             deadline = await applications.deadline_of(session, program, community)
     if found is None:
-        await say(update, context, "review.apply_no_community")
-        return
+        return ApplyPage(t(language, "review.apply_no_community"))
     view, problems = found
-    text = _summary(context, view, language)
+    text = _summary(services, view, language)
     if view.status == "submitted":
-        await reply_html(
-            update,
-            text
-            + "\n\n"
-            + t(language, "review.apply_already_submitted")
-            + "\n"
-            + paper_documents(program, language, deadline),
-        )
-        return
+        text += "\n\n" + t(language, "review.apply_already_submitted")
+        return ApplyPage(text + "\n" + paper_documents(program, language, deadline))
     if view.status == "approved":
-        await reply_html(update, text + "\n\n" + t(language, "review.apply_already_approved"))
-        return
+        return ApplyPage(text + "\n\n" + t(language, "review.apply_already_approved"))
     if view.status == "waitlisted":
-        await reply_html(
-            update,
-            text
-            + "\n\n"
-            + t(language, "review.apply_already_waitlisted", position=view.waitlist_position or 0),
-        )
-        return
+        position = view.waitlist_position or 0
+        waiting = t(language, "review.apply_already_waitlisted", position=position)
+        return ApplyPage(text + "\n\n" + waiting)
     if view.status == "withdrawn":
-        await reply_html(update, text + "\n\n" + t(language, "review.apply_withdrawn"))
-        return
+        return ApplyPage(text + "\n\n" + t(language, "review.apply_withdrawn"))
     if view.status == "rejected":
         text += "\n\n" + t(
             language, "review.apply_was_rejected", reason=html_escape(view.review_reason or "")
@@ -233,29 +226,60 @@ async def apply(update: Update, context: BotContext) -> None:
         )
     if not open_to_submit:
         error = ApplicationError("deadline_passed", deadline=deadline)
-        await reply_html(update, text + "\n\n" + _error_text(error, language))
-        return
+        return ApplyPage(text + "\n\n" + _error_text(error, language))
     if problems:
-        await reply_html(
-            update,
-            text + "\n\n" + t(language, "review.apply_fix", problems=_problems(problems, language)),
-        )
-        return
-    markup = keyboard(
-        [
-            [(t(language, "review.apply_button"), f"{APPLY_CALLBACK}{view.id}")],
-            [(t(language, "review.apply_later_button"), APPLY_LATER_CALLBACK)],
-        ]
+        fix = t(language, "review.apply_fix", problems=_problems(problems, language))
+        return ApplyPage(text + "\n\n" + fix)
+    confirm = (
+        t(language, "review.apply_confirm") + "\n" + paper_documents(program, language, deadline)
     )
-    await reply_html(
-        update,
-        text
-        + "\n\n"
-        + t(language, "review.apply_confirm")
+    return ApplyPage(text + "\n\n" + confirm, view.id)
+
+
+async def submit_application(
+    services: Services, user_id: int, community_id: int | None, language: str
+) -> str:
+    """Submit the community for review (rules and deadline checked again); the answer's text."""
+    try:
+        if community_id is None:
+            raise ApplicationError("not_convener")
+        async with services.database.session() as session:
+            view = await applications.submit(
+                session,
+                services.program,
+                user_id,
+                community_id,
+                today=services.clock.today(),
+                now=services.clock.now(),
+            )
+    except ApplicationError as error:
+        if error.reason == "not_convener":
+            logger.warning("Refused an application submit to user %s", user_ref(user_id))
+        return _error_text(error, language)
+    logger.info("Application submitted for community %s", view.id)
+    return (
+        t(language, "review.submitted", name=html_escape(view.name))
         + "\n"
-        + paper_documents(program, language, deadline),
-        markup,
+        + paper_documents(services.program, language)
     )
+
+
+async def apply(update: Update, context: BotContext) -> None:
+    """Show the convener's application: what is checked, what goes on paper, and a submit button."""
+    user = update.effective_user
+    if user is None:
+        return
+    language = language_of(update, context)
+    page = await apply_page(context.services, user.id, language)
+    markup = None
+    if page.submit_id is not None:
+        markup = keyboard(
+            [
+                [(t(language, "review.apply_button"), f"{APPLY_CALLBACK}{page.submit_id}")],
+                [(t(language, "review.apply_later_button"), APPLY_LATER_CALLBACK)],
+            ]
+        )
+    await reply_html(update, page.text, markup)
 
 
 async def apply_later(update: Update, context: BotContext) -> None:
@@ -275,33 +299,9 @@ async def apply_pressed(update: Update, context: BotContext) -> None:
         return
     language = language_of(update, context)
     community_id = _id_in(query.data, APPLY_CALLBACK)
-    services = context.services
-    try:
-        if community_id is None:
-            raise ApplicationError("not_convener")
-        async with services.database.session() as session:
-            view = await applications.submit(
-                session,
-                services.program,
-                user.id,
-                community_id,
-                today=services.clock.today(),
-                now=services.clock.now(),
-            )
-    except ApplicationError as error:
-        if error.reason == "not_convener":
-            logger.warning("Refused an application submit to user %s", user_ref(user.id))
-        await query.answer()
-        await edit_or_send(update, _error_text(error, language))
-        return
+    text = await submit_application(context.services, user.id, community_id, language)
     await query.answer()
-    logger.info("Application submitted for community %s", view.id)
-    await edit_or_send(
-        update,
-        t(language, "review.submitted", name=html_escape(view.name))
-        + "\n"
-        + paper_documents(services.program, language),
-    )
+    await edit_or_send(update, text)
 
 
 # --- /review --------------------------------------------------------------------------------
@@ -335,7 +335,7 @@ async def _listing(context: BotContext, language: str) -> tuple[str, InlineKeybo
                 convener=html_escape(view.convener_name),
                 members=view.members,
                 gifted=view.gifted_teachers,
-                submitted=_local_day(context, view.submitted_at, language),
+                submitted=_local_day(context.services, view.submitted_at, language),
             )
             + "\n"
             + t(

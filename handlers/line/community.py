@@ -23,9 +23,11 @@ from handlers.line.activity_log import EDIT_PREFIX
 from handlers.line.register import invite_text
 from handlers.line.render import MAX_QUICK_REPLIES, Choice, Reply, plain_text
 from handlers.progress import render_progress
+from handlers.review import apply_page, submit_application
 
 # The newest activities listed on 「我的社群」 (all of them are in the exported record).
 MAX_LISTED_ACTIVITIES = 20
+APPLY_PREFIX = "ap:"  # ap:<community id> submits it, ap:later does not
 
 _CODE = r"(?P<code>[A-Za-z0-9_-]{8,32})"
 
@@ -137,3 +139,24 @@ async def page(services: Services, user_id: int, language: str) -> Reply:
     if not texts:
         return Reply([t(language, "line.progress.none_yet")])
     return Reply(texts, choices)
+
+
+async def apply(services: Services, user_id: int, language: str) -> Reply:
+    """「送出申請」: what /apply shows, with 「送出申請」 as a button when it may be submitted."""
+    page = await apply_page(services, user_id, language)
+    choices = []
+    if page.submit_id is not None:
+        choices = [
+            Choice(t(language, "review.apply_button"), f"{APPLY_PREFIX}{page.submit_id}"),
+            Choice(t(language, "review.apply_later_button"), f"{APPLY_PREFIX}later"),
+        ]
+    return Reply([plain_text(page.text)], choices)
+
+
+async def apply_pressed(services: Services, user_id: int, language: str, data: str) -> Reply:
+    """A button of 「送出申請」: submit (rules and deadline checked again), or not now."""
+    argument = data.removeprefix(APPLY_PREFIX)
+    if argument == "later":
+        return Reply([t(language, "line.apply.later")])
+    community_id = int(argument) if argument.isdigit() else None
+    return Reply([plain_text(await submit_application(services, user_id, community_id, language))])

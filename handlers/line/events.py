@@ -167,6 +167,8 @@ async def _reply_to(
             return await activity_log.edit(services, user_id, language, data)
         if data.startswith(activity_log.PREFIX):
             return await activity_log.on_postback(services, user_id, language, data)
+        if data.startswith(community.APPLY_PREFIX):
+            return await community.apply_pressed(services, user_id, language, data)
         if data.startswith(account.PREFIX):
             return await account.on_postback(services, user_id, language, data)
         return _postback_reply(services, engine, data, language)
@@ -219,6 +221,8 @@ async def _keyword_reply(
         return await activity_log.start(services, user_id, language)
     if _matches(text, language, "progress"):
         return await community.progress(services, user_id, language)
+    if _matches(text, language, "apply"):
+        return await community.apply(services, user_id, language)
     if _matches(text, language, "community"):
         return await community.page(services, user_id, language)
     if _matches(text, language, "privacy"):

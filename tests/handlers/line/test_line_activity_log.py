@@ -379,3 +379,23 @@ async def test_a_half_logged_meeting_is_not_dropped_for_an_edit(bot: Bot, conven
     await convener.say("111年10月12日")
     opened = await convener.press("✏️ 111/10/05", page)
     assert "還沒完成的活動紀錄" in opened.text and "這是哪一種活動？" in opened.text
+
+
+async def test_a_convener_submits_the_application_on_line(
+    bot: Bot, convener: Chat, monkeypatch: pytest.MonkeyPatch
+):
+    late = await convener.say("送出申請")
+    assert "截止" in late.text and late.quick_reply_labels == []  # 111年11月10日 is too late
+    monkeypatch.setitem(globals(), "TODAY", dt.date(2022, 9, 15))
+    bot.restart()
+    page = await convener.say("送出申請")
+    assert "確認送出申請嗎？" in page.text and "<b>" not in page.text
+    later = await convener.press("先不要送出", page)
+    assert "申請尚未送出" in later.text
+    forged = await convener.postback("ap:999999")
+    assert "只有社群的召集人可以送出申請" in forged.text
+    submitted = await convener.press("送出申請", page)
+    assert "已送出「正興數學共備社群」的申請" in submitted.text and "一式兩份" in submitted.text
+    again = await convener.say("送出申請")
+    assert again.quick_reply_labels == []
+    assert "送審日期" in again.text
