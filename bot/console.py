@@ -16,10 +16,11 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from bot import communities
 from bot.app import build_application, services_of, start_embedded, stop_embedded
 from bot.clock import Clock
 from bot.settings import CONSOLE_TOKEN, Settings
-from bot.standin.core import BotApiStandin, SentMessage
+from bot.standin.core import BotApiStandin, JSONDict, SentMessage
 from bot.standin.driver import ChatDriver, Reply
 from bot.standin.inprocess import InProcessRequest
 from handlers.broadcast import wait_for_broadcasts
@@ -28,13 +29,16 @@ CONSOLE_HELP = """Console commands:
   <number>        press that button of the last keyboard (a number no button has is sent
                   as text)
   :text <text>    send the text as it is, even a number that is a button's
-  :photo [text]   send a photo (with an optional caption)
+  :photo [text]   send a photo (with an optional caption); :photo FILE.jpg sends that image
   :sticker        send a sticker
   :voice          send a voice message
   :help           this help
   :quit           leave (Ctrl-D works too)
 Anything else is sent to the bot as a text message."""
 
+
+def _read_image(name: str) -> bytes:
+    return Path(name).expanduser().read_bytes()
 
 
 class Console:
@@ -124,6 +128,27 @@ class Console:
                 print(f"→ {name}: {body}", file=self.out)
         self._shown_elsewhere = len(everything)
 
+    async def _photo(self, argument: str) -> JSONDict | None:
+        """A photo sent: the image file named (JPEG or PNG), else a tiny one with the text as
+        its caption. The console keeps it, as a phone keeps a sent photo, so that exports
+        written later (python -m bot export) show it."""
+        caption: str | None = argument or None
+        data = None
+        if argument.lower().endswith((".jpg", ".jpeg", ".png")):
+            try:
+                data = await asyncio.to_thread(_read_image, argument)
+            except OSError as error:
+                print(f"(cannot read {argument}: {error.strerror})", file=self.out)
+                return None
+            caption = None
+        update = self.standin.user_sends_photo(self.user_id, caption=caption, data=data)
+        largest = update["message"]["photo"][-1]["file_id"]
+        stored = self.standin.files[largest]
+        database = services_of(self.driver.application).database
+        mime_type = stored.mime_type or "image/jpeg"
+        await communities.keep_photo(database, largest, stored.data, mime_type)
+        return update
+
     async def handle_line(self, line: str) -> bool:
         """Act on one input line; False when the user wants to leave."""
         text = line.rstrip("\n")
@@ -136,8 +161,9 @@ class Console:
             print(CONSOLE_HELP, file=self.out)
             return True
         if command.startswith(":photo"):
-            caption = command.removeprefix(":photo").strip() or None
-            update = self.standin.user_sends_photo(self.user_id, caption=caption)
+            update = await self._photo(command.removeprefix(":photo").strip())
+            if update is None:
+                return True
         elif command == ":sticker":
             update = self.standin.user_sends_sticker(self.user_id)
         elif command == ":voice":
@@ -222,9 +248,7 @@ async def _console(
     return 0
 
 
-async def _other_users(
-    settings: Settings, user_id: int
-) -> list[tuple[int, str, str | None]]:
+async def _other_users(settings: Settings, user_id: int) -> list[tuple[int, str, str | None]]:
     """Everyone else in the database (from earlier sessions or `demo`), so that what the bot
     sends them reaches the console instead of failing as "chat not found"."""
     from db import users

@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import random
+import struct
 import sys
+import zlib
 from dataclasses import dataclass
 
 from bot import applications
@@ -26,6 +28,7 @@ from bot.communities import (
 from bot.program import Program, load_program
 from bot.rules import MemberDraft
 from bot.settings import Settings
+from db import photos
 from db.communities import community_of_convener
 from db.engine import Database
 from db.models import User
@@ -57,6 +60,31 @@ _TOPICS = {
     "sharing_session": ["期末成果分享"],
 }
 _PLACES = ["資優班教室", "會議室", "圖書館", "自然教室"]
+# Public lessons and sharing sessions come with photos, as a convener's would.
+_PHOTOGRAPHED = {"public_lesson": 2, "sharing_session": 1}
+
+
+def demo_photo(seed: int) -> bytes:
+    """A 320×240 PNG of soft stripes in a colour of its own, standing in for a class photo."""
+    red, green, blue = (96 + (seed * 37) % 128, 96 + (seed * 71) % 128, 96 + (seed * 53) % 128)
+    rows = b"".join(
+        b"\x00"
+        + bytes((red, green, blue) if (y // 24) % 2 else (red // 2, green // 2, blue // 2)) * 320
+        for y in range(240)
+    )
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    header = struct.pack(">IIBBBBB", 320, 240, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 @dataclass(frozen=True)
@@ -255,6 +283,9 @@ async def _log_year(
         attendees = tuple(
             member_ids if kind != "dialogue" else member_ids[: max(2, len(member_ids) - 1)]
         )
+        pictures = [
+            f"demo-photo-{community_id}-{number}-{i}" for i in range(_PHOTOGRAPHED.get(kind, 0))
+        ]
         draft = ActivityDraft(
             day,
             kind,
@@ -266,8 +297,13 @@ async def _log_year(
                 "end_time": dt.time(15, 0),
                 "place": randomness.choice(_PLACES),
             },
+            photo_file_ids=tuple(pictures),
         )
         async with database.session() as session:
+            for index, reference in enumerate(pictures):
+                await photos.keep(
+                    session, reference, demo_photo(community_id * 10 + index), "image/png"
+                )
             await log_activity(
                 session, program, convener_id, community_id, draft, f"demo-{community_id}-{number}"
             )

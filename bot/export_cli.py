@@ -1,6 +1,7 @@
-"""`python -m bot export`: write the workbook or one community's 社群運作紀錄 to a folder.
+"""`python -m bot export`: write the workbook or the 社群運作紀錄 to a folder.
 
-Photos are not downloaded here (that needs Telegram); the document says they are kept there.
+The records show the photos the bot keeps (LINE's, the console's); one community's record also
+shows Telegram's, downloaded with TELEGRAM_BOT_TOKEN when it is set. Others are counted only.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from bot.exports import CommunityRecord
     from bot.settings import Settings
 
 EXIT_OK = 0
@@ -91,6 +93,7 @@ async def _produce(
                 community_id=community_id,
                 zone=settings.timezone,
             )
+            kept = await staff.kept_photos(session, records)
     except SQLAlchemyError as error:
         return _fail(
             f"export: cannot read the database ({type(error).__name__}); "
@@ -104,13 +107,15 @@ async def _produce(
         if not records:
             message = f"export: no community {community_id} in program year {year}"
             return _fail(message, EXIT_NOTHING)
-        record = records[0]
+        [record] = await _with_photos(settings, records[:1], kept)
         data = await asyncio.to_thread(export_record_document, program, record, fmt, language)
         name = export_filename("record", program, fmt, record, language=language)
     elif fmt in DOCUMENT_FORMATS:
         if not records:
             message = f"export: no community in program year {year}; nothing written"
             return _fail(message, EXIT_NOTHING)
+        # The photos the bot keeps go in; Telegram's would take minutes to download for all.
+        records = await staff.with_photos(records, kept)
         data = await asyncio.to_thread(export_record_archive, program, records, fmt, language)
         name = export_filename("records", program, fmt, language=language)
     else:
@@ -121,3 +126,41 @@ async def _produce(
             return _fail(f"export: no {what} in program year {year}; nothing written", EXIT_NOTHING)
         name = export_filename("workbook", program, fmt, language=language)
     return data, name
+
+
+async def _with_photos(
+    settings: Settings, records: list[CommunityRecord], kept: dict[str, bytes]
+) -> list[CommunityRecord]:
+    """The record with its photos: those the bot keeps, and Telegram's downloaded with the
+    token when it is set (without it, or when Telegram refuses, they are counted only)."""
+    from bot import staff
+
+    if not settings.has_token():
+        return await staff.with_photos(records, kept)
+    from telegram import Bot
+    from telegram.error import TelegramError
+
+    base_url = settings.TELEGRAM_API_BASE_URL
+    telegram = Bot(
+        settings.token(),
+        base_url=base_url,
+        base_file_url=base_url.removesuffix("/bot") + "/file/bot",
+    )
+
+    async def fetch(file_id: str) -> bytes | None:
+        try:
+            telegram_file = await telegram.get_file(file_id)
+            return bytes(await telegram_file.download_as_bytearray())
+        except TelegramError as error:
+            sys.stderr.write(f"export: a photo could not be downloaded from Telegram ({error})\n")
+            return None
+
+    try:
+        await telegram.initialize()
+    except TelegramError as error:
+        sys.stderr.write(f"export: Telegram is not reachable ({error}); photos counted only\n")
+        return await staff.with_photos(records, kept)
+    try:
+        return await staff.with_photos(records, kept, fetch)
+    finally:
+        await telegram.shutdown()

@@ -7,7 +7,8 @@ heuristic (not a rule of the letter), applied to the communities still in the pr
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +24,7 @@ from bot.progress import (
     describe_lacking,
     render_checklist,
 )
+from db import photos as photo_store
 from db import staff as staff_store
 from db import staff_queries as queries
 from db.communities import activity_days_and_kinds
@@ -296,3 +298,45 @@ async def change_staff(
         entry = audit.STAFF_ADDED if action == "add" else audit.STAFF_REMOVED
         await audit.record(session, actor_id, entry, {"user_id": user_id}, now)
     return changed
+
+
+# Photos embedded in one community's record at most: a bot uploads at most 50 MB a file.
+MAX_EMBEDDED_PHOTOS = 40
+
+
+async def kept_photos(
+    session: AsyncSession, records: Sequence[CommunityRecord]
+) -> dict[str, bytes]:
+    """The bytes the bot keeps of these records' photos (LINE's, the console's)."""
+    references = [p.file_id for r in records for a in r.activities for p in a.photos]
+    return await photo_store.photos(session, references)
+
+
+async def with_photos(
+    records: Sequence[CommunityRecord],
+    kept: Mapping[str, bytes],
+    fetch: Callable[[str], Awaitable[bytes | None]] | None = None,
+    budget: int = MAX_EMBEDDED_PHOTOS,
+) -> list[CommunityRecord]:
+    """The records with their photos' bytes: the ``kept`` ones, and up to ``budget`` a record
+    fetched with ``fetch`` (Telegram's, downloaded); the rest stay references."""
+    return [await _record_with_photos(record, kept, fetch, budget) for record in records]
+
+
+async def _record_with_photos(
+    record: CommunityRecord,
+    kept: Mapping[str, bytes],
+    fetch: Callable[[str], Awaitable[bytes | None]] | None,
+    budget: int,
+) -> CommunityRecord:
+    activities = []
+    for activity in record.activities:
+        photos = []
+        for photo in activity.photos:
+            data = kept.get(photo.file_id)
+            if data is None and fetch is not None and budget > 0:
+                budget -= 1
+                data = await fetch(photo.file_id)
+            photos.append(PhotoRef(photo.file_id, data))
+        activities.append(replace(activity, photos=tuple(photos)))
+    return replace(record, activities=tuple(activities))

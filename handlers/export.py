@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import replace
 
 from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot import communities, staff
+from bot import staff
 from bot.exports import (
     DOCUMENT_FORMATS,
     WORKBOOK_FORMATS,
-    CommunityRecord,
     EmptyExport,
-    PhotoRef,
     export_filename,
     export_record_archive,
     export_record_document,
@@ -37,9 +34,6 @@ RECORD = "ex:rec:"  # ex:rec:<community id>, choose the format
 DOCUMENT = "ex:doc:"  # ex:doc:<community id>:<fmt>
 ALL_RECORDS = "ex:all:"  # ex:all:<fmt>, every community's record in one .zip
 PAGE_SIZE = 8
-# Photos embedded in one 社群運作紀錄; the rest are listed as kept in Telegram. Keeps the file
-# well under what a bot may upload (50 MB) and the download time short.
-MAX_EMBEDDED_PHOTOS = 40
 
 
 def _workbook_menu(language: str) -> InlineKeyboardMarkup:
@@ -235,38 +229,19 @@ async def _send_record(update: Update, context: BotContext, community_id: int, f
             community_id=community_id,
             zone=services.settings.timezone,
         )
-        photos = [p.file_id for r in records for a in r.activities for p in a.photos]
-        kept = await communities.kept_photos(session, photos)
+        kept = await staff.kept_photos(session, records)
     if not records:
         await say(update, context, "export_cmd.gone")
         return
-    record = await _with_photos(context, records[0], kept)
+
+    async def fetch(file_id: str) -> bytes | None:
+        return await _download(context, file_id)
+
+    [record] = await staff.with_photos(records[:1], kept, fetch)
     data = await asyncio.to_thread(export_record_document, program, record, fmt, language)
     name = export_filename("record", program, fmt, record, language=language)
     await _send_file(update, context, data, name, 1)
     logger.info("Record exported (%s, community %s)", fmt, community_id)
-
-
-async def _with_photos(
-    context: BotContext, record: CommunityRecord, kept: dict[str, bytes]
-) -> CommunityRecord:
-    """The record with its first photos' bytes: Telegram's downloaded, LINE's as the bot kept
-    them when they were sent (``kept``); the rest stay references."""
-    budget = MAX_EMBEDDED_PHOTOS
-    activities = []
-    for activity in record.activities:
-        photos: list[PhotoRef] = []
-        for photo in activity.photos:
-            if budget <= 0:
-                photos.append(photo)
-                continue
-            budget -= 1
-            if photo.file_id.startswith(communities.LINE_PHOTO_PREFIX):
-                photos.append(PhotoRef(photo.file_id, kept.get(photo.file_id)))
-            else:
-                photos.append(PhotoRef(photo.file_id, await _download(context, photo.file_id)))
-        activities.append(replace(activity, photos=tuple(photos)))
-    return replace(record, activities=tuple(activities))
 
 
 async def _download(context: BotContext, file_id: str) -> bytes | None:

@@ -9,8 +9,8 @@ Pure functions: plain dataclasses in, file bytes out; no Telegram and no databas
 - :func:`export_record_document` gives one community's 社群運作紀錄 (.odt or .docx).
 - :func:`export_filename` names either file.
 
-Dates are written as ROC text (111/10/05（三）), never as spreadsheet dates, because a Gregorian
-date cell confuses clerks who file in the ROC calendar. The 進度 sheet has one cell per
+The workbook's dates are date cells shown in the ROC calendar (in the documents, ROC text:
+111/10/05（三）). The 進度 sheet has one cell per
 requirement (done/required) so that clerks can filter: activity counts come from
 :mod:`bot.progress`, as in chat, and member counts from the member list; its "still lacking"
 column repeats the caller's verdict (``CommunityRecord.lacking``).
@@ -117,8 +117,8 @@ def export_record_archive(
 ) -> bytes:
     """Every community's 社群運作紀錄 (.odt or .docx) in one .zip, each under its own name.
 
-    Photos stay references (the count per activity): the files are for filing, and fetching
-    every photo of every community would take minutes.
+    Photos are embedded when the records carry their bytes (callers pass those the bot keeps;
+    downloading every Telegram photo of every community would take minutes).
     """
     if not records:
         raise EmptyExport("records")

@@ -555,9 +555,14 @@ class BotApiStandin:
         return self._user_message(user_id, chat_id, {"sticker": sticker})
 
     def user_sends_photo(
-        self, user_id: int, caption: str | None = None, *, chat_id: int | None = None
+        self,
+        user_id: int,
+        caption: str | None = None,
+        *,
+        chat_id: int | None = None,
+        data: bytes | None = None,
     ) -> JSONDict:
-        content: JSONDict = {"photo": self._photo_sizes(_TINY_JPEG, "photo.jpg")}
+        content: JSONDict = {"photo": self._photo_sizes(data or _TINY_JPEG, "photo.jpg")}
         if caption is not None:
             content["caption"] = caption
         return self._user_message(user_id, chat_id, content)

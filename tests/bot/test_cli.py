@@ -158,3 +158,17 @@ def test_the_line_console_welcomes_only_on_the_first_visit(tmp_path: Path):
 def test_the_console_shows_text_as_telegram_would_with_typed_tags_kept(tmp_path: Path):
     result = run_cli("console", "--admin", tmp_path=tmp_path, stdin="/broadcast\n")
     assert "例如 <b>粗體</b>、<i>斜體</i>" in result.stdout
+
+
+def test_the_console_sends_an_image_file_as_a_photo_and_keeps_it(tmp_path: Path):
+    import sqlite3
+
+    from bot.demo import demo_photo
+
+    (tmp_path / "class.png").write_bytes(demo_photo(3))
+    result = run_cli("console", tmp_path=tmp_path, stdin=":photo class.png\n:photo missing.jpg\n")
+    assert result.returncode == 0, result.stderr
+    assert "(cannot read missing.jpg" in result.stdout
+    with sqlite3.connect(tmp_path / "data" / "bot.sqlite3") as connection:
+        [(data,)] = connection.execute("SELECT data FROM stored_photos").fetchall()
+    assert data == demo_photo(3)  # kept, so exports written later show it

@@ -12,10 +12,15 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 from support import make_settings
 
+from bot.demo import demo_photo
 from bot.export_cli import run_export
-from bot.settings import Settings
+from bot.settings import CONSOLE_TOKEN, Settings
+from bot.standin.core import BotApiStandin
+from bot.standin.http import StandinHttpServer
+from db import photos
 from db.engine import Database
 from db.models import Activity, Community, CommunityStatus, Member, School, User
 
@@ -53,6 +58,9 @@ async def _database(database_url: str, *, with_community: bool) -> int | None:
             community_id = community.id
     await database.dispose()
     return community_id
+
+
+PNG = demo_photo(1)
 
 
 def _only_file(folder: Path, suffix: str) -> Path:
@@ -137,3 +145,39 @@ async def test_an_unknown_community_is_reported(database_url: str, tmp_path: Pat
 async def _in_thread(settings: Settings, **kwargs: Any) -> int:
     """run_export runs its own event loop, as the CLI does; keep it off the test's loop."""
     return await asyncio.to_thread(run_export, settings, **kwargs)
+
+
+def _pictures(odt: bytes) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(odt)) as document:
+        return [name for name in document.namelist() if name.startswith("Pictures/")]
+
+
+async def test_records_show_kept_photos_and_telegrams_downloaded_with_the_token(
+    database_url: str, tmp_path: Path, standin: BotApiStandin
+):
+    community_id = await _database(database_url, with_community=True)
+    standin.add_user(20001, "召集人")
+    sent = standin.user_sends_photo(20001, data=demo_photo(2))
+    telegram_photo = sent["message"]["photo"][-1]["file_id"]
+    database = Database(database_url)
+    async with database.session() as session:
+        activity = await session.scalar(select(Activity))
+        assert activity is not None
+        # One photo sent on LINE (kept by the bot), one on Telegram (downloaded with the token).
+        activity.photo_file_ids = ["line:77", telegram_photo]
+        await photos.keep(session, "line:77", PNG, "image/png")
+    await database.dispose()
+    server: StandinHttpServer = standin.http_server  # type: ignore[attr-defined]
+    with_token = make_settings(server.base_url, database_url, TELEGRAM_BOT_TOKEN=CONSOLE_TOKEN)
+    one = tmp_path / "one"
+    assert await _in_thread(with_token, fmt="odt", out_dir=one, community_id=community_id) == 0
+    assert len(_pictures(_only_file(one, ".odt").read_bytes())) == 2
+    # Without a token only the kept one is shown, and the zip holds the kept ones too.
+    alone = tmp_path / "alone"
+    settings = _settings(database_url)
+    assert await _in_thread(settings, fmt="odt", out_dir=alone, community_id=community_id) == 0
+    assert len(_pictures(_only_file(alone, ".odt").read_bytes())) == 1
+    assert await _in_thread(settings, fmt="odt", out_dir=tmp_path / "all") == 0
+    with zipfile.ZipFile(_only_file(tmp_path / "all", ".zip")) as archive:
+        [name] = archive.namelist()
+        assert len(_pictures(archive.read(name))) == 1
