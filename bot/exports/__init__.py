@@ -98,11 +98,23 @@ def export_record_document(
     program: Program, record: CommunityRecord, fmt: str, language: str = "zh-TW"
 ) -> bytes:
     """One community's 社群運作紀錄 as .odt or .docx bytes; valid even before any activity."""
+    return _write_document(program, [record], fmt, language)
+
+
+def _write_document(
+    program: Program, records: Sequence[CommunityRecord], fmt: str, language: str
+) -> bytes:
+    """The records one after another in one .odt or .docx, each from a new page."""
     if fmt not in DOCUMENT_FORMATS:
         raise ValueError(f"document format must be one of {DOCUMENT_FORMATS}, not {fmt!r}")
-    from bot.exports.document import record_blocks
+    from bot.exports.document import Block, PageBreak, record_blocks
 
-    blocks = record_blocks(Labels(program, language), record)
+    labels = Labels(program, language)
+    blocks: list[Block] = []
+    for number, record in enumerate(records):
+        if number:
+            blocks.append(PageBreak())
+        blocks += record_blocks(labels, record)
     if fmt == "odt":
         from bot.exports.odt_file import write_odt
 
@@ -115,7 +127,8 @@ def export_record_document(
 def export_record_archive(
     program: Program, records: Sequence[CommunityRecord], fmt: str, language: str = "zh-TW"
 ) -> bytes:
-    """Every community's 社群運作紀錄 (.odt or .docx) in one .zip, each under its own name.
+    """Every community's 社群運作紀錄 (.odt or .docx) in one .zip, each under its own name, and
+    all of them in one combined document (合訂本) to print or file at once.
 
     Photos are embedded when the records carry their bytes (callers pass those the bot keeps;
     downloading every Telegram photo of every community would take minutes).
@@ -137,6 +150,11 @@ def export_record_archive(
                 name = f"{stem} ({number}).{extension}"
             used.add(name)
             archive.writestr(name, export_record_document(program, record, fmt, language))
+        combined = Labels(program, language)("file.combined", year=program.program.year)
+        archive.writestr(
+            f"{safe_filename(combined, 'records')}.{fmt}",
+            _write_document(program, records, fmt, language),
+        )
     return buffer.getvalue()
 
 

@@ -117,10 +117,14 @@ async def test_staff_export_every_communitys_record_in_one_zip(bot: BotUnderTest
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = sorted(archive.namelist())
         assert names == [
+            "111學年度資優社群_社群運作紀錄（合訂本）.docx",  # every record, one after another
             "社群運作紀錄_高雄市立前鎮高級中學_語文資優共備社群.docx",
             "社群運作紀錄_高雄市立左營高級中學_數學資優共備社群.docx",
         ]
-        document = Document(io.BytesIO(archive.read(names[1])))
+        document = Document(io.BytesIO(archive.read(names[2])))
+        with zipfile.ZipFile(io.BytesIO(archive.read(names[0]))) as combined:
+            body = combined.read("word/document.xml").decode()
+    assert "數學資優共備社群" in body and "語文資優共備社群" in body
     assert any(
         "差異化教學共備0" in cell.text
         for t in document.tables
