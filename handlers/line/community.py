@@ -19,6 +19,7 @@ from bot.i18n import has, t
 from bot.services import Services
 from handlers.activity_log import kind_name
 from handlers.community import overview
+from handlers.line import members
 from handlers.line.activity_log import EDIT_PREFIX
 from handlers.line.register import invite_text
 from handlers.line.render import MAX_QUICK_REPLIES, Choice, Reply, plain_text
@@ -131,9 +132,10 @@ async def page(services: Services, user_id: int, language: str) -> Reply:
             if role.can_change:
                 text += "\n\n" + t(language, "line.community.changes_on_telegram")
                 if not choices:  # the buttons of the convener's own community (listed first)
-                    choices = [
+                    choices = [Choice(t(language, "line.members.button"), members.OPEN)]
+                    choices += [
                         Choice(f"✏️ {format_roc_numeric(a.day)} {a.topic}", f"{EDIT_PREFIX}{a.id}")
-                        for a in reversed(activities[-MAX_QUICK_REPLIES:])
+                        for a in reversed(activities[-(MAX_QUICK_REPLIES - 1) :])
                     ]
             texts.append(plain_text(text))
     if not texts:

@@ -21,7 +21,7 @@ from bot.qa import Answer, QaEngine
 from bot.qa.normalise import normalise
 from bot.services import Services
 from db import identities, questions, users
-from handlers.line import account, activity_log, community, drafts, register
+from handlers.line import account, activity_log, community, drafts, members, register
 from handlers.line.render import Choice, Reply
 
 logger = logging.getLogger(__name__)
@@ -169,6 +169,8 @@ async def _reply_to(
             return await activity_log.on_postback(services, user_id, language, data)
         if data.startswith(community.APPLY_PREFIX):
             return await community.apply_pressed(services, user_id, language, data)
+        if data.startswith(members.PREFIX):
+            return await members.on_postback(services, user_id, language, data)
         if data.startswith(account.PREFIX):
             return await account.on_postback(services, user_id, language, data)
         return _postback_reply(services, engine, data, language)
@@ -205,7 +207,7 @@ async def _reply_to(
 
 
 # The flows that take typed answers, by their draft's name.
-_FLOWS = {register.DRAFT: register, activity_log.DRAFT: activity_log}
+_FLOWS = {register.DRAFT: register, activity_log.DRAFT: activity_log, members.DRAFT: members}
 
 
 async def _keyword_reply(

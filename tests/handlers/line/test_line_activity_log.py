@@ -399,3 +399,32 @@ async def test_a_convener_submits_the_application_on_line(
     again = await convener.say("送出申請")
     assert again.quick_reply_labels == []
     assert "送審日期" in again.text
+
+
+async def test_a_convener_replaces_a_member_and_renews_an_invite_on_line(
+    bot: Bot, convener: Chat
+):
+    old_code = bot.invites["陳老師"]
+    page = await convener.say("我的社群")
+    listing = await convener.press("👥 修改成員", page)
+    assert "要修改哪一位成員？" in listing.text
+    await convener.press("3. 陳老師", listing)
+    await convener.press("換人或修改資料")
+    gifted = await convener.say("黃老師")
+    assert "黃老師是資優班教師嗎？" in gifted.text
+    await convener.press("不是")
+    saved = await convener.press("略過")
+    assert "已更新成員「黃老師」" in saved.text and "加入 " in saved.text
+    lost = Chat(bot, bot.standin.add_user("陳老師").user_id)
+    assert "邀請碼無效" in (await lost.say(f"加入 {old_code}")).text  # the old invite is gone
+    await convener.press("4. 張老師", saved)
+    renewed = await convener.press("重發邀請碼")
+    assert "已為張老師產生新的邀請碼" in renewed.text
+    stale = await convener.press("3. 陳老師", listing)  # an older message's button
+    assert "要修改哪一位成員？" in stale.text
+    closed = await convener.say("取消")
+    assert "成員沒有再修改" in closed.text
+    member = Chat(bot, bot.standin.add_user("林老師").user_id)
+    await member.say(f"加入 {bot.invites['林老師']}")
+    assert "👥 修改成員" not in (await member.say("我的社群")).quick_reply_labels
+    assert "只有召集人可以修改成員" in (await member.postback("mb:open")).text
