@@ -64,7 +64,7 @@ async def test_an_unclear_question_is_not_guessed_but_offers_likely_questions_an
     bot.user(TEACHER_ID)
     reply = await bot.send(TEACHER_ID, "那個東西要怎麼弄比較好")
     assert "不確定" in reply.text
-    assert "你是不是想問" in reply.text
+    assert "您是不是想問" in reply.text
     assert "劉書伶" in reply.text and CONTACT in reply.text
     labels = _labels(reply.last)
     assert 1 <= len(labels) <= 3
@@ -85,7 +85,7 @@ async def test_greetings_and_thanks_get_a_short_friendly_reply_not_a_program_fac
 ):
     bot.user(TEACHER_ID)
     hello = await bot.send(TEACHER_ID, "你好")
-    assert "你好" in hello.text and "來源" not in hello.text
+    assert "您好" in hello.text and "來源" not in hello.text
     thanks = await bot.send(TEACHER_ID, "謝謝！")
     assert "不客氣" in thanks.text and "來源" not in thanks.text
     topics = await bot.press(TEACHER_ID, "依主題瀏覽")
@@ -216,7 +216,7 @@ async def test_bad_input_gets_a_polite_reply_and_is_never_echoed_unescaped(bot: 
 async def test_emoji_only_questions_ask_for_a_question_in_words(bot: BotUnderTest):
     bot.user(TEACHER_ID)
     reply = await bot.send(TEACHER_ID, "🙏🙏")
-    assert "請直接輸入你想問的問題" in reply.text
+    assert "請直接輸入您想問的問題" in reply.text
     assert await _stored(bot) == []
 
 
