@@ -333,6 +333,8 @@ _PERIODS = re.compile(r"^(?P<count>[0-9]+)(?:(?:節|节)(?:課|课)?|(?:class)?p
 
 
 def _parse_duration(text: str, period_minutes: int | None) -> int:
+    if unicodedata.normalize("NFKC", text).strip().startswith(("-", "−", "負", "负")):
+        raise DurationParseError("out_of_range")  # a length is never below zero
     text = _normalise(text)
     if not text:
         raise DurationParseError("empty")

@@ -288,6 +288,8 @@ def test_every_written_form_of_a_duration_reads_as_minutes(text: str, minutes: i
         ("0分鐘", "out_of_range"),
         ("25小時", "out_of_range"),
         ("1441", "out_of_range"),
+        ("-90分鐘", "out_of_range"),
+        ("負1小時", "out_of_range"),
         ("1.5", "ambiguous"),
     ],
 )

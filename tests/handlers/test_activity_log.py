@@ -150,7 +150,7 @@ async def test_unexpected_input_is_met_with_a_reprompt(bot: BotUnderTest):
     sticker = await bot.process(bot.standin.user_sends_sticker(TEACHER_ID))
     assert "文字" in sticker.text and "活動是哪一天" in sticker.text
     impossible = await bot.send(TEACHER_ID, "2月30日")
-    assert "沒有這一天" in impossible.text
+    assert "沒有這個日期" in impossible.text
     nonsense = await bot.send(TEACHER_ID, "找時間")
     assert "看不懂這個日期" in nonsense.text
     await bot.send(TEACHER_ID, "10/5")
