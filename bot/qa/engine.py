@@ -629,10 +629,7 @@ class QaEngine:
             body = text.rsplit("\n", 1)[0] if source and "\n" in text else text
             holds = verdict.verdict(cleaned, body, self._program_numbers)
             if holds is not None:
-                key = "qa.verdict_yes" if holds else "qa.verdict_no"
-                if not facts.is_en(language) and verdict.asks_permission(cleaned):
-                    key = "qa.verdict_may" if holds else "qa.verdict_may_not"
-                text = f"{i18n.t(language, key)}{text}"
+                text = f"{self._verdict_word(cleaned, holds, language)}{text}"
         return Answer(
             question=raw,
             text=text,
@@ -744,6 +741,8 @@ class QaEngine:
             return i18n.t(language, "qa.verdict_in_time" if holds else "qa.verdict_too_late")
         if verdict.asks_permission(question):
             return i18n.t(language, "qa.verdict_may" if holds else "qa.verdict_may_not")
+        if verdict.asks_need(question) and not verdict.numbers_in(question):
+            return i18n.t(language, "qa.verdict_need" if holds else "qa.verdict_need_not")
         return i18n.t(language, "qa.verdict_yes" if holds else "qa.verdict_no")
 
     def answer_entry(self, entry_id: str, today: dt.date, language: str) -> Answer:

@@ -117,6 +117,15 @@ def asks_permission(question: str) -> bool:
     return bool(_MAY_ZH.search(question))
 
 
+_NEED_ZH = re.compile(r"需要|需不需要|要不要|必須|必须|一定要|得要|(?<!需)要(?!點|点|求)")
+
+
+def asks_need(question: str) -> bool:
+    """Whether a yes/no question asks what is required (需要…嗎, 也要…嗎): 需要 / 不需要
+    (with a number, 「要6個人嗎」 is a claim to check, answered 是 / 不是)."""
+    return bool(_NEED_ZH.search(question))
+
+
 def verdict(question: str, answer_text: str, program_numbers: set[str]) -> bool | None:
     """True (the claim holds), False (it does not) or None (no verdict can be drawn).
 
@@ -125,4 +134,7 @@ def verdict(question: str, answer_text: str, program_numbers: set[str]) -> bool 
     claimed = numbers_in(question) - program_numbers
     if claimed:
         return claimed <= numbers_in(answer_text)
-    return not _NEGATIVE.search(answer_text)
+    # Without numbers, the answer's first sentence carries its verdict (未要求…, 免備文…); a later
+    # one adds context (「…免備文逕送」 after the documents asked for) and settles nothing.
+    first = re.split(r"(?<=[。.!！?？])\s*", answer_text.strip(), maxsplit=1)[0]
+    return not _NEGATIVE.search(first)

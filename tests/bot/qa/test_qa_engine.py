@@ -360,3 +360,27 @@ def test_concurrent_answers_are_consistent(engine: QaEngine) -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         got = list(pool.map(lambda q: engine.answer(q, TODAY).text, questions))
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "starts"),
+    [
+        ("經費概算表要核章嗎？", "是的，需要。"),  # the 免備文 told later settles nothing
+        ("需要備文嗎？", "不需要。"),
+        ("共備社群也要參加成果發表會嗎？", "不需要。"),
+        ("共備社群要6個人嗎？", "不是。"),  # a number: a claim checked, not a need
+        ("可以用傳真送件嗎？", "不行。"),
+    ],
+)
+def test_a_yes_no_answer_opens_with_the_word_the_question_asks_for(
+    engine: QaEngine, question: str, starts: str
+) -> None:
+    assert engine.answer(question, TODAY).text.startswith(starts)
+
+
+def test_whether_conveners_must_attend_the_workshop_is_not_decided_for_the_letter(
+    engine: QaEngine,
+) -> None:
+    answer = engine.answer("召集人一定要參加研習嗎？", TODAY)
+    assert not answer.text.startswith(("是", "不"))
+    assert "沒有說明是否必須參加" in answer.text
