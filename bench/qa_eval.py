@@ -1,5 +1,6 @@
 """Score QA question sets the way judging does: every `all` group present, no `none` term, and
-the `answered` flag matching. Prints per-kind scores for each file (tuning and held-out).
+the `answered` flag matching. Prints per-kind scores for each file (tuning and held-out, and
+the fresh tuning / held-out halves written later).
 
 Usage: python bench/qa_eval.py [--show FILE] [files...]
 `--show` prints the failures of that one file (use it for tuning.jsonl only: the held-out half
@@ -27,6 +28,8 @@ DEFAULT_FILES = (
     ROOT.parent / "shared" / "qa" / "dev.jsonl",
     EVAL_DIR / "tuning.jsonl",
     EVAL_DIR / "heldout.jsonl",
+    EVAL_DIR / "fresh_tuning.jsonl",
+    EVAL_DIR / "fresh_heldout.jsonl",
 )
 TODAY = dt.date(2022, 9, 10)
 
@@ -67,7 +70,8 @@ def main() -> None:
             tally[1] += 1
             tally[0] += not found
             if found and args.show and args.show.resolve() == path.resolve():
-                answer = engine.answer(item["q"], TODAY)
+                today = dt.date.fromisoformat(item["today"]) if item.get("today") else TODAY
+                answer = engine.answer(item["q"], today)
                 print(f"--- {item.get('id')} [{item.get('kind')}] {item['q']}\n  {found}\n"
                       f"  answered={answer.answered} score={answer.score:.3f}\n  "
                       + answer.text.replace("\n", "\n  ")[:600])
