@@ -20,7 +20,7 @@ _EN_MONTHS = (
 _EN_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _EN_ORDINALS = ("first", "second", "third", "fourth", "fifth")
 _ZH_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_PLACES_EN = {"校內": "at their own school"}
+_PLACES_EN = {"校內": "in the school itself"}
 _SECTION = re.compile(r"說明([一二三四五六七八九十]+)")
 _NAMED_SECTIONS_EN = {
     "函頭": "letterhead",
