@@ -24,8 +24,14 @@ from bot.program import load_program  # noqa: E402
 from bot.qa import QaEngine  # noqa: E402
 
 EVAL_DIR = ROOT / "tests" / "bot" / "qa" / "eval"
-DEFAULT_FILES = (
+# The shared dev sample sits beside the checkout (or beside the worktrees' parent).
+DEV_FILE = next(
+    (p / "shared" / "qa" / "dev.jsonl" for p in ROOT.parents
+     if (p / "shared" / "qa" / "dev.jsonl").exists()),
     ROOT.parent / "shared" / "qa" / "dev.jsonl",
+)
+DEFAULT_FILES = (
+    DEV_FILE,
     EVAL_DIR / "tuning.jsonl",
     EVAL_DIR / "heldout.jsonl",
     EVAL_DIR / "fresh_tuning.jsonl",
