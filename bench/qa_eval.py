@@ -1,5 +1,6 @@
 """Score QA question sets the way judging does: every `all` group present, no `none` term, and
-the `answered` flag matching. Prints per-kind scores for each file (tuning and held-out).
+the `answered` flag matching. Prints per-kind scores for each file (tuning and held-out, and
+the fresh tuning / held-out halves written later).
 
 Usage: python bench/qa_eval.py [--show FILE] [files...]
 `--show` prints the failures of that one file (use it for tuning.jsonl only: the held-out half
@@ -23,10 +24,18 @@ from bot.program import load_program  # noqa: E402
 from bot.qa import QaEngine  # noqa: E402
 
 EVAL_DIR = ROOT / "tests" / "bot" / "qa" / "eval"
-DEFAULT_FILES = (
+# The shared dev sample sits beside the checkout (or beside the worktrees' parent).
+DEV_FILE = next(
+    (p / "shared" / "qa" / "dev.jsonl" for p in ROOT.parents
+     if (p / "shared" / "qa" / "dev.jsonl").exists()),
     ROOT.parent / "shared" / "qa" / "dev.jsonl",
+)
+DEFAULT_FILES = (
+    DEV_FILE,
     EVAL_DIR / "tuning.jsonl",
     EVAL_DIR / "heldout.jsonl",
+    EVAL_DIR / "fresh_tuning.jsonl",
+    EVAL_DIR / "fresh_heldout.jsonl",
 )
 TODAY = dt.date(2022, 9, 10)
 
@@ -67,7 +76,8 @@ def main() -> None:
             tally[1] += 1
             tally[0] += not found
             if found and args.show and args.show.resolve() == path.resolve():
-                answer = engine.answer(item["q"], TODAY)
+                today = dt.date.fromisoformat(item["today"]) if item.get("today") else TODAY
+                answer = engine.answer(item["q"], today)
                 print(f"--- {item.get('id')} [{item.get('kind')}] {item['q']}\n  {found}\n"
                       f"  answered={answer.answered} score={answer.score:.3f}\n  "
                       + answer.text.replace("\n", "\n  ")[:600])

@@ -694,7 +694,13 @@ class QaEngine:
         activities = scenario.activities_in(query.norm)
         group = scenario.group_in(query.norm)
         if activities is not None:
-            reasoned = scenario.reason_about_activities(program, activities, query.types, language)
+            reasoned = scenario.reason_about_activities(
+                program,
+                activities,
+                query.types,
+                language,
+                everything=scenario.asks_what_lacks(query.norm),
+            )
         elif group is not None:
             reasoned = scenario.reason_about_group(program, group, query.types, language)
         else:

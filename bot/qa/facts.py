@@ -20,7 +20,7 @@ _EN_MONTHS = (
 _EN_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _EN_ORDINALS = ("first", "second", "third", "fourth", "fifth")
 _ZH_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_PLACES_EN = {"校內": "at their own school"}
+_PLACES_EN = {"校內": "in the school itself"}
 _SECTION = re.compile(r"說明([一二三四五六七八九十]+)")
 _NAMED_SECTIONS_EN = {
     "函頭": "letterhead",
@@ -154,7 +154,11 @@ def global_context(program: Program, today: dt.date, language: str) -> Context:
             else f"今天（{deadline}）就是送件截止日，請於今天送達"
         )
     else:
-        deadline_status = f"Applications closed on {deadline}" if en else f"申請已於{deadline}截止"
+        deadline_status = (
+            f"The deadline has passed: applications closed on {deadline}"
+            if en
+            else f"截止日已過：申請已於{deadline}截止"
+        )
 
     start = date_text(period.start, language, weekday=False)
     end = date_text(period.end, language, weekday=False)
@@ -163,13 +167,13 @@ def global_context(program: Program, today: dt.date, language: str) -> Context:
         period_status = {
             "before": f"The program has not started yet (it starts on {start}).",
             "during": f"The program is running now (until {end}).",
-            "after": f"The program ended on {end}.",
+            "after": f"The program has ended: it ended on {end}.",
         }[state]
     else:
         period_status = {
             "before": f"計畫尚未開始（{start}起）。",
             "during": f"目前正在實施期程內（至{end}止）。",
-            "after": f"實施期程已於{end}結束。",
+            "after": f"計畫已結束：實施期程已於{end}結束。",
         }[state]
 
     showcase = program.showcase
@@ -195,7 +199,10 @@ def global_context(program: Program, today: dt.date, language: str) -> Context:
             showcase_when = f"in {showcase_short} ({span}); the exact day is not in the letter"
         else:
             showcase_short = showcase.when_text
-            showcase_when = f"{showcase.when_text}（確切日期公文未載明）"
+            first = showcase.window_start
+            last = showcase.window_end
+            span = f"{first.month}月{first.day}日至{last.month}月{last.day}日那一週"
+            showcase_when = f"{showcase.when_text}（即{span}；確切日期公文未載明）"
         showcase_last = showcase.window_end
     showcase_done = today > showcase_last
     showcase_status = (

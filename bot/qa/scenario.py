@@ -78,6 +78,15 @@ _AGAIN = re.compile(
 _NONE_OF = re.compile(
     r"(?:沒有|還沒有|還沒|尚未|沒)(?:辦|做|辦理|舉辦)?(?:過)?(?:" + _KIND_PATTERN + ")"
 )
+# 「有專業對話也有公開授課」: a kind named as done, without a count, is at least one of it.
+_HAS_KIND = re.compile(
+    r"(?:有|也有|辦過|做過|辦了|做了|完成了?)(?:" + _KIND_PATTERN + ")"
+)
+# The question asks what is still missing: every rule is checked, the sharing session too.
+_WHAT_LACKS = re.compile(
+    r"還差什麼|差什麼|缺什麼|還缺|還要做什麼|還需要做什麼|還需要辦什麼|還要辦什麼"
+    r"|what else|still need"
+)
 _OF_WHICH = re.compile(r"其中")
 # The question asks whether something suffices or fits.
 _ENOUGH = re.compile(
@@ -147,6 +156,14 @@ def activities_in(norm: str) -> dict[str, int] | None:
         kind = next(k for k in _ACTIVITY_WORD if match.group(k))
         counts.setdefault(kind, 0)
         found = True
+    if found:
+        for match in _HAS_KIND.finditer(norm):
+            kind = next(k for k in _ACTIVITY_WORD if match.group(k))
+            if kind != "other" and kind not in counts:
+                counts[kind] = 1
+                if counts.get("other"):
+                    # 「辦了3次活動，有專業對話」: the dialogue is one of the three.
+                    counts["other"] -= 1
     if not found:
         return None
     # 「4次活動，其中2次專業對話」: the specific kinds are part of the generic total.
@@ -234,11 +251,18 @@ def reason_about_group(
     )
 
 
+def asks_what_lacks(norm: str) -> bool:
+    """Whether the question asks what is still missing (「還差什麼」), not only if it suffices."""
+    return bool(_WHAT_LACKS.search(norm))
+
+
 def reason_about_activities(
     program: Program,
     counts: dict[str, int],
     type_keys: Sequence[str],
     language: str,
+    *,
+    everything: bool = False,
 ) -> Reasoned:
     """Count the activities by the progress rules of the named types (every type if none)."""
     keys = list(type_keys) or [c.key for c in program.community_types]
@@ -258,7 +282,7 @@ def reason_about_activities(
         checked = {PUBLIC_LESSONS}
     elif mentioned <= {"dialogue"}:
         checked = {DIALOGUES}
-    if "sharing_session" in mentioned:
+    if "sharing_session" in mentioned or everything:
         checked.add(SHARING_SESSION)
     if "showcase" in mentioned:
         checked.add(SHOWCASE)

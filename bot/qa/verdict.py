@@ -20,7 +20,7 @@ WH_ZH = re.compile(
 )
 WH_EN = re.compile(r"\b(what|when|how|which|where|who|why)\b", re.IGNORECASE)
 _YESNO_ZH = re.compile(
-    r"(嗎|吗|對吧|对吧|對不對|对不对|是不是|是否|沒錯吧|没错吧|對嗎|对吗)[？?。!！\s]*$"
+    r"(嗎|吗|吧|囉|啰|嘛|對不對|对不对|是不是|是否|對嗎|对吗|沒錯|没错|真的|確定|确定)[？?。!！\s~～]*$"
 )
 _YESNO_EN = re.compile(
     r"^(is|are|do|does|did|can|could|will|would|should|must|shall|has|have)\b", re.IGNORECASE
@@ -32,12 +32,18 @@ _NEGATIVE = re.compile(
     r"|does not require|not needed|does not specify|does not provide|without a cover letter",
     re.IGNORECASE,
 )
+# A question that claims something is not needed (「不用辦分享會吧」, "we don't need to…").
+_NEGATED_CLAIM = re.compile(
+    r"不用|不需|不必|免(?!費|费)|無須|无须|沒有要求|没有要求|不是一定|不一定要"
+    r"|\b(?:don't|do not|doesn't|does not|no need|not required|needn't)\b",
+    re.IGNORECASE,
+)
 _DATE = re.compile(
     r"(?:(\d{2,4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日號号]?|(\d{1,2})/(\d{1,2})"
 )
 _NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(萬|万|千|k\b)?", re.IGNORECASE)
 _CN_NUMBER = re.compile(
-    r"([一二兩两三四五六七八九十]+)\s*(萬|万|千|人|位|次|期|份|組|组|個|个|段|名|週|周)"
+    r"([一二兩两三四五六七八九十]+)\s*(萬|万|千|人|位|次|期|份|組|组|個|个|段|名|週|周|月)"
 )
 _EN_NUMBER = re.compile(r"\b(" + "|".join(_EN_WORDS) + r")\b", re.IGNORECASE)
 _MONTHS = {m: i for i, m in enumerate(
@@ -137,4 +143,8 @@ def verdict(question: str, answer_text: str, program_numbers: set[str]) -> bool 
     # Without numbers, the answer's first sentence carries its verdict (未要求…, 免備文…); a later
     # one adds context (「…免備文逕送」 after the documents asked for) and settles nothing.
     first = re.split(r"(?<=[。.!！?？])\s*", answer_text.strip(), maxsplit=1)[0]
+    if _NEGATED_CLAIM.search(question):
+        # 「共備不用公開授課對吧」 claims that something is not needed: it holds only when the
+        # answer says so too.
+        return bool(_NEGATIVE.search(first))
     return not _NEGATIVE.search(first)
