@@ -42,7 +42,7 @@ from handlers.common import BotContext, Button, is_staff, keyboard, language_of,
 from handlers.flows import Draft, Pressed
 from handlers.progress import render_status
 from handlers.qa import answer_question
-from handlers.register import line_invite, member_line
+from handlers.register import line_invite, saved_member_line
 
 logger = logging.getLogger(__name__)
 
@@ -120,11 +120,7 @@ def overview(
     # A withdrawn community takes no new members (communities.join refuses them).
     joinable = community.status != CommunityStatus.WITHDRAWN
     for number, member in enumerate(community.members, start=1):
-        line = member_line(
-            MemberDraft(member.name, member.gifted_teacher, member.subject),
-            language,
-            convener=member.is_convener,
-        )
+        line = saved_member_line(member, language)
         status = "community.linked" if member.user_id else "community.not_linked"
         lines.append(f"{number}. {line} {t(language, status)}")
         if member.user_id is None and member.invite_code and role.can_change and joinable:
@@ -205,11 +201,7 @@ async def render(
         rows.append(back)
     elif state is State.MEMBER:
         member = next(m for m in community.members if m.id == draft["member_id"])
-        line = member_line(
-            MemberDraft(member.name, member.gifted_teacher, member.subject),
-            language,
-            convener=member.is_convener,
-        )
+        line = saved_member_line(member, language)
         text = t(language, "community.member_page", line=line)
         row = [(t(language, "community.replace"), _b(draft, "replace"))]
         if not member.is_convener and community.status != CommunityStatus.WITHDRAWN:

@@ -28,6 +28,7 @@ from bot.i18n import html_escape, join_items, t
 from bot.program import CommunityType, Program
 from bot.rules import MemberDraft, describe_problems, member_problems
 from bot.services import Services
+from db.models import Member
 from handlers import flows
 from handlers.common import BotContext, Button, keyboard, language_of, say
 from handlers.flows import Draft, Pressed
@@ -110,6 +111,12 @@ def member_line(member: MemberDraft, language: str, *, convener: bool) -> str:
     if not notes:
         return name
     return t(language, "register.member_with_notes", name=name, notes=join_items(notes, language))
+
+
+def saved_member_line(member: Member, language: str) -> str:
+    """A saved member as :func:`member_line` shows a draft one."""
+    draft = MemberDraft(member.name, member.gifted_teacher, member.subject)
+    return member_line(draft, language, convener=member.is_convener)
 
 
 def _problems_text(program: Program, draft: Draft, language: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from dataclasses import dataclass
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
@@ -13,6 +14,7 @@ from bot import audit
 from bot.dateparse import DateParseError, parse_user_date
 from bot.dates import format_date
 from bot.i18n import html_escape, join_items, t
+from bot.services import Services
 from handlers.common import (
     BotContext,
     edit_or_send,
@@ -41,19 +43,23 @@ _EVENT_WORDS = {
 # --- /reminders -----------------------------------------------------------------------------
 
 
-async def _my_reminders(
-    update: Update, context: BotContext
-) -> tuple[str, InlineKeyboardMarkup | None]:
-    services = context.services
-    language = language_of(update, context)
-    user = update.effective_user
-    assert user is not None
+@dataclass(frozen=True)
+class ReminderListing:
+    """What /reminders (or 「提醒」 on LINE) shows: the text (Telegram's HTML), and a button for
+    each category the user can switch: its label and ``on:<category>`` / ``off:<category>``."""
+
+    text: str
+    switches: list[tuple[str, str]]
+
+
+async def reminder_listing(services: Services, user_id: int, language: str) -> ReminderListing:
+    """The user's coming reminders (those turned off marked) and their category switches."""
     async with services.database.session() as session:
         mine = await manage.user_reminders(
             session,
             services.program,
             services.settings.timezone,
-            user.id,
+            user_id,
             services.clock.now(),
             services.settings.BOT_ADMIN_IDS,
         )
@@ -68,7 +74,7 @@ async def _my_reminders(
         lines.append(line + (" " + t(language, "reminders.my_off") if item.turned_off else ""))
     if not mine.upcoming:
         lines.append(t(language, "reminders.my_none"))
-    rows = []
+    switches = []
     if mine.categories:
         lines += ["", t(language, "reminders.my_settings")]
         for category, on in mine.categories:
@@ -76,9 +82,18 @@ async def _my_reminders(
             label = t(
                 language, "reminders.button_on" if on else "reminders.button_off", category=name
             )
-            action = "off" if on else "on"
-            rows.append([(label, f"{SWITCH_CALLBACK}{action}:{category}")])
-    return "\n".join(lines), keyboard(rows) if rows else None
+            switches.append((label, f"{'off' if on else 'on'}:{category}"))
+    return ReminderListing("\n".join(lines), switches)
+
+
+async def _my_reminders(
+    update: Update, context: BotContext
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    user = update.effective_user
+    assert user is not None
+    listing = await reminder_listing(context.services, user.id, language_of(update, context))
+    rows = [[(label, SWITCH_CALLBACK + switch)] for label, switch in listing.switches]
+    return listing.text, keyboard(rows) if rows else None
 
 
 async def show_reminders(update: Update, context: BotContext) -> None:
@@ -313,9 +328,7 @@ async def set_date(update: Update, context: BotContext) -> None:
             return
         check = manage.check_program_date(program, event, day, services.clock.today())
         if check.past:
-            await say(
-                update, context, "reminders.setdate.past", day=format_date(day, language)
-            )
+            await say(update, context, "reminders.setdate.past", day=format_date(day, language))
             return
         if check.outside_period:
             await say(

@@ -208,9 +208,7 @@ def _audit_details(context: BotContext, line: audit.AuditLine, language: str) ->
     if isinstance(line.details.get("was"), str):
         # A status, as the catalogue names it (備取, not "waitlisted").
         was = line.details["was"]
-        status_key = (
-            "status.name_waitlisted_plain" if was == "waitlisted" else f"status.name_{was}"
-        )
+        status_key = "status.name_waitlisted_plain" if was == "waitlisted" else f"status.name_{was}"
         if has(language, status_key):
             values["was"] = t(language, status_key)
     if "audience" in line.details:

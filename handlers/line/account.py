@@ -16,8 +16,8 @@ from bot.services import Services
 from db import privacy, users
 from handlers.line import drafts
 from handlers.line.render import Choice, Reply, plain_text
+from handlers.reminders import reminder_listing
 from reminders import manage
-from reminders.texts import format_when, summary
 
 logger = logging.getLogger(__name__)
 
@@ -72,36 +72,9 @@ async def _forget_pressed(services: Services, user_id: int, language: str, rest:
 
 async def show_reminders(services: Services, user_id: int, language: str) -> Reply:
     """The user's coming reminders and a button for each category they can switch."""
-    async with services.database.session() as session:
-        mine = await manage.user_reminders(
-            session,
-            services.program,
-            services.settings.timezone,
-            user_id,
-            services.clock.now(),
-            services.settings.BOT_ADMIN_IDS,
-        )
-    lines = [t(language, "reminders.my_title")]
-    for item in mine.upcoming:
-        line = t(
-            language,
-            "reminders.my_line",
-            when=format_when(item.fire_at, language),
-            what=summary(item.content, language),
-        )
-        lines.append(line + (" " + t(language, "reminders.my_off") if item.turned_off else ""))
-    if not mine.upcoming:
-        lines.append(t(language, "reminders.my_none"))
-    choices = []
-    if mine.categories:
-        lines += ["", t(language, "reminders.my_settings")]
-        for category, on in mine.categories:
-            name = t(language, f"reminders.category.{category}")
-            label = t(
-                language, "reminders.button_on" if on else "reminders.button_off", category=name
-            )
-            choices.append(Choice(label, f"{PREFIX}rem:{'off' if on else 'on'}:{category}"))
-    return Reply([plain_text("\n".join(lines))], choices)
+    listing = await reminder_listing(services, user_id, language)
+    choices = [Choice(label, f"{PREFIX}rem:{switch}") for label, switch in listing.switches]
+    return Reply([plain_text(listing.text)], choices)
 
 
 async def _switch_pressed(services: Services, user_id: int, language: str, rest: str) -> Reply:

@@ -258,9 +258,8 @@ async def edit(services: Services, user_id: int, language: str, data: str) -> Re
 
 async def cancel(services: Services, user_id: int, language: str) -> Reply | None:
     """End logging without saving; None when no draft is open."""
-    if await drafts.load(services, user_id, DRAFT) is None:
+    if not await drafts.drop(services, user_id, DRAFT):
         return None
-    await drafts.save(services, user_id, DRAFT, None)
     return Reply([t(language, "line.log.cancelled")])
 
 

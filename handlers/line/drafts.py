@@ -52,6 +52,14 @@ async def save(services: Services, user_id: int, flow: str, draft: Draft | None)
         await session.commit()
 
 
+async def drop(services: Services, user_id: int, flow: str) -> bool:
+    """Drop the user's draft of ``flow``; whether a live one was open (「取消」 says so)."""
+    if await load(services, user_id, flow) is None:
+        return False
+    await save(services, user_id, flow, None)
+    return True
+
+
 async def active(services: Services, user_id: int) -> str | None:
     """The flow whose live draft the user last answered, if any."""
     async with services.database.session() as session:

@@ -19,7 +19,7 @@ from handlers.line import drafts
 from handlers.line.drafts import Draft
 from handlers.line.register import invite_text
 from handlers.line.render import MAX_QUICK_REPLIES, Choice, Reply, plain_text
-from handlers.register import member_line
+from handlers.register import saved_member_line
 
 DRAFT = "members"
 PREFIX = "mb:"  # mb:<nonce>:<action>:<argument>; mb:open starts
@@ -51,11 +51,7 @@ async def _prompt(
         text = t(language, "community.choose_member")
         lines = []
         for number, member in enumerate(community.members, start=1):
-            line = member_line(
-                MemberDraft(member.name, member.gifted_teacher, member.subject),
-                language,
-                convener=member.is_convener,
-            )
+            line = saved_member_line(member, language)
             lines.append(f"{number}. {line}")
             if len(choices) < MAX_QUICK_REPLIES - 1:
                 choices.append(_button(draft, f"{number}. {member.name}", "member", member.id))
@@ -63,11 +59,7 @@ async def _prompt(
         choices.append(_button(draft, t(language, "flows.cancel_button"), "cancel"))
     elif state == MEMBER:
         member = next(m for m in community.members if m.id == draft["member_id"])
-        line = member_line(
-            MemberDraft(member.name, member.gifted_teacher, member.subject),
-            language,
-            convener=member.is_convener,
-        )
+        line = saved_member_line(member, language)
         text = t(language, "community.member_page", line=line)
         choices = [_button(draft, t(language, "community.replace"), "replace")]
         if not member.is_convener and community.status != CommunityStatus.WITHDRAWN:
@@ -120,9 +112,8 @@ async def _answer(
 
 async def cancel(services: Services, user_id: int, language: str) -> Reply | None:
     """End without changing anything; None when nothing is open."""
-    if await drafts.load(services, user_id, DRAFT) is None:
+    if not await drafts.drop(services, user_id, DRAFT):
         return None
-    await drafts.save(services, user_id, DRAFT, None)
     return Reply([t(language, "line.members.closed")])
 
 
