@@ -161,18 +161,9 @@ async def _reply_to(
     if kind == "postback":
         data = (event.get("postback") or {}).get("data")
         data = data if isinstance(data, str) else ""
-        if data.startswith(register.PREFIX):
-            return await register.on_postback(services, user_id, language, data)
-        if data.startswith(activity_log.EDIT_PREFIX):
-            return await activity_log.edit(services, user_id, language, data)
-        if data.startswith(activity_log.PREFIX):
-            return await activity_log.on_postback(services, user_id, language, data)
-        if data.startswith(community.APPLY_PREFIX):
-            return await community.apply_pressed(services, user_id, language, data)
-        if data.startswith(members.PREFIX):
-            return await members.on_postback(services, user_id, language, data)
-        if data.startswith(account.PREFIX):
-            return await account.on_postback(services, user_id, language, data)
+        for prefix, on_postback in _POSTBACKS:
+            if data.startswith(prefix):
+                return await on_postback(services, user_id, language, data)
         return _postback_reply(services, engine, data, language)
     if kind != "message":
         return None
@@ -205,6 +196,16 @@ async def _reply_to(
             await session.commit()
     return answer_reply(answer)
 
+
+# Which module a button's postback data belongs to, by its prefix.
+_POSTBACKS: tuple[tuple[str, Callable[[Services, int, str, str], Awaitable[Reply]]], ...] = (
+    (register.PREFIX, register.on_postback),
+    (activity_log.EDIT_PREFIX, activity_log.edit),
+    (activity_log.PREFIX, activity_log.on_postback),
+    (community.APPLY_PREFIX, community.apply_pressed),
+    (members.PREFIX, members.on_postback),
+    (account.PREFIX, account.on_postback),
+)
 
 # The flows that take typed answers, by their draft's name.
 _FLOWS = {register.DRAFT: register, activity_log.DRAFT: activity_log, members.DRAFT: members}
