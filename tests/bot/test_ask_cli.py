@@ -53,7 +53,7 @@ def test_ask_prints_the_answer_as_plain_text(tmp_path: Path):
 
 def test_ask_after_the_deadline_says_the_application_has_closed(tmp_path: Path):
     out = _ask(tmp_path, DEADLINE_QUESTION, "--today", "2022-09-22")
-    assert out.startswith("申請已於111年9月21日（三）截止")
+    assert out.startswith("截止日已過：申請已於111年9月21日（三）截止")
 
 
 def test_ask_on_the_deadline_day_says_it_is_today(tmp_path: Path):

@@ -138,11 +138,11 @@ def test_the_line_console_plays_a_line_user_against_the_line_handling(tmp_path: 
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.startswith("bot> 您好！")  # the first visit adds the account
-    assert "you> 申請截止日是什麼時候？\nbot> 申請已於111年9月21日" in out
+    assert "you> 申請截止日是什麼時候？\nbot> 截止日已過：申請已於111年9月21日" in out
     assert "[1] 申請  [2] 社群類型" in out  # the topics, as numbered quick replies
     after_topic = out.split("you> 1\n", 1)[1]
     assert after_topic.startswith("bot> 「申請」，請選擇問題：")
-    assert out.split("you> 2\n", 1)[1].startswith("bot> 申請已於111年9月21日")
+    assert out.split("you> 2\n", 1)[1].startswith("bot> 截止日已過：申請已於111年9月21日")
     assert "您還不在任何社群中" in out  # 「進度」 without a community
     assert "收到您的照片" in out
     assert "Traceback" not in result.stderr
