@@ -25,6 +25,7 @@ from bot.qa.normalise import (
     normalise,
     normalise_many,
 )
+from bot.qa.sounds import SoundAlike
 from db.records import FaqEntry
 
 logger = logging.getLogger(__name__)
@@ -163,6 +164,7 @@ _BACKGROUND_PENALTY = 0.1
 # A rule met only by the background, when the asking part names a topic of its own.
 _BACKGROUND_MATCH = 0.7
 
+
 def _asks(part: str) -> bool:
     """Whether a clause is itself a question (a question word, 嗎, a question mark)."""
     return bool(
@@ -256,6 +258,31 @@ class QaEngine:
             for word in _as_list(words):
                 add(word, Hit("social", kind))
         lexicon = Lexicon(terms)
+        # Questions are read with the sound-alikes of the program's own words too (載止 → 截止);
+        # question words and social words are left out, where a slip is rarely the reading.
+        settings = data.get("settings", {})
+        no_sounds = frozenset(_as_list(settings.get("no_sound_alikes")))
+
+        def is_target(hits: list[Hit]) -> bool:
+            return any(
+                h.kind == "type" or (h.kind == "concept" and h.value not in no_sounds) for h in hits
+            )
+
+        # 給多少 is 多少 with a verb: 期多少 is no slip for it.
+        plain_words = [t for t, hits in terms.items() if len(t) >= 2 and not is_target(hits)]
+        targets = [
+            term
+            for term, hits in terms.items()
+            if is_target(hits) and not any(w in term for w in plain_words)
+        ]
+        known = normalise_many(
+            [
+                *cls._vocabulary_texts(program, data, extra_entries),
+                *(str(raw.get("answer_zh", "")) for raw in data.get("entries", [])),
+            ],
+            replacer,
+        )
+        replacer = replacer.with_sounds(SoundAlike.build(targets, known))
 
         entries = [cls._shipped_entry(raw) for raw in data.get("entries", [])]
         positions = {e.id: i for i, e in enumerate(entries)}
@@ -585,9 +612,7 @@ class QaEngine:
             focus_norm=None,
         )
 
-    def _answer_one(
-        self, question: str, today: dt.date, context: _Query | None = None
-    ) -> Answer:
+    def _answer_one(self, question: str, today: dt.date, context: _Query | None = None) -> Answer:
         raw = question if isinstance(question, str) else str(question)
         cleaned = clean(raw)
         language = detect_language(cleaned)

@@ -7,8 +7,11 @@ import re
 import threading
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.qa.sounds import SoundAlike
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +91,8 @@ class Replacer:
     table: Mapping[str, str] = field(compare=False, hash=False)
     # Identifies the table cheaply (hashing the pairs on every lookup is slow).
     digest: int = 0
+    # Then runs that sound like a program word become that word (bot.qa.sounds).
+    sounds: SoundAlike | None = field(default=None, compare=False, hash=False)
 
     @classmethod
     def build(cls, table: Mapping[str, str]) -> Replacer:
@@ -99,11 +104,15 @@ class Replacer:
         pairs = tuple((k, table[k]) for k in keys)
         return cls(pattern, pairs, dict(table), hash(pairs) or 1)
 
+    def with_sounds(self, sounds: SoundAlike) -> Replacer:
+        """This table, then the sound-alike rewriting."""
+        return replace(self, sounds=sounds, digest=hash((self.digest, sounds.digest)) or 1)
+
     def apply(self, text: str) -> str:
-        """Replace every occurrence of a key by its value."""
-        if self.pattern is None:
-            return text
-        return self.pattern.sub(lambda m: self.table[m.group(0)], text)
+        """Replace every occurrence of a key by its value, then the sound-alikes."""
+        if self.pattern is not None:
+            text = self.pattern.sub(lambda m: self.table[m.group(0)], text)
+        return self.sounds.apply(text) if self.sounds is not None else text
 
 
 def normalise(text: str, replacer: Replacer | None = None) -> str:
