@@ -516,42 +516,13 @@ async def undo_decision(
 
     Undoing an approval frees a place, so the first of the 備取 list may move up.
     """
-    reason = clean_reason(reason)
-    community = await _this_year(session, program, community_id, staff_id)
-    previous = CommunityStatus(str(community.status))
     decided = (CommunityStatus.APPROVED, CommunityStatus.REJECTED, CommunityStatus.WAITLISTED)
-    if previous not in decided:
-        raise ApplicationError("nothing_to_undo", name=community.name)
-    await _move(
-        session,
-        community,
-        (previous,),
-        CommunityStatus.SUBMITTED,
-        reviewed_at=None,
-        reviewed_by=None,
-        review_reason=None,
-        waitlist_position=None,
-    )
-    if previous == CommunityStatus.WAITLISTED:
-        await queries.close_waitlist_gap(session, program.program.year, community.type_key)
-    await audit.record(
-        session,
-        staff_id,
-        audit.DECISION_UNDONE,
-        {"community": community.name, "id": community.id, "was": str(previous), "reason": reason},
-        now,
-    )
-    view = view_of(community)
-    notices = [
-        Notice(
-            view.convener_user_id, "decisions.tell_undone", {"name": view.name, "reason": reason}
-        )
-    ]
-    promoted = None
-    if previous == CommunityStatus.APPROVED:
-        promoted, more = await promote_if_room(session, program, community.type_key, staff_id, now)
-        notices += more
-    return Outcome(view, str(previous), notices, promoted)
+    return await _change_back(
+        session, program, community_id, staff_id, reason, now,
+        allowed=decided, refusal="nothing_to_undo", new=CommunityStatus.SUBMITTED,
+        action=audit.DECISION_UNDONE, tell="decisions.tell_undone",
+        values={"reviewed_at": None, "reviewed_by": None, "review_reason": None},
+    )  # fmt: skip
 
 
 async def reopen(
@@ -564,32 +535,13 @@ async def reopen(
 ) -> Outcome:
     """Reopen a rejected or withdrawn application: the convener may submit it again, even
     after the deadline (once)."""
-    reason = clean_reason(reason)
-    community = await _this_year(session, program, community_id, staff_id)
-    previous = CommunityStatus(str(community.status))
-    if previous not in (CommunityStatus.REJECTED, CommunityStatus.WITHDRAWN, CommunityStatus.DRAFT):
-        raise ApplicationError("not_reopenable", name=community.name)
-    await _move(
-        session,
-        community,
-        (previous,),
-        CommunityStatus.DRAFT,
-        reopened_at=now,
-        reopen_reason=reason,
-        waitlist_position=None,
-    )
-    await audit.record(
-        session,
-        staff_id,
-        audit.REOPENED,
-        {"community": community.name, "id": community.id, "was": str(previous), "reason": reason},
-        now,
-    )
-    view = view_of(community)
-    notice = Notice(
-        view.convener_user_id, "decisions.tell_reopened", {"name": view.name, "reason": reason}
-    )
-    return Outcome(view, str(previous), [notice])
+    closed = (CommunityStatus.REJECTED, CommunityStatus.WITHDRAWN, CommunityStatus.DRAFT)
+    return await _change_back(
+        session, program, community_id, staff_id, reason, now,
+        allowed=closed, refusal="not_reopenable", new=CommunityStatus.DRAFT,
+        action=audit.REOPENED, tell="decisions.tell_reopened",
+        values={"reopened_at": now, "reopen_reason": reason},
+    )  # fmt: skip
 
 
 async def withdraw(
@@ -602,36 +554,51 @@ async def withdraw(
 ) -> Outcome:
     """Withdraw a community from the program (e.g. the school says so); an approved one frees
     its place for the 備取 list."""
+    still_in = tuple(
+        s for s in CommunityStatus if s not in (CommunityStatus.WITHDRAWN, CommunityStatus.REJECTED)
+    )
+    return await _change_back(
+        session, program, community_id, staff_id, reason, now,
+        allowed=still_in, refusal="not_withdrawable", new=CommunityStatus.WITHDRAWN,
+        action=audit.WITHDRAWN, tell="decisions.tell_withdrawn",
+        values={"reviewed_at": now, "reviewed_by": staff_id, "review_reason": reason},
+    )  # fmt: skip
+
+
+async def _change_back(
+    session: AsyncSession,
+    program: Program,
+    community_id: int,
+    staff_id: int,
+    reason: str,
+    now: dt.datetime,
+    *,
+    allowed: tuple[CommunityStatus, ...],
+    refusal: str,
+    new: CommunityStatus,
+    action: str,
+    tell: str,
+    values: dict[str, object],
+) -> Outcome:
+    """Move a community out of ``allowed`` to ``new`` with a reason the convener is told; a
+    place on the 備取 list is closed up, and a freed approval promotes the next in line."""
     reason = clean_reason(reason)
     community = await _this_year(session, program, community_id, staff_id)
     previous = CommunityStatus(str(community.status))
-    if previous in (CommunityStatus.WITHDRAWN, CommunityStatus.REJECTED):
-        raise ApplicationError("not_withdrawable", name=community.name)
-    await _move(
-        session,
-        community,
-        (previous,),
-        CommunityStatus.WITHDRAWN,
-        reviewed_at=now,
-        reviewed_by=staff_id,
-        review_reason=reason,
-        waitlist_position=None,
-    )
+    if previous not in allowed:
+        raise ApplicationError(refusal, name=community.name)
+    await _move(session, community, (previous,), new, waitlist_position=None, **values)
     if previous == CommunityStatus.WAITLISTED:
         await queries.close_waitlist_gap(session, program.program.year, community.type_key)
     await audit.record(
         session,
         staff_id,
-        audit.WITHDRAWN,
+        action,
         {"community": community.name, "id": community.id, "was": str(previous), "reason": reason},
         now,
     )
     view = view_of(community)
-    notices = [
-        Notice(
-            view.convener_user_id, "decisions.tell_withdrawn", {"name": view.name, "reason": reason}
-        )
-    ]
+    notices = [Notice(view.convener_user_id, tell, {"name": view.name, "reason": reason})]
     promoted = None
     if previous == CommunityStatus.APPROVED:
         promoted, more = await promote_if_room(session, program, community.type_key, staff_id, now)
