@@ -69,7 +69,8 @@ class AlreadyRegistered(Exception):
 
     def __init__(self, community: Community) -> None:
         super().__init__(community.name)
-        self.community = community
+        # Plain values: the exception outlives the session that loaded the community.
+        self.name = community.name
 
 
 class RulesBroken(Exception):
@@ -449,9 +450,20 @@ async def register(
     database: Database, program: Program, convener_id: int, data: Mapping[str, Any]
 ) -> Registered:
     """Save a registration draft in one transaction (RulesBroken, AlreadyRegistered as
-    register_community raises them)."""
+    register_community raises them).
+
+    The same draft confirmed again (a replay after a crash, a second press) is no new
+    registration: it returns the saved community, so the convener gets the invite links again.
+    """
+    draft = community_draft(data)
     async with database.session() as session:
-        community = await register_community(session, program, convener_id, community_draft(data))
+        existing = await store.community_of_convener(
+            session, program.program.year, convener_id
+        )
+        if existing is not None and _registered_from(existing, draft):
+            community = existing
+        else:
+            community = await register_community(session, program, convener_id, draft)
         return Registered(
             name=community.name,
             invites=[
@@ -461,6 +473,14 @@ async def register(
             ],
             deadline=await deadline_of(session, program, community),
         )
+
+
+def _registered_from(community: Community, draft: CommunityDraft) -> bool:
+    return (
+        community.type_key == draft.type_key
+        and community.name == clean_text(draft.name, MAX_COMMUNITY_NAME)
+        and [m.name for m in community.members] == [clean_name(m.name) for m in draft.members]
+    )
 
 
 def drafts_of(community: Community) -> list[MemberDraft]:

@@ -492,7 +492,7 @@ async def _confirm(update: Update, context: BotContext, draft: Draft) -> object:
         await flows.show(
             update,
             context,
-            t(language, "register.already", name=html_escape(error.community.name)),
+            t(language, "register.already", name=html_escape(error.name)),
         )
         return flows.finish(context, FLOW)
     username = services.bot_username or context.bot.username

@@ -442,7 +442,7 @@ async def _confirm(
     except communities.RulesBroken:
         return _prompt(program, draft, State.SUMMARY, language), False
     except communities.AlreadyRegistered as error:
-        return Reply([t(language, "line.register.already", name=error.community.name)]), True
+        return Reply([t(language, "line.register.already", name=error.name)]), True
     links = "\n".join(
         invite_text(services, language, member_name, code)
         for member_name, code in registered.invites

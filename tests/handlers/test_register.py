@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from support import TEACHER_ID, BotUnderTest
 
+from bot import communities
 from db.models import Community, Member, School
 
 GIFTED = "是，資優班教師"
@@ -295,3 +296,35 @@ async def test_a_number_or_a_stray_mark_is_not_taken_as_a_members_name(bot: BotU
         assert "這不像是姓名" in reply.text
     accepted = await bot.send(TEACHER_ID, "王小明")
     assert "資優班" in accepted.text  # the next question: is the member a gifted-class teacher
+
+
+async def test_a_confirm_replayed_after_its_community_was_saved_sends_the_invites_again(
+    bot: BotUnderTest,
+):
+    """A crash after the community was committed but before the conversation moved on: the
+    confirm handled again finds its own community, saves nothing twice and finishes."""
+    bot.user(TEACHER_ID)
+    await register_four(bot)
+    draft = dict(bot.application.user_data[TEACHER_ID]["flow:register"])
+    services = bot.services
+    first = await communities.register(services.database, services.program, TEACHER_ID, draft)
+    saved = await bot.press(TEACHER_ID, "確認登錄")
+    assert "已登錄社群「正興數學共備社群」" in saved.text
+    assert saved.text.count("https://t.me/") == 3
+    assert all(code in saved.text for _, code in first.invites)
+    assert await count(bot, Community) == 1
+    assert await count(bot, Member) == 4
+    after = await bot.send(TEACHER_ID, "/progress")
+    assert "還沒完成" not in after.text
+
+
+async def test_a_second_registration_is_refused_by_name(bot: BotUnderTest):
+    bot.user(TEACHER_ID)
+    await register_four(bot)
+    draft = dict(bot.application.user_data[TEACHER_ID]["flow:register"])
+    services = bot.services
+    other = {**draft, "name": "另一個社群"}
+    await communities.register(services.database, services.program, TEACHER_ID, other)
+    refused = await bot.press(TEACHER_ID, "確認登錄")
+    assert "另一個社群" in refused.text
+    assert await count(bot, Community) == 1
