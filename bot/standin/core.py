@@ -19,6 +19,7 @@ import logging
 import math
 import mimetypes
 import re
+import secrets
 import time
 from collections import deque
 from collections.abc import Callable
@@ -244,6 +245,9 @@ class BotApiStandin:
         self.bot_settings: dict[tuple[str, Any], Any] = {}
         self.files: dict[str, StoredFile] = {}
         self._file_counter = itertools.count(1)
+        # Telegram's file ids never repeat; one stand-in after another (a console restarted)
+        # must not hand out the ids of the last one's files.
+        self._file_salt = secrets.token_hex(8)
 
         self._updates: list[JSONDict] = []
         self._next_update_id = first_update_id
@@ -780,7 +784,7 @@ class BotApiStandin:
         self, data: bytes, filename: str | None, mime: str | None, folder: str
     ) -> StoredFile:
         number = next(self._file_counter)
-        unique = hashlib.sha1(f"{number}:{filename}".encode()).hexdigest()[:16]
+        unique = hashlib.sha1(f"{self._file_salt}:{number}:{filename}".encode()).hexdigest()[:16]
         extension = ""
         if filename and "." in filename:
             extension = filename[filename.rindex(".") :]

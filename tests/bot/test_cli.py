@@ -172,3 +172,19 @@ def test_the_console_sends_an_image_file_as_a_photo_and_keeps_it(tmp_path: Path)
     with sqlite3.connect(tmp_path / "data" / "bot.sqlite3") as connection:
         [(data,)] = connection.execute("SELECT data FROM stored_photos").fetchall()
     assert data == demo_photo(3)  # kept, so exports written later show it
+
+
+def test_photos_sent_in_two_console_sessions_are_two_photos(tmp_path: Path):
+    """A restarted console must not reuse the last session's file ids: the second photo would
+    be taken for the first, and the record would keep only one of them."""
+    import sqlite3
+
+    from bot.demo import demo_photo
+
+    for number in (1, 2):
+        (tmp_path / f"class{number}.png").write_bytes(demo_photo(number))
+        result = run_cli("console", tmp_path=tmp_path, stdin=f":photo class{number}.png\n")
+        assert result.returncode == 0, result.stderr
+    with sqlite3.connect(tmp_path / "data" / "bot.sqlite3") as connection:
+        kept = connection.execute("SELECT data FROM stored_photos").fetchall()
+    assert sorted(data for (data,) in kept) == sorted([demo_photo(1), demo_photo(2)])
