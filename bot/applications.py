@@ -726,6 +726,8 @@ class ConvenerStatus:
     values: dict[str, object]
     # Whether the activity checklist is shown (not for rejected or withdrawn communities).
     shows_progress: bool = True
+    # A draft or rejected application that can no longer be sent: no next step to promise.
+    closed: bool = False
     # The paper documents, for a sent application: the line's key (None: no line), which
     # arrived when, and which late by how many days.
     paper_key: str | None = None
@@ -746,7 +748,8 @@ async def convener_status(
     key = next_step_key(status, reopened=reopened)
     # Before the deadline a draft or rejected community may (re)submit; after it, only if
     # staff reopened it — never promise what /apply would refuse.
-    if status in ("draft", "rejected") and not reopened and today > deadline:
+    closed = status in ("draft", "rejected") and not reopened and today > deadline
+    if closed:
         key = f"{key}_closed"
     received = _received(community)
     paper_key = None
@@ -757,6 +760,7 @@ async def convener_status(
             paper_key = "status.paper_missing_late" if today > deadline else "status.paper_missing"
     return ConvenerStatus(
         shows_progress=counts(Purpose.SHOWS_PROGRESS, status),
+        closed=closed,
         status=status,
         status_key=f"status.name_{status}",
         next_key=f"status.{key}",

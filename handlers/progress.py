@@ -62,6 +62,9 @@ def render_progress(
             return "\n".join([*parts, "", t(language, "status.not_running")])
         parts.append("")
     lines = render_checklist(today_progress, program, language)
+    if status is not None and status.closed:
+        # Out of the program unless staff reopen it: no showcase or activities to ask for.
+        return "\n".join([*parts, *lines])
     return "\n".join([*parts, *lines, "", next_step(today_progress, program, language)])
 
 

@@ -514,7 +514,14 @@ async def _confirm(update: Update, context: BotContext, draft: Draft) -> object:
             "register.saved",
             name=html_escape(registered.name),
             links=links,
-            deadline=format_date(registered.deadline, language),
+            next_step=t(
+                language,
+                "register.next_apply"
+                if services.clock.today() <= registered.deadline
+                else "register.next_closed",
+                deadline=format_date(registered.deadline, language),
+                contact=html_escape(program.help_contact.reach(language)),
+            ),
         ),
     )
     return flows.finish(context, FLOW)

@@ -452,6 +452,13 @@ async def _confirm(
         "line.register.saved",
         name=registered.name,
         links=links,
-        deadline=format_date(registered.deadline, language),
+        next_step=t(
+            language,
+            "line.register.next_apply"
+            if services.clock.today() <= registered.deadline
+            else "line.register.next_closed",
+            deadline=format_date(registered.deadline, language),
+            contact=program.help_contact.reach(language),
+        ),
     )
     return Reply([saved]), True

@@ -10,6 +10,7 @@ from support import TEACHER_ID, BotUnderTest, MakeBot
 
 from bot import communities
 from bot.rules import MemberDraft
+from db.models import CommunityStatus
 
 TODAY = dt.date(2022, 10, 20)
 MEMBER_ID = 10002
@@ -31,6 +32,8 @@ async def seed(bot: BotUnderTest, type_key: str = "co_planning") -> dict[str, ob
                 tuple(MemberDraft(name, gifted) for name, gifted in people),
             ),
         )  # fmt: skip
+        # By 10/20 a community logging its activities has been approved (核定).
+        community.status = CommunityStatus.APPROVED
         return {
             "id": community.id,
             "codes": {m.name: m.invite_code for m in community.members},

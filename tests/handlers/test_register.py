@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import func, select
-from support import TEACHER_ID, BotUnderTest
+from support import TEACHER_ID, BotUnderTest, MakeBot
 
 from bot import communities
 from db.models import Community, Member, School
@@ -328,3 +330,19 @@ async def test_a_second_registration_is_refused_by_name(bot: BotUnderTest):
     refused = await bot.press(TEACHER_ID, "確認登錄")
     assert "另一個社群" in refused.text
     assert await count(bot, Community) == 1
+
+
+async def test_registering_after_the_deadline_says_so_instead_of_a_date_gone_by(
+    make_bot: MakeBot,
+):
+    bot = await make_bot(today=dt.date(2022, 9, 25))
+    bot.user(TEACHER_ID)
+    await register_four(bot)
+    saved = await bot.press(TEACHER_ID, "確認登錄")
+    assert "已登錄社群「正興數學共備社群」" in saved.text
+    assert "申請已於111年9月21日（三）截止" in saved.text and "劉書伶" in saved.text
+    assert "前送出申請" not in saved.text
+    progress = await bot.send(TEACHER_ID, "/progress")
+    assert "無法再送出" in progress.text
+    # Out of the program unless staff reopen it: no showcase, no activities asked for.
+    assert "下一步" not in progress.text and "還差" not in progress.text
