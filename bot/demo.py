@@ -16,6 +16,8 @@ import sys
 import zlib
 from dataclasses import dataclass
 
+from sqlalchemy import func, select
+
 from bot import applications
 from bot.clock import Clock
 from bot.communities import (
@@ -31,7 +33,7 @@ from bot.settings import Settings
 from db import photos
 from db.communities import community_of_convener
 from db.engine import Database
-from db.models import User
+from db.models import Community, User
 
 FIRST_CONVENER_ID = 20001
 STAFF_ID = 90001
@@ -121,6 +123,8 @@ class DemoSummary:
     first_convener_id: int
     staff_id: int
     already_there: bool = False
+    # Communities of the year someone else put there: the demo adds nothing beside them.
+    others: int = 0
 
 
 def _name(index: int, offset: int) -> str:
@@ -143,6 +147,13 @@ async def seed_demo(database: Database, program: Program, today: dt.date) -> Dem
     async with database.session() as session:
         if await community_of_convener(session, year, FIRST_CONVENER_ID) is not None:
             return DemoSummary(0, 0, FIRST_CONVENER_ID, STAFF_ID, already_there=True)
+        # Beside real or hand-made communities the year would not add up (quotas, the 備取
+        # list), and a half-seeded year helps no one: refuse before adding anything.
+        others = await session.scalar(
+            select(func.count()).select_from(Community).where(Community.program_year == year)
+        )
+        if others:
+            return DemoSummary(0, 0, FIRST_CONVENER_ID, STAFF_ID, others=int(others))
     randomness = random.Random(year)
     deadline = program.application.deadline
     start = program.period.start
@@ -325,6 +336,12 @@ def run_demo(settings: Settings, *, today: dt.date | None) -> int:
             await database.dispose()
 
     summary = asyncio.run(seed())
+    if summary.others:
+        sys.stderr.write(
+            f"This database already holds {summary.others} communities of the program year, so "
+            "the demo added nothing. Run it on an empty one, e.g. with another BOT_DATA_DIR.\n"
+        )
+        return 1
     if summary.already_there:
         sys.stdout.write("The demo year is already in this database; nothing was added.\n")
     else:

@@ -6,8 +6,9 @@ import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot import staff
+from bot import communities, staff
 from bot.demo import FIRST_CONVENER_ID, seed_demo
+from bot.rules import MemberDraft
 from db.engine import Database
 from tests.bot.test_cli import run_cli
 from tests.support import ADMIN_ID, BotUnderTest, MakeBot
@@ -68,6 +69,32 @@ def test_the_demo_command_tells_how_to_try_it(tmp_path: Path):
         tmp_path=tmp_path, stdin="/review\n",
     )  # fmt: skip
     assert "待審核的申請：1 件" in staff.stdout
+
+
+async def test_the_demo_adds_nothing_beside_communities_already_in_the_database(
+    make_bot: MakeBot, database_url: str
+):
+    bot = await make_bot(today=dt.date(2022, 9, 10))
+    services = bot.services
+    async with services.database.session() as session:
+        school = (await communities.search_schools(session, services.program, "正興國小"))[0]
+        await communities.register_community(
+            session,
+            services.program,
+            5001,
+            communities.CommunityDraft(
+                "co_planning", school.id, school.name, "手動社群",
+                tuple(MemberDraft(f"老師{n}", n == 0) for n in range(4)),
+            ),
+        )  # fmt: skip
+    database = Database(database_url)
+    try:
+        summary = await seed_demo(database, services.program, dt.date(2023, 3, 15))
+    finally:
+        await database.dispose()
+    assert summary.others == 1 and summary.communities == 0
+    bot.user(ADMIN_ID, "承辦人")
+    assert "社群：共 1 個" in (await bot.send(ADMIN_ID, "/stats")).text
 
 
 def test_a_notice_to_the_convener_shows_as_sent_to_them_not_in_the_staff_chat(tmp_path: Path):
