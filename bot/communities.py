@@ -26,6 +26,7 @@ from bot.progress import ActivityRecord, Progress, compute_progress
 from bot.rules import MemberDraft, RuleProblem, clean_member_name, member_problems
 from db import communities as store
 from db import photos
+from db.community_status import Purpose, counts
 from db.engine import Database
 from db.models import Activity, Community, CommunityStatus, Member, User
 
@@ -585,6 +586,11 @@ def _check_activity(program: Program, community: Community, draft: ActivityDraft
         raise NotAllowed("day")
 
 
+def logs_activities(community: Community) -> bool:
+    """Whether the community may log meetings: not once rejected or withdrawn."""
+    return counts(Purpose.SHOWS_PROGRESS, str(community.status))
+
+
 async def log_activity(
     session: AsyncSession,
     program: Program,
@@ -604,6 +610,8 @@ async def log_activity(
     community = await community_for_change(
         session, user_id, community_id, staff=staff, activities=False
     )
+    if not logs_activities(community):
+        raise NotAllowed(community_id)
     _check_activity(program, community, draft)
     activity = Activity(
         community_id=community.id,

@@ -293,6 +293,16 @@ async def start_log(update: Update, context: BotContext) -> object:
     if community is None:
         await say(update, context, "log.member_only" if belongs else "log.no_community")
         return flows.finish(context, FLOW)
+    if not communities.logs_activities(community):
+        await say(
+            update,
+            context,
+            "log.not_running",
+            name=html_escape(community.name),
+            status=t(language, f"status.name_{community.status}"),
+            contact=html_escape(services.program.help_contact.reach(language)),
+        )
+        return flows.finish(context, FLOW)
     draft = flows.begin(
         update,
         context,

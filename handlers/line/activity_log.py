@@ -199,6 +199,13 @@ async def start(services: Services, user_id: int, language: str) -> Reply:
             belongs = bool(await communities.communities_of(session, program.program.year, user_id))
             key = "line.log.member_only" if belongs else "line.log.no_community"
             return Reply([t(language, key)])
+        if not communities.logs_activities(community):
+            status = t(language, f"status.name_{community.status}")
+            contact = program.help_contact.reach(language)
+            return Reply(
+                [t(language, "line.log.not_running", name=community.name, status=status,
+                   contact=contact)]
+            )  # fmt: skip
         draft = {
             "community_id": community.id,
             "community_name": community.name,

@@ -121,6 +121,8 @@ async def test_a_withdrawn_community_shows_no_invites_and_takes_no_new_members(b
     async with bot.services.database.session() as session:
         member = await session.get(Member, community["members"]["李小華"])  # type: ignore[index]
     assert member is not None and member.user_id is None
+    log = await bot.send(TEACHER_ID, "/log")
+    assert "目前不在計畫中（已撤回），不能再記錄活動" in log.text and "劉書伶" in log.text
 
 
 async def test_with_the_line_account_set_each_invite_also_has_a_line_link(make_bot: MakeBot):
