@@ -738,10 +738,20 @@ class ConvenerStatus:
 _SENT = ("submitted", "approved", "waitlisted")
 
 
+# The next steps only the convener takes (/apply, /log); a member reads who does.
+_CONVENERS_STEPS = ("next_draft", "next_reopened", "next_rejected", "next_approved")
+
+
 async def convener_status(
-    session: AsyncSession, program: Program, community: Community, today: dt.date
+    session: AsyncSession,
+    program: Program,
+    community: Community,
+    today: dt.date,
+    *,
+    viewer_id: int | None = None,
 ) -> ConvenerStatus:
-    """The status line and next step shown in /progress and /mycommunity."""
+    """The status line and next step shown in /progress and /mycommunity (to ``viewer_id``:
+    a member who is not the convener is told who takes the step)."""
     status = str(community.status)
     reopened = community.reopened_at is not None
     deadline = await deadline_of(session, program, community)
@@ -751,6 +761,8 @@ async def convener_status(
     closed = status in ("draft", "rejected") and not reopened and today > deadline
     if closed:
         key = f"{key}_closed"
+    elif key in _CONVENERS_STEPS and viewer_id not in (None, community.convener_user_id):
+        key = f"{key}_member"
     received = _received(community)
     paper_key = None
     if status in _SENT:

@@ -184,8 +184,13 @@ async def render(
     back = [(t(language, "community.back"), _b(draft, "menu"))]
     if state is State.MENU:
         async with context.services.database.session() as session:
+            viewer = update.effective_user
             status = await applications.convener_status(
-                session, program, community, context.services.clock.today()
+                session,
+                program,
+                community,
+                context.services.clock.today(),
+                viewer_id=viewer.id if viewer is not None else None,
             )
         text = overview(
             context.services, community, role, language, status, _telegram_invite(context, language)

@@ -93,7 +93,10 @@ async def show_progress(update: Update, context: BotContext) -> None:
             except communities.NotAllowed:
                 found = []
         progress = await communities.progress_of_many(session, program, found, today)
-        statuses = [await applications.convener_status(session, program, c, today) for c in found]
+        statuses = [
+            await applications.convener_status(session, program, c, today, viewer_id=user.id)
+            for c in found
+        ]
         texts = [
             render_progress(program, c, p, language, s)
             for c, p, s in zip(found, progress, statuses, strict=True)

@@ -90,7 +90,10 @@ async def progress(services: Services, user_id: int, language: str) -> Reply:
         )
         found = [community for community, _ in mine]
         progress_list = await communities.progress_of_many(session, program, found, today)
-        statuses = [await applications.convener_status(session, program, c, today) for c in found]
+        statuses = [
+            await applications.convener_status(session, program, c, today, viewer_id=user_id)
+            for c in found
+        ]
         texts = [
             plain_text(render_progress(program, c, p, language, _on_line(s, language)))
             for c, p, s in zip(found, progress_list, statuses, strict=True)
@@ -116,7 +119,9 @@ async def page(services: Services, user_id: int, language: str) -> Reply:
         # A convener's own community comes first.
         mine.sort(key=lambda pair: pair[1] is not communities.Role.CONVENER)
         for community, role in mine:
-            status = await applications.convener_status(session, program, community, today)
+            status = await applications.convener_status(
+                session, program, community, today, viewer_id=user_id
+            )
             text = overview(services, community, role, language, _on_line(status, language), invite)
             activities = sorted(community.activities, key=lambda a: (a.day, a.id))
             lines = [

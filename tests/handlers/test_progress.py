@@ -104,6 +104,9 @@ async def test_members_who_joined_see_the_progress_too(bot: BotUnderTest):
     await bot.send(MEMBER_ID, f"/start join_{community['codes']['李小華']}")  # type: ignore[index]
     reply = await bot.send(MEMBER_ID, "/progress")
     assert "⬜ 社群運作活動 0/4" in reply.text
+    # The convener logs the meetings; a member is not sent to /log or /apply.
+    assert "每次活動由召集人記錄" in reply.text
+    assert "/log" not in reply.text and "/apply" not in reply.text
 
 
 async def test_someone_in_no_community_is_told_how_to_get_one(bot: BotUnderTest):
