@@ -277,6 +277,16 @@ def _combine_time(current: ColumnValues, new: ColumnValues) -> dict[str, object]
     return merged
 
 
+def duration_disagrees(values: ColumnValues) -> int | None:
+    """The minutes between the start and end times when a typed duration says otherwise
+    (2節 = 100 minutes beside 14:00–15:00): the record would contradict itself."""
+    duration = values.get("duration_minutes")
+    between = _minutes_between(values.get("start_time"), values.get("end_time"))
+    if between is None or duration is None or int(str(duration)) == between:
+        return None
+    return between
+
+
 def _clock_text(value: object) -> str:
     return value.strftime("%H:%M") if isinstance(value, dt.time) else str(value)
 

@@ -39,6 +39,8 @@ from bot.activity_fields import (
     Known,
     details_from_json,
     details_to_json,
+    duration_disagrees,
+    duration_text,
 )
 from bot.activity_fields import EDITABLE as EDITABLE_FIELDS
 from bot.dateparse import DateParseError, parse_user_date
@@ -249,6 +251,9 @@ def summary_text(program: Program, draft: Draft, language: str) -> str:
             value = own[spec.key]
         label = spec.label(language, count=len(attendees))
         lines.append(t(language, "log.field_line", label=label, value=value))
+    between = duration_disagrees(values)
+    if between is not None:
+        lines.append(t(language, "log.duration_disagrees", times=duration_text(between, language)))
     return "\n".join(lines)
 
 

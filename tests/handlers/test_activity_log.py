@@ -513,3 +513,17 @@ async def test_a_range_fills_the_duration_only_where_the_convener_typed_none(bot
     await bot.press(TEACHER_ID, "✏️ 起訖時刻")
     summary = await bot.send(TEACHER_ID, "14:00-15:00")
     assert "時間長度：1 小時" in summary.text and "14:00–15:00" in summary.text
+
+
+async def test_a_duration_that_disagrees_with_the_times_is_pointed_out_in_the_summary(
+    bot: BotUnderTest,
+):
+    await _log_until_duration(bot)
+    await bot.send(TEACHER_ID, "兩節課")  # 80 minutes at an elementary school
+    reply = await bot.send(TEACHER_ID, "下午2點到3點")
+    for _ in range(6):
+        if "不一致" in reply.text or "略過" not in labels(reply):
+            break
+        reply = await bot.press(TEACHER_ID, "略過")
+    assert "1 小時 20 分鐘" in reply.text and "14:00–15:00" in reply.text
+    assert "時間長度與起訖時刻（共1 小時）不一致" in reply.text
