@@ -40,6 +40,7 @@ MAX_CONCURRENT_UPDATES = 64
 MAX_WAITING_UPDATES = 1000
 # Handled inbox rows are kept this long, past Telegram's 24 hours of redelivery.
 KEEP_HANDLED = dt.timedelta(days=2)
+KEEP_DEAD_LETTERS = dt.timedelta(days=30)
 
 JsonDict = dict[str, Any]
 Job = Callable[[], Awaitable[None]]
@@ -261,6 +262,7 @@ class UpdateIntake:
         """At start: handle again what the inbox holds unhandled; return how many."""
         async with self._services.database.session() as session:
             await inbox.forget_handled_before(session, self._now() - KEEP_HANDLED)
+            await inbox.forget_dead_letters_before(session, self._now() - KEEP_DEAD_LETTERS)
             waiting = await inbox.pending(session)
         if waiting:
             logger.info("Handling %d updates left unhandled by the last run", len(waiting))

@@ -93,6 +93,13 @@ async def forget_handled_before(session: AsyncSession, cutoff: dt.datetime) -> i
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+async def forget_dead_letters_before(session: AsyncSession, cutoff: dt.datetime) -> int:
+    """Drop dead letters received before ``cutoff``: raw updates hold names and texts, and
+    staff look at a dead letter within days, not months."""
+    result = await session.execute(delete(DeadLetter).where(DeadLetter.received_at < cutoff))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class DeadLetterRow:
     """One dead letter as listed by ``python -m bot deadletters``."""

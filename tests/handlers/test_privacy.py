@@ -70,3 +70,37 @@ async def test_a_convener_is_warned_and_their_community_records_stay(bot: BotUnd
     async with bot.services.database.session() as session:
         stub = await session.get(User, convener)
         assert stub is not None and stub.display_name == "" and not stub.active
+
+
+async def test_forgetme_also_clears_the_raw_copies_of_the_persons_updates(bot: BotUnderTest):
+    """The inbox keeps updates as Telegram sent them for a while and dead letters for a month:
+    the person's names and texts go with the rest, another teacher's stay."""
+    import json
+
+    from db.models import DeadLetter, InboxUpdate
+
+    def message(update_id: int, user_id: int, text: str) -> dict[str, object]:
+        person = {"id": user_id, "is_bot": False, "first_name": "陳老師"}
+        return {
+            "update_id": update_id,
+            "message": {"message_id": 1, "date": 0, "chat": {"id": user_id, "type": "private"},
+                        "from": person, "text": text},
+        }  # fmt: skip
+
+    bot.user(TEACHER_ID, "陳老師")
+    async with bot.services.database.session() as session:
+        session.add(InboxUpdate(update_id=900001, payload=message(900001, TEACHER_ID, "我的電話")))
+        session.add(InboxUpdate(update_id=900002, payload=message(900002, 4242, "別人的問題")))
+        session.add(DeadLetter(
+            update_id=900003, error_kind="handler:Test", update_type="message",
+            payload=json.dumps(message(900003, TEACHER_ID, "壞掉的訊息")),
+        ))  # fmt: skip
+    await bot.send(TEACHER_ID, "/forgetme")
+    await bot.press(TEACHER_ID, "確定刪除")
+    async with bot.services.database.session() as session:
+        mine = await session.get(InboxUpdate, 900001)
+        other = await session.get(InboxUpdate, 900002)
+        letters = (await session.scalars(select(DeadLetter))).all()
+    assert mine is not None and mine.payload == {"update_id": 900001}
+    assert other is not None and "別人的問題" in json.dumps(other.payload, ensure_ascii=False)
+    assert letters == []
