@@ -14,7 +14,7 @@ import contextlib
 import logging
 from typing import Any
 
-from telegram.error import Conflict, InvalidToken, TelegramError
+from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
@@ -27,7 +27,8 @@ logger = logging.getLogger(__name__)
 
 POLL_TIMEOUT_SECONDS = 10
 BATCH_LIMIT = 100
-MAX_BACKOFF_SECONDS = 30.0
+# Short enough that a teacher who wrote during an outage is answered soon after it ends.
+MAX_BACKOFF_SECONDS = 10.0
 
 
 def _get_updates_request(application: Application[Any, Any, Any, Any, Any, Any]) -> BaseRequest:
@@ -72,6 +73,13 @@ async def poll(
             batch = fetch.result()
         except InvalidToken:
             raise
+        except RetryAfter as exc:
+            # Telegram says how long to wait: no more (backing off further only delays answers).
+            wait = float(exc.retry_after if isinstance(exc.retry_after, int | float)
+                         else exc.retry_after.total_seconds())
+            logger.warning("getUpdates was rate limited; trying again in %.1f s", wait)
+            await _sleep_unless_stopped(stop, wait)
+            continue
         except (Conflict, TelegramError) as exc:
             failures += 1
             wait = min(MAX_BACKOFF_SECONDS, 0.5 * 2 ** min(failures, 6))

@@ -308,3 +308,35 @@ async def test_a_save_replayed_after_its_bookkeeping_was_lost_says_already_saved
     assert await _activities(restarted) == 1
     texts = [message.text for message in again.messages]
     assert any("先前已經儲存過了" in text for text in texts), texts
+
+
+async def test_a_rate_limited_poll_waits_what_telegram_says_then_answers(
+    bot: BotUnderTest, monkeypatch: pytest.MonkeyPatch
+):
+    from bot import polling
+    from bot.intake import intake_of
+
+    waits: list[float] = []
+    sleep = polling._sleep_unless_stopped
+
+    async def recorded(stop: asyncio.Event, seconds: float) -> None:
+        waits.append(seconds)
+        await sleep(stop, min(seconds, 0.1))
+
+    monkeypatch.setattr(polling, "_sleep_unless_stopped", recorded)
+    bot.user(TEACHER_ID)
+    bot.standin.inject_fault(
+        method="getUpdates", error_code=429, description="Too Many Requests: retry after 2",
+        retry_after=2, times=3,
+    )  # fmt: skip
+    bot.standin.user_sends_text(TEACHER_ID, "申請截止日？")
+    stop = asyncio.Event()
+    task = asyncio.create_task(
+        polling.poll(bot.application, intake_of(bot.application), stop, poll_seconds=1)
+    )
+    try:
+        await bot.standin.wait_until(lambda: bool(bot.standin.sent_messages(TEACHER_ID)))
+    finally:
+        stop.set()
+        await task
+    assert waits[:3] == [2.0, 2.0, 2.0]  # retry_after each time, no growing back-off
