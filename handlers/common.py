@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
+from bot.channels import PushResult, reached_by_push
 from bot.i18n import normalise_language, t
 from bot.services import Services
 from db import users
@@ -72,6 +73,30 @@ def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
     )
+
+
+async def tell_user(context: BotContext, user_id: int, text: str) -> bool:
+    """Send a notice (Telegram HTML) to a user on whichever messenger they use: Telegram, or
+    LINE by push; whether it reached them. A user who blocked the bot is marked so."""
+    services = context.services
+    if reached_by_push(user_id):
+        channel = services.push_channel
+        if channel is None:
+            logger.warning("A notice to a user of another messenger: not served by this process")
+            return False
+        return await channel.push(user_id, text) == PushResult.SENT
+    try:
+        await context.bot.send_message(
+            user_id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
+        )
+    except Forbidden:
+        async with services.database.session() as session:
+            await users.mark_blocked(session, user_id, services.clock.now())
+        return False
+    except TelegramError as error:
+        logger.warning("Could not send a notice: %s", type(error).__name__)
+        return False
+    return True
 
 
 async def reply_html(

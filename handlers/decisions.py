@@ -10,8 +10,6 @@ import datetime as dt
 import logging
 
 from telegram import Update
-from telegram.constants import ParseMode
-from telegram.error import Forbidden, TelegramError
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot import applications
@@ -20,8 +18,8 @@ from bot.dateparse import DateParseError, parse_user_date
 from bot.dates import format_date
 from bot.i18n import has, html_escape, join_list, normalise_language, t
 from bot.program import Program
-from db import staff_queries, users
-from handlers.common import BotContext, language_of, reply_html, say
+from db import staff_queries
+from handlers.common import BotContext, language_of, reply_html, say, tell_user
 from handlers.review import _error_text, view_documents_line
 from handlers.staff import ensure_staff
 from reminders import manage
@@ -117,19 +115,7 @@ async def send_notices(context: BotContext, notices: list[Notice]) -> bool:
                 values[key] = value
         if language == "en" and "after_en" in values:
             values["after"] = values["after_en"]
-        try:
-            await context.bot.send_message(
-                notice.user_id,
-                t(language, notice.key, **values),
-                parse_mode=ParseMode.HTML,
-                disable_web_page_preview=True,
-            )
-        except Forbidden:
-            async with services.database.session() as session:
-                await users.mark_blocked(session, notice.user_id, services.clock.now())
-            everyone = False
-        except TelegramError as error:
-            logger.warning("Could not tell a convener: %s", type(error).__name__)
+        if not await tell_user(context, notice.user_id, t(language, notice.key, **values)):
             everyone = False
     return everyone
 

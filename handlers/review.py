@@ -10,8 +10,6 @@ import re
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
-from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -29,8 +27,16 @@ from bot.logs import user_ref
 from bot.program import Program
 from bot.rules import RuleProblem, localised_values
 from bot.services import Services
-from db import staff_queries, users
-from handlers.common import BotContext, edit_or_send, keyboard, language_of, reply_html, say
+from db import staff_queries
+from handlers.common import (
+    BotContext,
+    edit_or_send,
+    keyboard,
+    language_of,
+    reply_html,
+    say,
+    tell_user,
+)
 from handlers.flows import DRAFT_KEYS, end_other_conversations, is_expired, touch
 from handlers.staff import ensure_staff
 
@@ -600,18 +606,7 @@ async def _notify_convener(context: BotContext, decision: Decision) -> bool:
             if decision.resubmit_until is not None
             else t(language, "review.again_closed"),
         )
-    try:
-        await context.bot.send_message(
-            view.convener_user_id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
-        )
-    except Forbidden:
-        async with services.database.session() as session:
-            await users.mark_blocked(session, view.convener_user_id, services.clock.now())
-        return False
-    except TelegramError as error:
-        logger.warning("Could not tell a convener about a decision: %s", type(error).__name__)
-        return False
-    return True
+    return await tell_user(context, view.convener_user_id, text)
 
 
 def build() -> list[BaseHandler[Update, BotContext, object]]:

@@ -161,3 +161,35 @@ async def test_with_line_served_alone_line_users_get_reminders_and_telegram_user
     pushed = [m.text for m in line.messages_to(teacher) if m.via == "push"]
     assert len(pushed) == 1 and "申請截止提醒" in pushed[0]
     assert [delivery.status for delivery in waiting] == [DeliveryStatus.PENDING]
+
+
+async def test_a_decision_on_a_line_conveners_community_reaches_her_by_push(make_bot: MakeBot):
+    from bot import communities
+    from bot.rules import MemberDraft
+    from db.identities import user_for_line
+
+    bot = await make_bot(today=dt.date(2022, 9, 15))
+    bot.user(ADMIN_ID)
+    line = LineStandin()
+    async with line_beside(bot, line) as webhook:
+        teacher = await follow(line, webhook, "蔡老師")
+        services = bot.services
+        async with services.database.session() as session:
+            convener = (
+                await user_for_line(session, teacher, display_name="蔡老師", language="zh-TW")
+            ).id
+            school = (await communities.search_schools(session, services.program, "正興國小"))[0]
+            community = await communities.register_community(
+                session,
+                services.program,
+                convener,
+                communities.CommunityDraft(
+                    "co_planning", school.id, school.name, "正興共備社群",
+                    tuple(MemberDraft(f"老師{n}", n == 0) for n in range(4)),
+                ),
+            )  # fmt: skip
+            community_id = community.id
+        reply = await bot.send(ADMIN_ID, f"/decide {community_id} 撤回 學校撤案")
+    assert "無法通知" not in reply.text
+    pushed = [m.text for m in line.messages_to(teacher) if m.via == "push"]
+    assert any("正興共備社群" in text and "學校撤案" in text for text in pushed)
