@@ -43,16 +43,21 @@ async def store(session: AsyncSession, received: Sequence[Received], when: dt.da
         await session.scalars(select(InboxUpdate.update_id).where(InboxUpdate.update_id.in_(ids)))
     )
     fresh = {r.update_id: r for r in received if r.update_id not in known}
-    if fresh:
-        statement = insert_ignoring_duplicates(session, InboxUpdate, ["update_id"])
-        await session.execute(
-            statement,
-            [
-                {"update_id": r.update_id, "payload": r.payload, "received_at": when}
-                for r in fresh.values()
-            ],
-        )
-    return set(fresh)
+    if not fresh:
+        return set()
+    # Only the rows this insert wrote count as new: another process storing the same update
+    # at the same moment (two webhook workers) would otherwise handle it too.
+    statement = insert_ignoring_duplicates(session, InboxUpdate, ["update_id"]).returning(
+        InboxUpdate.__table__.c.update_id
+    )
+    written = await session.scalars(
+        statement,
+        [
+            {"update_id": r.update_id, "payload": r.payload, "received_at": when}
+            for r in fresh.values()
+        ],
+    )
+    return set(written)
 
 
 async def pending(session: AsyncSession) -> list[Received]:

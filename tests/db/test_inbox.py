@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator
 
@@ -37,3 +38,25 @@ async def test_dead_letters_older_than_the_cutoff_are_dropped(database: Database
     async with database.session() as session:
         kept = list(await session.scalars(select(DeadLetter.update_id)))
     assert dropped == 1 and kept == [2]
+
+
+async def test_an_update_stored_by_two_processes_at_once_is_new_to_one_of_them(
+    database: Database, database_url: str
+) -> None:
+    other = Database(database_url)  # a second process's engine on the same database
+    received = [inbox.Received(424242, {"update_id": 424242})]
+
+    async def store_in_other() -> set[int]:
+        async with other.session() as session:
+            return await inbox.store(session, received, NOW)
+
+    try:
+        async with database.session() as session:
+            first = await inbox.store(session, received, NOW)
+            # The other process looks while this one has not committed yet.
+            second_task = asyncio.create_task(store_in_other())
+            await asyncio.sleep(0.3)
+        second = await second_task
+    finally:
+        await other.dispose()
+    assert sorted([*first, *second]) == [424242]
