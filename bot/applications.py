@@ -172,6 +172,11 @@ async def deadline_of(
     return max(general, own or general)
 
 
+async def deadline_for(session: AsyncSession, program: Program, community_id: int) -> dt.date:
+    """The deadline in force for one community, by its id."""
+    return await deadline_of(session, program, await queries.community(session, community_id))
+
+
 async def may_submit(
     session: AsyncSession, program: Program, community: Community, today: dt.date
 ) -> bool:

@@ -258,6 +258,8 @@ async def submit_application(
                 today=services.clock.today(),
                 now=services.clock.now(),
             )
+            # An extension moves the paper documents' date too.
+            deadline = await applications.deadline_for(session, services.program, view.id)
     except ApplicationError as error:
         if error.reason == "not_convener":
             logger.warning("Refused an application submit to user %s", user_ref(user_id))
@@ -266,7 +268,7 @@ async def submit_application(
     return (
         t(language, "review.submitted", name=html_escape(view.name))
         + "\n"
-        + paper_documents(services.program, language)
+        + paper_documents(services.program, language, deadline)
     )
 
 

@@ -94,6 +94,21 @@ async def test_a_convener_submits_and_is_told_what_to_deliver_on_paper(bot: BotU
     assert "等候審核" in again.text
 
 
+async def test_with_its_own_extension_the_paper_date_after_submitting_is_the_extended_one(
+    make_bot: MakeBot,
+):
+    bot = await make_bot(today=dt.date(2022, 9, 28))
+    bot.user(ADMIN_ID)
+    bot.user(CONVENER_ID, "林召集人")
+    community_id = await add_community(bot, CONVENER_ID)
+    await bot.send(ADMIN_ID, f"/extend {community_id} 2022-10-05")
+    preview = await bot.send(CONVENER_ID, "/apply")
+    assert "111年10月5日" in preview.text
+    done = await bot.press(CONVENER_ID, "送出申請")
+    assert "已送出" in done.text
+    assert "111年10月5日" in done.text and "111年9月21日" not in done.text
+
+
 async def test_not_now_submits_nothing_and_takes_the_buttons_away(bot: BotUnderTest):
     bot.user(CONVENER_ID)
     community_id = await add_community(bot, CONVENER_ID)
