@@ -32,6 +32,9 @@ _KIND_OF = {
     SHOWCASE: "showcase",
 }
 
+# The activity kind of the 成果發表會.
+SHOWCASE_KIND = _KIND_OF[SHOWCASE]
+
 # Pace heuristic (ours, not the letter's): in the last this-many days every gap is urgent.
 FINAL_STRETCH_DAYS = 30
 # How long before the showcase the next step starts pointing at it.

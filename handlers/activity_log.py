@@ -47,8 +47,15 @@ from bot.dateparse import DateParseError, parse_user_date
 from bot.dates import format_date
 from bot.i18n import html_escape, join_items, t
 from bot.program import Program
-from bot.progress import next_step, render_checklist
+from bot.progress import (
+    SHOWCASE_KIND,
+    activity_counts,
+    next_step,
+    render_checklist,
+    showcase_when,
+)
 from bot.rules import FUTURE, activity_date_problem, describe_date_problem
+from db.records import ActivityRecord
 from handlers import flows
 from handlers.common import BotContext, Button, answer_query, is_staff, keyboard, language_of, say
 from handlers.flows import Draft, Pressed
@@ -254,6 +261,10 @@ def summary_text(program: Program, draft: Draft, language: str) -> str:
     between = duration_disagrees(values)
     if between is not None:
         lines.append(t(language, "log.duration_disagrees", times=duration_text(between, language)))
+    day, kind = dt.date.fromisoformat(str(draft["day"])), str(draft["kind"])
+    if kind == SHOWCASE_KIND and not activity_counts(program, ActivityRecord(day, kind)):
+        # Saved all the same (it happened), but the convener should know before saving.
+        lines.append(t(language, "log.showcase_not_counted", when=showcase_when(program, language)))
     return "\n".join(lines)
 
 

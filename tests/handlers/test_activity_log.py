@@ -527,3 +527,16 @@ async def test_a_duration_that_disagrees_with_the_times_is_pointed_out_in_the_su
         reply = await bot.press(TEACHER_ID, "略過")
     assert "1 小時 20 分鐘" in reply.text and "14:00–15:00" in reply.text
     assert "時間長度與起訖時刻（共1 小時）不一致" in reply.text
+
+
+async def test_a_showcase_logged_on_another_day_is_saved_but_the_summary_says_it_will_not_count(
+    make_bot: MakeBot,
+):
+    bot = await make_bot(today=dt.date(2023, 7, 30))
+    bot.user(TEACHER_ID)
+    await seed_community(bot)
+    summary = await log_until_summary(bot, day="112/7/28", kind="成果發表會")
+    assert "不會計入成果發表會" in summary.text and "112年7月第1週" in summary.text
+    await bot.press(TEACHER_ID, "取消")
+    in_week = await log_until_summary(bot, day="112/7/5", kind="成果發表會")
+    assert "不會計入" not in in_week.text
