@@ -51,6 +51,22 @@ class ProcessedUpdate(Base):
     processed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+class HandledLineEvent(Base):
+    """A LINE webhook event taken up for handling, by its ``webhookEventId``.
+
+    The row is written before the event is handled, so an event LINE delivers again (a lost or
+    slow 200, a redelivery after a crash) is never handled twice; ``handled_at`` stays empty for
+    one whose handling did not finish.
+    """
+
+    __tablename__ = "handled_line_events"
+    __table_args__ = (Index("ix_handled_line_events_received_at", "received_at"),)
+
+    webhook_event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    handled_at: Mapped[dt.datetime | None]
+
+
 class InboxUpdate(Base):
     """An update as Telegram sent it, stored before it is confirmed to Telegram.
 

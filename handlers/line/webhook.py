@@ -1,12 +1,14 @@
 """The LINE webhook: verify X-Line-Signature on the raw body, then handle each event.
 
 A missing signature or malformed body → 400, a wrong signature → 401, and nothing is handled.
-The 200 goes out after the events were handled, so LINE's redelivery (when enabled) covers a
-crash; an event whose handling fails is logged without personal data and skipped.
+The 200 goes out after the events were handled; an event whose handling fails is logged without
+personal data and skipped. Each event is claimed by its ``webhookEventId`` before it is handled
+(db/line_events.py), so one LINE delivers again (a late 200, a redelivery) is skipped.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from typing import Any
@@ -16,6 +18,7 @@ from linebot.v3.messaging import ApiException, AsyncMessagingApi
 from linebot.v3.webhook import SignatureValidator
 
 from bot.services import Services
+from db import line_events
 from handlers.line.events import Profile, handle_event
 from handlers.line.messenger import LineMessenger
 
@@ -23,6 +26,9 @@ logger = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/line/webhook"
 MAX_BODY = 1024 * 1024
+# LINE redelivers an event for a while only; claims older than this are dropped.
+KEEP_CLAIMS = dt.timedelta(days=7)
+PRUNE_EVERY = dt.timedelta(hours=1)
 
 
 class LineWebhook:
@@ -33,6 +39,7 @@ class LineWebhook:
         self.api = api
         self.validator = SignatureValidator(channel_secret)
         self.messenger = LineMessenger(api)
+        self._pruned_at: dt.datetime | None = None
 
     async def lookup_profile(self, line_user_id: str) -> Profile | None:
         """A user's name and language as LINE has them; None when LINE does not say."""
@@ -78,11 +85,32 @@ class LineWebhook:
         events = _events(text)
         if events is None:
             return 400, "not a LINE webhook body"
+        await self._prune_old_claims()
         for event in events:
+            event_id = event.get("webhookEventId")
+            event_id = event_id[:64] if isinstance(event_id, str) and event_id else None
+            if event_id is not None and not await self._claim(event_id):
+                logger.info("skipped a LINE event taken up before (%s)", event_id)
+                continue
             await _handle(
                 self.services, self.messenger, event, self.lookup_profile, self.fetch_content
             )
+            if event_id is not None:
+                async with self.services.database.session() as session:
+                    await line_events.mark_handled(session, event_id, self.services.clock.now())
         return 200, ""
+
+    async def _claim(self, event_id: str) -> bool:
+        async with self.services.database.session() as session:
+            return await line_events.claim(session, event_id, self.services.clock.now())
+
+    async def _prune_old_claims(self) -> None:
+        now = self.services.clock.now()
+        if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:
+            return
+        self._pruned_at = now
+        async with self.services.database.session() as session:
+            await line_events.forget_before(session, now - KEEP_CLAIMS)
 
 
 def build_line_webhook(

@@ -194,3 +194,25 @@ async def test_a_draft_left_for_half_an_hour_is_gone(chat: Chat):
         assert "逾時" in gone.text
         fresh = await chat.say("登錄社群")
         assert not fresh.text.startswith("接續")
+
+
+async def _redeliver(chat: Chat, event: dict) -> None:
+    again = {**event, "deliveryContext": {"isRedelivery": True}}
+    body = chat.standin.webhook_body(again)
+    assert await chat.webhook.call(body, chat.standin.sign(body)) == (200, "")
+
+
+async def test_an_event_delivered_again_is_not_handled_again(chat: Chat):
+    await _up_to_members(chat)
+    await chat.press("是")
+    subject = chat.standin.text_event(chat.user_id, "數學")
+    added = await chat._send(subject)
+    assert "已加入：王老師（召集人、資優班教師、數學）" in added.text
+    sent = len(chat.standin.messages_to(chat.user_id))
+    await _redeliver(chat, subject)
+    chat.restart()  # as after a kill -9: LINE redelivers to a fresh process
+    await _redeliver(chat, subject)
+    assert len(chat.standin.messages_to(chat.user_id)) == sent
+    asked = await chat.say("林老師")
+    assert "林老師是資優班教師嗎？" in asked.text
+    assert "數學是資優班教師嗎" not in asked.text
