@@ -513,3 +513,16 @@ async def test_a_range_fills_the_duration_only_where_the_convener_typed_none(bot
     await bot.press(TEACHER_ID, "✏️ 起訖時刻")
     summary = await bot.send(TEACHER_ID, "14:00-15:00")
     assert "時間長度：1 小時" in summary.text and "14:00–15:00" in summary.text
+
+
+async def test_typed_skip_words_skip_a_detail_and_the_photos(bot: BotUnderTest):
+    await _log_until_duration(bot)
+    asked = await bot.send(TEACHER_ID, "略過")  # typed, as the 「略過」 button
+    assert "幾點開始" in asked.text
+    await bot.send(TEACHER_ID, "跳过")  # time, in Simplified Chinese
+    await bot.send(TEACHER_ID, "本校會議室")
+    await bot.send(TEACHER_ID, "skip")
+    await bot.send(TEACHER_ID, "略過")  # notes
+    summary = await bot.send(TEACHER_ID, "略過")  # no photos
+    assert "時間長度：（無）" in summary.text and "開始／結束時間：（無）" in summary.text
+    assert "地點：本校會議室" in summary.text and "備註：（無）" in summary.text

@@ -295,3 +295,16 @@ async def test_a_number_or_a_stray_mark_is_not_taken_as_a_members_name(bot: BotU
         assert "這不像是姓名" in reply.text
     accepted = await bot.send(TEACHER_ID, "王小明")
     assert "資優班" in accepted.text  # the next question: is the member a gifted-class teacher
+
+
+async def test_a_typed_skip_word_skips_the_subject(bot: BotUnderTest):
+    bot.user(TEACHER_ID)
+    await start_to_members(bot)
+    await bot.send(TEACHER_ID, "王大明")
+    await bot.press(TEACHER_ID, GIFTED)
+    added = await bot.send(TEACHER_ID, "略過")
+    assert "王大明（召集人、資優班教師）" in added.text and "略過" not in added.text
+    await bot.send(TEACHER_ID, "李小華")
+    await bot.press(TEACHER_ID, NOT_GIFTED)
+    added = await bot.send(TEACHER_ID, "跳過")
+    assert "李小華" in added.text and "跳過" not in added.text

@@ -216,3 +216,39 @@ async def test_an_event_delivered_again_is_not_handled_again(chat: Chat):
     asked = await chat.say("林老師")
     assert "林老師是資優班教師嗎？" in asked.text
     assert "數學是資優班教師嗎" not in asked.text
+
+
+async def test_typing_the_number_of_a_listed_school_picks_it(chat: Chat):
+    await chat.say("登錄社群")
+    await chat.press("共備精進學習社群")
+    schools = await chat.say("正興")
+    assert "1. 高雄市三民區正興國民小學" in schools.text
+    asked = await chat.say("１")  # the quick replies are gone; the list is still in the text
+    assert "請輸入社群名稱" in asked.text
+    await chat.say("正興共備社群")
+    await chat.say("王老師")
+    await chat.press("是")
+    skipped = await chat.say("略過")  # typed, as the 「略過」 button
+    assert "已加入：王老師（召集人、資優班教師）" in skipped.text
+    await chat.say("林老師")
+    await chat.press("不是")
+    assert "已加入：林老師" in (await chat.say("skip")).text
+    await chat.say("陳老師")
+    await chat.press("不是")
+    await chat.say("跳过")
+    await chat.say("張老師")
+    await chat.press("不是")
+    summary = await chat.say("自然")
+    assert "學校：高雄市三民區正興國民小學" in summary.text
+    assert "略過" not in summary.text and "跳" not in summary.text
+    assert "自然" in summary.text
+
+
+async def test_keywords_typed_in_simplified_chinese_are_understood(chat: Chat):
+    types = await chat.say("登录社群")
+    assert "請選擇社群類型" in types.text
+    await chat.say("取消")
+    progress = await chat.say("进度")
+    assert "登錄社群" in progress.text and "加入" in progress.text  # not a Q&A answer
+    log = await chat.say("记录活动")
+    assert "登錄社群" in log.text
