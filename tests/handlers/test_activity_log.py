@@ -526,3 +526,12 @@ async def test_typed_skip_words_skip_a_detail_and_the_photos(bot: BotUnderTest):
     summary = await bot.send(TEACHER_ID, "略過")  # no photos
     assert "時間長度：（無）" in summary.text and "開始／結束時間：（無）" in summary.text
     assert "地點：本校會議室" in summary.text and "備註：（無）" in summary.text
+
+
+async def test_a_member_asking_to_apply_is_told_only_the_convener_can(bot: BotUnderTest):
+    community = await seed_member(bot)
+    bot.user(MEMBER_ID, "李老師")
+    await bot.send(MEMBER_ID, f"/start join_{community['codes']['李小華']}")  # type: ignore[index]
+    answer = await bot.send(MEMBER_ID, "/apply")
+    assert "只有召集人（王大明）可以送出申請" in answer.text
+    assert "/register" not in answer.text and answer.last.buttons == []

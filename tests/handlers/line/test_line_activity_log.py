@@ -449,3 +449,16 @@ async def test_typed_skip_words_skip_a_detail_and_the_photos(bot: Bot, convener:
     [activity] = await _activities(bot)
     assert activity.place == "本校會議室"
     assert activity.duration_minutes is None and activity.notes is None
+
+
+async def test_a_member_asking_to_apply_is_told_only_the_convener_can(bot: Bot, convener: Chat):
+    member = Chat(bot, bot.standin.add_user("林老師").user_id)
+    await member.say(f"加入 {bot.invites['林老師']}")
+    answer = await member.say("送出申請")
+    assert "只有召集人（王老師）可以送出申請" in answer.text
+    assert "正興數學共備社群" in answer.text
+    assert "/register" not in answer.text and "/apply" not in answer.text
+    assert answer.quick_reply_labels == []
+    stranger = Chat(bot, bot.standin.add_user("路人").user_id)
+    none = await stranger.say("送出申請")
+    assert "「登錄社群」" in none.text and "/register" not in none.text
