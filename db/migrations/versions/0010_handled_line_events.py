@@ -1,4 +1,4 @@
-"""LINE webhook events taken up for handling, so a redelivered event is skipped
+"""LINE webhook events stored before their 200 and taken up once, so none is handled twice
 
 Revision ID: 0010
 Revises: 0009
@@ -21,7 +21,9 @@ def upgrade() -> None:
     op.create_table(
         "handled_line_events",
         sa.Column("webhook_event_id", sa.String(length=64), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=True),
         sa.Column("received_at", db.models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("started_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("handled_at", db.models.base.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("webhook_event_id", name=op.f("pk_handled_line_events")),
     )

@@ -19,7 +19,7 @@ from bot.program import load_program
 from bot.services import Services
 from bot.standin.line import DeliveredMessage, LineStandin
 from bot.standin.line_inprocess import use_standin
-from db import identities
+from db import identities, line_events
 from db.engine import Database
 from db.models import Community
 from handlers.line.webhook import LineWebhook
@@ -252,3 +252,32 @@ async def test_keywords_typed_in_simplified_chinese_are_understood(chat: Chat):
     assert "登錄社群" in progress.text and "加入" in progress.text  # not a Q&A answer
     log = await chat.say("记录活动")
     assert "登錄社群" in log.text
+
+
+async def test_a_large_batch_is_acknowledged_once_stored_and_handled_after(chat: Chat):
+    webhook = LineWebhook(
+        chat.webhook.services, chat.webhook.api, chat.standin.channel_secret, answer_within=0.0
+    )
+    events = [chat.standin.text_event(chat.user_id, "常見問題") for _ in range(3)]
+    body = chat.standin.webhook_body(*events)
+    assert await webhook.call(body, chat.standin.sign(body)) == (200, "")
+    assert len(chat.standin.messages_to(chat.user_id)) < 3  # answered before all were handled
+    await webhook.drain(30.0)
+    assert len(chat.standin.messages_to(chat.user_id)) == 3
+
+
+async def test_events_stored_but_not_handled_before_a_stop_are_handled_at_the_next_start(
+    chat: Chat,
+):
+    asked = chat.standin.text_event(chat.user_id, "登錄社群")
+    async with chat.webhook.services.database.session() as session:
+        # As if the process stopped right after LINE got its 200.
+        await line_events.store(
+            session, [(asked["webhookEventId"], asked)], dt.datetime.now(dt.UTC)
+        )
+    chat.restart()
+    assert await chat.webhook.resume() == 1
+    assert "請選擇社群類型" in chat.standin.messages_to(chat.user_id)[-1].text
+    assert await chat.webhook.resume() == 0
+    await _redeliver(chat, asked)
+    assert len(chat.standin.messages_to(chat.user_id)) == 1
