@@ -19,7 +19,13 @@ from bot.services import Services
 from bot.settings import Settings
 from db.engine import Database
 from handlers.line.push import LinePusher
-from handlers.line.webhook import WEBHOOK_PATH, LineWebhook, line_web_application
+from handlers.line.webhook import (
+    ANSWER_WITHIN_S,
+    DRAIN_GRACE_S,
+    WEBHOOK_PATH,
+    LineWebhook,
+    line_web_application,
+)
 from reminders.scheduler import ReminderScheduler
 
 logger = logging.getLogger(__name__)
@@ -53,9 +59,13 @@ async def line_webhook(services: Services) -> AsyncIterator[LineWebhook]:
         api.line_base_path = base_url
         # Reminders and broadcasts reach LINE users through this process's pushes meanwhile.
         services.push_channel = LinePusher(services, api)
+        webhook = LineWebhook(services, api, channel_secret, answer_within=ANSWER_WITHIN_S)
         try:
-            yield LineWebhook(services, api, channel_secret)
+            # What the last run stored but did not take up (it stopped after the 200) first.
+            await webhook.resume()
+            yield webhook
         finally:
+            await webhook.drain(DRAIN_GRACE_S)
             services.push_channel = None
 
 

@@ -55,7 +55,11 @@ from bot.progress import (
     showcase_when,
 )
 from bot.rules import FUTURE, activity_date_problem, describe_date_problem
+<<<<<<< HEAD
 from db.records import ActivityRecord
+=======
+from bot.typed_words import is_skip_word
+>>>>>>> wt-line
 from handlers import flows
 from handlers.common import BotContext, Button, answer_query, is_staff, keyboard, language_of, say
 from handlers.flows import Draft, Pressed
@@ -495,11 +499,12 @@ async def attendees_typed(
 async def detail_given(
     update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
 ) -> object:
-    """A detail field: typed text read by its declaration, or the skip button."""
+    """A detail field: typed text read by its declaration, or the skip button (or its word)."""
     state = str(draft.get("state"))
     spec = DETAIL_OF_STATE[state]
-    if pressed is not None:
-        if pressed.action != "skip":
+    typed = update.message.text if pressed is None and update.message else None
+    if pressed is not None or is_skip_word(typed or "", language_of(update, context)):
+        if pressed is not None and pressed.action != "skip":
             return await prompt(update, context, draft, state)
         _set_details(draft, spec, spec.empty())
         return await prompt(update, context, draft, _next(draft, state))
@@ -562,12 +567,24 @@ async def photo_received(
 async def photos_done(
     update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
 ) -> object:
-    """Finish adding photos."""
-    assert pressed is not None
-    if pressed.action != "done":
+    """Finish adding photos (the button, or the skip word typed)."""
+    if pressed is not None and pressed.action != "done":
         return await prompt(update, context, draft, State.PHOTOS)
     draft["reviewing"] = True
     return await prompt(update, context, draft, State.SUMMARY)
+
+
+@flows.step(FLOW)
+async def photos_typed(
+    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
+) -> object:
+    """Text at the photos step: the skip word finishes them, anything else asks for photos."""
+    text = update.message.text if update.message else None
+    if is_skip_word(text or "", language_of(update, context)):
+        draft["reviewing"] = True
+        return await prompt(update, context, draft, State.SUMMARY)
+    notice = t(language_of(update, context), "log.photos_expected")
+    return await prompt(update, context, draft, State.PHOTOS, notice)
 
 
 @flows.step(FLOW)
@@ -680,7 +697,11 @@ def build() -> list[BaseHandler[Update, BotContext, object]]:
                 for state in DETAIL_OF_STATE
             },
             State.SCHOOL_LEVEL: [buttons(school_level_chosen)],
-            State.PHOTOS: [MessageHandler(filters.PHOTO, photo_received), buttons(photos_done)],
+            State.PHOTOS: [
+                MessageHandler(filters.PHOTO, photo_received),
+                buttons(photos_done),
+                MessageHandler(text, photos_typed),
+            ],
             State.SUMMARY: [buttons(summary_pressed)],
         },
         fallbacks=flows.fallbacks(FLOW, reprompt),

@@ -28,6 +28,7 @@ from bot.i18n import html_escape, join_items, t
 from bot.program import CommunityType, Program
 from bot.rules import MemberDraft, describe_problems, member_problems
 from bot.services import Services
+from bot.typed_words import is_skip_word
 from db.models import Member
 from handlers import flows
 from handlers.common import BotContext, Button, keyboard, language_of, say
@@ -408,7 +409,7 @@ async def member_subject_typed(
     if pressed is not None:
         if pressed.action != "skip":
             return await prompt(update, context, draft, State.MEMBER_SUBJECT)
-    else:
+    elif not is_skip_word((update.message.text if update.message else None) or "", language):
         assert update.message is not None and update.message.text is not None
         try:
             subject = communities.clean_text(update.message.text, communities.MAX_SUBJECT)

@@ -19,10 +19,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot import applications
+from bot import applications, communities
 from bot.applications import ApplicationError, ApplicationView, Decision, QuotaUse
 from bot.dates import format_date
-from bot.i18n import html_escape, join_list, normalise_language, t
+from bot.i18n import has, html_escape, join_list, normalise_language, t
 from bot.logs import user_ref
 from bot.program import Program
 from bot.rules import RuleProblem, localised_values
@@ -195,11 +195,15 @@ class ApplyPage:
     submit_id: int | None = None
 
 
-async def apply_page(services: Services, user_id: int, language: str) -> ApplyPage:
+async def apply_page(
+    services: Services, user_id: int, language: str, *, on_line: bool = False
+) -> ApplyPage:
     """The convener's application: what is checked, what goes on paper, whether to submit.
-    The text is Telegram's HTML; LINE shows it as plain text."""
+    The text is Telegram's HTML; LINE shows it as plain text, and where a text names Telegram's
+    commands LINE's own (``line.review.*``) names its keywords."""
     program = services.program
     today = services.clock.today()
+    member_of: list[tuple[str, str]] = []  # (community, convener) where the user is a member
     async with services.database.session() as session:
         found = await applications.own_application(session, program, user_id)
         if found is not None:
@@ -207,8 +211,31 @@ async def apply_page(services: Services, user_id: int, language: str) -> ApplyPa
             assert community is not None
             open_to_submit = await applications.may_submit(session, program, community, today)
             deadline = await applications.deadline_of(session, program, community)
+        else:
+            joined = await communities.communities_of(
+                session, program.program.year, user_id, activities=False
+            )
+            member_of = [
+                (c.name, next((m.name for m in c.members if m.is_convener), ""))
+                for c, role in joined
+                if role is communities.Role.MEMBER
+            ]
+    if found is None and member_of:
+        # A member, not the convener: say who may submit rather than "register first".
+        name, convener = member_of[0]
+        return ApplyPage(
+            t(
+                language,
+                "review.apply_member_only",
+                community=html_escape(name),
+                convener=html_escape(convener),
+            )
+        )
     if found is None:
-        return ApplyPage(t(language, "review.apply_no_community"))
+        key = "review.apply_no_community"
+        if on_line and has(language, "line." + key):
+            key = "line." + key
+        return ApplyPage(t(language, key))
     view, problems = found
     text = _summary(services, view, language)
     if view.status == "submitted":

@@ -25,6 +25,7 @@ from db.models.people import ChannelIdentity, School, User
 from db.models.runtime import (
     ConversationState,
     DeadLetter,
+    HandledLineEvent,
     InboxUpdate,
     ProcessedUpdate,
     StoredData,
@@ -33,7 +34,7 @@ from db.models.runtime import (
 __all__ = [
     "Activity", "ApprovalQuotaLock", "AuditEntry", "Base", "Broadcast", "BroadcastStatus",
     "ChannelIdentity", "Community", "CommunityStatus", "ConversationState", "DeadLetter",
-    "Delivery", "DeliveryStatus", "FaqEntryRow", "InboxUpdate", "Member", "ProcessedUpdate",
-    "ProgramDates", "QuestionAsked", "Reminder", "ReminderStatus", "SchedulerLease", "School",
-    "StoredData", "StoredPhoto", "UTCDateTime", "User", "utcnow",
+    "Delivery", "DeliveryStatus", "FaqEntryRow", "HandledLineEvent", "InboxUpdate", "Member",
+    "ProcessedUpdate", "ProgramDates", "QuestionAsked", "Reminder", "ReminderStatus",
+    "SchedulerLease", "School", "StoredData", "StoredPhoto", "UTCDateTime", "User", "utcnow",
 ]  # fmt: skip

@@ -51,6 +51,25 @@ class ProcessedUpdate(Base):
     processed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+class HandledLineEvent(Base):
+    """A LINE webhook event, by its ``webhookEventId``: stored before LINE gets its 200.
+
+    ``started_at`` is set, once, by the process that takes the event up, so an event LINE
+    delivers again (a lost or slow 200, a redelivery after a crash) is never handled twice.
+    ``payload`` is the event until it is handled (a row stored but never started is handled at
+    the next start); ``handled_at`` stays empty for one whose handling was cut short.
+    """
+
+    __tablename__ = "handled_line_events"
+    __table_args__ = (Index("ix_handled_line_events_received_at", "received_at"),)
+
+    webhook_event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    payload: Mapped[dict[str, Any] | None]
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[dt.datetime | None]
+    handled_at: Mapped[dt.datetime | None]
+
+
 class InboxUpdate(Base):
     """An update as Telegram sent it, stored before it is confirmed to Telegram.
 

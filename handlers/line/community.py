@@ -150,7 +150,7 @@ async def page(services: Services, user_id: int, language: str) -> Reply:
 
 async def apply(services: Services, user_id: int, language: str) -> Reply:
     """「送出申請」: what /apply shows, with 「送出申請」 as a button when it may be submitted."""
-    page = await apply_page(services, user_id, language)
+    page = await apply_page(services, user_id, language, on_line=True)
     choices = []
     if page.submit_id is not None:
         choices = [

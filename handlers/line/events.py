@@ -20,6 +20,7 @@ from bot.i18n import normalise_language, t
 from bot.qa import Answer, QaEngine
 from bot.qa.normalise import normalise
 from bot.services import Services
+from bot.typed_words import is_one_of, words_of
 from db import identities, questions, users
 from handlers.line import account, activity_log, community, drafts, members, register
 from handlers.line.render import Choice, Reply
@@ -51,14 +52,9 @@ class Outcome:
     reply: Reply | None
 
 
-def _keywords(language: str, key: str) -> set[str]:
-    words = t(language, f"line.keyword.{key}").split("|")
-    return {"".join(word.split()).casefold() for word in words}
-
-
 def _matches(text: str, language: str, key: str) -> bool:
-    typed = "".join(text.split()).casefold()
-    return typed in _keywords(language, key) or typed in _keywords("en", key)
+    # Compared as the Q&A reads questions: 「进度」 typed in Simplified Chinese is 「進度」.
+    return is_one_of(text, words_of(language, f"line.keyword.{key}"))
 
 
 def keyword_of(text: str, language: str) -> str | None:

@@ -14,6 +14,7 @@ from bot import communities
 from bot.i18n import html_escape, t
 from bot.rules import MemberDraft, describe_problems
 from bot.services import Services
+from bot.typed_words import is_skip_word
 from db.models import Community, CommunityStatus
 from handlers.line import drafts
 from handlers.line.drafts import Draft
@@ -130,6 +131,8 @@ async def on_text(services: Services, user_id: int, language: str, text: str) ->
             notice = html_escape(t(language, f"rules.name_{error.reason}"))
             return await _answer(services, user_id, draft, NAME, language, notice)
         return await _answer(services, user_id, draft, GIFTED, language)
+    if state == SUBJECT and is_skip_word(text, language):
+        return await _replace(services, user_id, draft, language, None)
     if state == SUBJECT:
         try:
             subject = communities.clean_text(text, communities.MAX_SUBJECT)

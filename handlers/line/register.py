@@ -18,6 +18,7 @@ from bot.i18n import html_escape, t
 from bot.program import Program
 from bot.rules import MemberDraft, describe_problems, member_problems
 from bot.services import Services
+from bot.typed_words import is_skip_word, listed_number
 from handlers.line import drafts
 from handlers.line.drafts import Draft
 from handlers.line.render import Choice, Reply, plain_text
@@ -301,6 +302,8 @@ async def _typed(services: Services, draft: Draft, state: State, language: str, 
             return _prompt(program, draft, State.MEMBER_NAME, language, notice)
         draft["member"] = {"name": name}
         return _prompt(program, draft, State.MEMBER_GIFTED, language)
+    if is_skip_word(text, language):
+        return _add_member(program, draft, language, None)
     try:
         subject = communities.clean_text(text, communities.MAX_SUBJECT)
     except communities.InvalidText as error:
@@ -310,6 +313,11 @@ async def _typed(services: Services, draft: Draft, state: State, language: str, 
 
 
 async def _school_typed(services: Services, draft: Draft, language: str, text: str) -> Reply:
+    # The list stays in the text after LINE hides its quick replies: 「1」 picks its first school.
+    listed = [str(school_id) for school_id in draft.get("school_listed") or []]
+    number = listed_number(text, len(listed))
+    if number is not None and listed[number - 1] in (draft.get("school_choices") or {}):
+        return await _pressed(services, draft, State.SCHOOL, language, "pick", listed[number - 1])
     try:
         query = communities.clean_text(text, communities.MAX_SCHOOL_NAME)
     except communities.InvalidText as error:
@@ -322,6 +330,7 @@ async def _school_typed(services: Services, draft: Draft, language: str, text: s
         await session.commit()  # the letter's schools, seeded on first search
     draft["school_query"] = query
     draft["school_choices"] = {str(choice.id): choice.name for choice in found}
+    draft["school_listed"] = [choice.id for choice in found]
     draft["nonce"] = secrets.token_hex(4)
     key = "register.school_matches" if found else "register.school_none"
     # Quick-reply labels are short, so the schools are listed in full in the text.
@@ -379,6 +388,7 @@ async def _pressed(
         else:
             return _prompt(program, draft, State.SCHOOL, language)
         draft.pop("school_choices", None)
+        draft.pop("school_listed", None)
         return _prompt(program, draft, State.SUMMARY if reviewing else State.NAME, language)
     elif state is State.MEMBER_GIFTED and action == "gifted" and "member" in draft:
         draft["member"]["gifted"] = argument == "1"

@@ -1,12 +1,18 @@
 """The LINE webhook: verify X-Line-Signature on the raw body, then handle each event.
 
 A missing signature or malformed body → 400, a wrong signature → 401, and nothing is handled.
-The 200 goes out after the events were handled, so LINE's redelivery (when enabled) covers a
-crash; an event whose handling fails is logged without personal data and skipped.
+A call's events are stored by their ``webhookEventId`` before the 200 (db/line_events.py) and
+each is taken up once, so one LINE delivers again (a late 200, a redelivery) is skipped, and
+one stored but not handled when the process stopped is handled at the next start. The 200 goes
+out once the events are handled, or, when ``answer_within`` is set, once that long has passed:
+the rest are handled after it. An event whose handling fails is logged without personal data
+and skipped.
 """
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import json
 import logging
 from typing import Any
@@ -16,6 +22,7 @@ from linebot.v3.messaging import ApiException, AsyncMessagingApi
 from linebot.v3.webhook import SignatureValidator
 
 from bot.services import Services
+from db import line_events
 from handlers.line.events import Profile, handle_event
 from handlers.line.messenger import LineMessenger
 
@@ -23,16 +30,34 @@ logger = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/line/webhook"
 MAX_BODY = 1024 * 1024
+# LINE redelivers an event for a while only; claims older than this are dropped.
+KEEP_CLAIMS = dt.timedelta(days=7)
+PRUNE_EVERY = dt.timedelta(hours=1)
+# How long a served webhook call waits for its events' handling before LINE gets its 200: a
+# few events are answered after their handling, a large batch once it is stored.
+ANSWER_WITHIN_S = 1.0
+# How long a stopping process lets the events being handled finish.
+DRAIN_GRACE_S = 10.0
 
 
 class LineWebhook:
     """What one webhook call does, apart from HTTP: verify, parse, handle every event."""
 
-    def __init__(self, services: Services, api: AsyncMessagingApi, channel_secret: str) -> None:
+    def __init__(
+        self,
+        services: Services,
+        api: AsyncMessagingApi,
+        channel_secret: str,
+        *,
+        answer_within: float | None = None,
+    ) -> None:
         self.services = services
         self.api = api
         self.validator = SignatureValidator(channel_secret)
         self.messenger = LineMessenger(api)
+        self._pruned_at: dt.datetime | None = None
+        self.answer_within = answer_within
+        self._in_flight: set[asyncio.Task[None]] = set()
 
     async def lookup_profile(self, line_user_id: str) -> Profile | None:
         """A user's name and language as LINE has them; None when LINE does not say."""
@@ -78,11 +103,64 @@ class LineWebhook:
         events = _events(text)
         if events is None:
             return 400, "not a LINE webhook body"
-        for event in events:
+        await self._prune_old_claims()
+        named = [(_event_id(event), event) for event in events]
+        async with self.services.database.session() as session:
+            stored = [(event_id, event) for event_id, event in named if event_id is not None]
+            await line_events.store(session, stored, self.services.clock.now())
+        handling = asyncio.ensure_future(self._handle_all(named))
+        self._in_flight.add(handling)
+        handling.add_done_callback(self._in_flight.discard)
+        # Waiting does not cancel: when LINE is answered first, the handling goes on after.
+        await asyncio.wait({handling}, timeout=self.answer_within)
+        return 200, ""
+
+    async def resume(self) -> int:
+        """At start: handle the events stored but not taken up before; return how many."""
+        async with self.services.database.session() as session:
+            waiting = await line_events.never_taken_up(session)
+        if waiting:
+            logger.info("Handling %d LINE events left unhandled by the last run", len(waiting))
+            await self._handle_all([(event_id, event) for event_id, event in waiting])
+        return len(waiting)
+
+    async def drain(self, grace: float) -> None:
+        """At stop: let the events being handled finish for up to ``grace`` seconds (what is
+        not taken up by then stays stored for the next start)."""
+        if self._in_flight:
+            await asyncio.wait(set(self._in_flight), timeout=grace)
+
+    async def _handle_all(self, events: list[tuple[str | None, dict[str, Any]]]) -> None:
+        for event_id, event in events:
+            try:
+                if event_id is not None and not await self._take_up(event_id):
+                    logger.info("skipped a LINE event taken up before (%s)", event_id)
+                    continue
+            except Exception as exc:  # stored, so the next start handles it
+                logger.error("a LINE event could not be taken up: %s", type(exc).__name__)
+                continue
             await _handle(
                 self.services, self.messenger, event, self.lookup_profile, self.fetch_content
             )
-        return 200, ""
+            if event_id is not None:
+                try:
+                    async with self.services.database.session() as session:
+                        now = self.services.clock.now()
+                        await line_events.mark_handled(session, event_id, now)
+                except Exception as exc:  # handled; only the bookkeeping is missing
+                    logger.error("a LINE event's handling was not recorded: %s", type(exc).__name__)
+
+    async def _take_up(self, event_id: str) -> bool:
+        async with self.services.database.session() as session:
+            return await line_events.take_up(session, event_id, self.services.clock.now())
+
+    async def _prune_old_claims(self) -> None:
+        now = self.services.clock.now()
+        if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:
+            return
+        self._pruned_at = now
+        async with self.services.database.session() as session:
+            await line_events.forget_before(session, now - KEEP_CLAIMS)
 
 
 def build_line_webhook(
@@ -104,6 +182,11 @@ def line_web_application(handler: LineWebhook) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY)
     app.router.add_post(WEBHOOK_PATH, webhook)
     return app
+
+
+def _event_id(event: dict[str, Any]) -> str | None:
+    event_id = event.get("webhookEventId")
+    return event_id[:64] if isinstance(event_id, str) and event_id else None
 
 
 def _events(text: str) -> list[dict[str, Any]] | None:

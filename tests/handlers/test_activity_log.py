@@ -540,3 +540,25 @@ async def test_a_showcase_logged_on_another_day_is_saved_but_the_summary_says_it
     await bot.press(TEACHER_ID, "取消")
     in_week = await log_until_summary(bot, day="112/7/5", kind="成果發表會")
     assert "不會計入" not in in_week.text
+
+
+async def test_typed_skip_words_skip_a_detail_and_the_photos(bot: BotUnderTest):
+    await _log_until_duration(bot)
+    asked = await bot.send(TEACHER_ID, "略過")  # typed, as the 「略過」 button
+    assert "幾點開始" in asked.text
+    await bot.send(TEACHER_ID, "跳过")  # time, in Simplified Chinese
+    await bot.send(TEACHER_ID, "本校會議室")
+    await bot.send(TEACHER_ID, "skip")
+    await bot.send(TEACHER_ID, "略過")  # notes
+    summary = await bot.send(TEACHER_ID, "略過")  # no photos
+    assert "時間長度：（無）" in summary.text and "開始／結束時間：（無）" in summary.text
+    assert "地點：本校會議室" in summary.text and "備註：（無）" in summary.text
+
+
+async def test_a_member_asking_to_apply_is_told_only_the_convener_can(bot: BotUnderTest):
+    community = await seed_member(bot)
+    bot.user(MEMBER_ID, "李老師")
+    await bot.send(MEMBER_ID, f"/start join_{community['codes']['李小華']}")  # type: ignore[index]
+    answer = await bot.send(MEMBER_ID, "/apply")
+    assert "只有召集人（王大明）可以送出申請" in answer.text
+    assert "/register" not in answer.text and answer.last.buttons == []

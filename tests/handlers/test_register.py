@@ -346,3 +346,16 @@ async def test_registering_after_the_deadline_says_so_instead_of_a_date_gone_by(
     assert "無法再送出" in progress.text
     # Out of the program unless staff reopen it: no showcase, no activities asked for.
     assert "下一步" not in progress.text and "還差" not in progress.text
+
+
+async def test_a_typed_skip_word_skips_the_subject(bot: BotUnderTest):
+    bot.user(TEACHER_ID)
+    await start_to_members(bot)
+    await bot.send(TEACHER_ID, "王大明")
+    await bot.press(TEACHER_ID, GIFTED)
+    added = await bot.send(TEACHER_ID, "略過")
+    assert "王大明（召集人、資優班教師）" in added.text and "略過" not in added.text
+    await bot.send(TEACHER_ID, "李小華")
+    await bot.press(TEACHER_ID, NOT_GIFTED)
+    added = await bot.send(TEACHER_ID, "跳過")
+    assert "李小華" in added.text and "跳過" not in added.text

@@ -428,3 +428,37 @@ async def test_a_convener_replaces_a_member_and_renews_an_invite_on_line(
     await member.say(f"加入 {bot.invites['林老師']}")
     assert "👥 修改成員" not in (await member.say("我的社群")).quick_reply_labels
     assert "只有召集人可以修改成員" in (await member.postback("mb:open")).text
+
+
+async def test_typed_skip_words_skip_a_detail_and_the_photos(bot: Bot, convener: Chat):
+    await convener.say("記錄活動")
+    await convener.say("111/10/5")
+    await convener.press("專業對話")
+    await convener.say("分數")
+    await convener.say("1、2")
+    await convener.say("略過")  # duration
+    await convener.say("跳过")  # time, in Simplified Chinese
+    await convener.say("本校會議室")
+    await convener.say("SKIP")
+    await convener.say("略過")  # notes
+    summary = await convener.say("略過")  # no photos
+    assert "請確認活動紀錄" in summary.text
+    assert "地點：本校會議室" in summary.text
+    assert "略過" not in summary.text.replace("（可略過）", "")
+    await convener.press("✅ 儲存")
+    [activity] = await _activities(bot)
+    assert activity.place == "本校會議室"
+    assert activity.duration_minutes is None and activity.notes is None
+
+
+async def test_a_member_asking_to_apply_is_told_only_the_convener_can(bot: Bot, convener: Chat):
+    member = Chat(bot, bot.standin.add_user("林老師").user_id)
+    await member.say(f"加入 {bot.invites['林老師']}")
+    answer = await member.say("送出申請")
+    assert "只有召集人（王老師）可以送出申請" in answer.text
+    assert "正興數學共備社群" in answer.text
+    assert "/register" not in answer.text and "/apply" not in answer.text
+    assert answer.quick_reply_labels == []
+    stranger = Chat(bot, bot.standin.add_user("路人").user_id)
+    none = await stranger.say("送出申請")
+    assert "「登錄社群」" in none.text and "/register" not in none.text

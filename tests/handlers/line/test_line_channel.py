@@ -162,3 +162,16 @@ async def test_flow_keywords_without_a_community_say_how_to_get_one_instead_of_a
         answer = standin.messages_to(teacher.user_id)[-1].text
         assert "登錄社群" in answer and "加入" in answer
 
+
+async def test_a_question_delivered_again_is_answered_once(line_bot: LineBot) -> None:
+    standin = line_bot.standin
+    teacher = standin.add_user("林老師")
+    question = standin.text_event(teacher.user_id, "申請截止日是什麼時候？")
+    assert await standin.deliver(line_bot.url, question) == 200
+    redelivered = {**question, "deliveryContext": {"isRedelivery": True}}
+    assert await standin.deliver(line_bot.url, redelivered) == 200
+    assert await standin.deliver(line_bot.url, question, question) == 200
+    [answer] = standin.messages_to(teacher.user_id)
+    assert "9月21日" in answer.text
+    async with line_bot.database.session() as session:
+        assert len((await session.scalars(select(QuestionAsked))).all()) == 1

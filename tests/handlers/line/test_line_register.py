@@ -19,7 +19,7 @@ from bot.program import load_program
 from bot.services import Services
 from bot.standin.line import DeliveredMessage, LineStandin
 from bot.standin.line_inprocess import use_standin
-from db import identities
+from db import identities, line_events
 from db.engine import Database
 from db.models import Community
 from handlers.line.webhook import LineWebhook
@@ -194,3 +194,90 @@ async def test_a_draft_left_for_half_an_hour_is_gone(chat: Chat):
         assert "逾時" in gone.text
         fresh = await chat.say("登錄社群")
         assert not fresh.text.startswith("接續")
+
+
+async def _redeliver(chat: Chat, event: dict) -> None:
+    again = {**event, "deliveryContext": {"isRedelivery": True}}
+    body = chat.standin.webhook_body(again)
+    assert await chat.webhook.call(body, chat.standin.sign(body)) == (200, "")
+
+
+async def test_an_event_delivered_again_is_not_handled_again(chat: Chat):
+    await _up_to_members(chat)
+    await chat.press("是")
+    subject = chat.standin.text_event(chat.user_id, "數學")
+    added = await chat._send(subject)
+    assert "已加入：王老師（召集人、資優班教師、數學）" in added.text
+    sent = len(chat.standin.messages_to(chat.user_id))
+    await _redeliver(chat, subject)
+    chat.restart()  # as after a kill -9: LINE redelivers to a fresh process
+    await _redeliver(chat, subject)
+    assert len(chat.standin.messages_to(chat.user_id)) == sent
+    asked = await chat.say("林老師")
+    assert "林老師是資優班教師嗎？" in asked.text
+    assert "數學是資優班教師嗎" not in asked.text
+
+
+async def test_typing_the_number_of_a_listed_school_picks_it(chat: Chat):
+    await chat.say("登錄社群")
+    await chat.press("共備精進學習社群")
+    schools = await chat.say("正興")
+    assert "1. 高雄市三民區正興國民小學" in schools.text
+    asked = await chat.say("１")  # the quick replies are gone; the list is still in the text
+    assert "請輸入社群名稱" in asked.text
+    await chat.say("正興共備社群")
+    await chat.say("王老師")
+    await chat.press("是")
+    skipped = await chat.say("略過")  # typed, as the 「略過」 button
+    assert "已加入：王老師（召集人、資優班教師）" in skipped.text
+    await chat.say("林老師")
+    await chat.press("不是")
+    assert "已加入：林老師" in (await chat.say("skip")).text
+    await chat.say("陳老師")
+    await chat.press("不是")
+    await chat.say("跳过")
+    await chat.say("張老師")
+    await chat.press("不是")
+    summary = await chat.say("自然")
+    assert "學校：高雄市三民區正興國民小學" in summary.text
+    assert "略過" not in summary.text and "跳" not in summary.text
+    assert "自然" in summary.text
+
+
+async def test_keywords_typed_in_simplified_chinese_are_understood(chat: Chat):
+    types = await chat.say("登录社群")
+    assert "請選擇社群類型" in types.text
+    await chat.say("取消")
+    progress = await chat.say("进度")
+    assert "登錄社群" in progress.text and "加入" in progress.text  # not a Q&A answer
+    log = await chat.say("记录活动")
+    assert "登錄社群" in log.text
+
+
+async def test_a_large_batch_is_acknowledged_once_stored_and_handled_after(chat: Chat):
+    webhook = LineWebhook(
+        chat.webhook.services, chat.webhook.api, chat.standin.channel_secret, answer_within=0.0
+    )
+    events = [chat.standin.text_event(chat.user_id, "常見問題") for _ in range(3)]
+    body = chat.standin.webhook_body(*events)
+    assert await webhook.call(body, chat.standin.sign(body)) == (200, "")
+    assert len(chat.standin.messages_to(chat.user_id)) < 3  # answered before all were handled
+    await webhook.drain(30.0)
+    assert len(chat.standin.messages_to(chat.user_id)) == 3
+
+
+async def test_events_stored_but_not_handled_before_a_stop_are_handled_at_the_next_start(
+    chat: Chat,
+):
+    asked = chat.standin.text_event(chat.user_id, "登錄社群")
+    async with chat.webhook.services.database.session() as session:
+        # As if the process stopped right after LINE got its 200.
+        await line_events.store(
+            session, [(asked["webhookEventId"], asked)], dt.datetime.now(dt.UTC)
+        )
+    chat.restart()
+    assert await chat.webhook.resume() == 1
+    assert "請選擇社群類型" in chat.standin.messages_to(chat.user_id)[-1].text
+    assert await chat.webhook.resume() == 0
+    await _redeliver(chat, asked)
+    assert len(chat.standin.messages_to(chat.user_id)) == 1
