@@ -55,11 +55,8 @@ from bot.progress import (
     showcase_when,
 )
 from bot.rules import FUTURE, activity_date_problem, describe_date_problem
-<<<<<<< HEAD
-from db.records import ActivityRecord
-=======
 from bot.typed_words import is_skip_word
->>>>>>> wt-line
+from db.records import ActivityRecord
 from handlers import flows
 from handlers.common import BotContext, Button, answer_query, is_staff, keyboard, language_of, say
 from handlers.flows import Draft, Pressed
