@@ -8,7 +8,7 @@ import functools
 import logging
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -176,6 +176,23 @@ def _asks(part: str) -> bool:
 
 # Where a compound question splits into its parts (「共備要幾人？經費多少？」).
 _QUESTION_BREAK = re.compile(r"[？?]+\s*|；|;\s+")
+# A comparison: 「公開授課跟專業對話有什麼不同」, 「A和B是一樣的嗎」, "difference between A and B".
+# Everything from the asking words on is dropped; each side is then asked with the rest.
+_COMPARE_ZH = re.compile(
+    r"(?P<a>[^，,。？?]{2,}?)(?P<join>跟|和|與|与|及|以及|還是|还是)(?P<b>[^，,。？?]{2,}?)"
+    r"(?P<ask>(?:是|之間|之间|兩者|两者)?(?:有什麼|有什么|有何|有啥|有哪些|在哪|差在|哪裡|哪里)?"
+    r"(?:不同|不一樣|不一样|差別|差别|差異|差异|區別|区别|分別|分别|一樣|一样|相同|同一)"
+    r"|(?:要找誰|找誰|找谁|要找哪|哪個|哪一個|哪个)?[？?]?\s*$)"
+)
+_COMPARE_EN = re.compile(
+    r"differen\w*\s+between\s+(?:an?\s+|the\s+)?(?P<a>.+?)\s+and\s+(?:an?\s+|the\s+)?(?P<b>.+?)"
+    r"\s*[?.!]*$|^(?:how\s+(?:does|do|is|are)\s+)?(?:an?\s+|the\s+)?(?P<a2>.+?)\s+"
+    r"(?:differ\s+from|vs\.?|versus|compared\s+(?:to|with))\s+(?:an?\s+|the\s+)?(?P<b2>.+?)"
+    r"\s*[?.!]*$",
+    re.IGNORECASE,
+)
+# 「是一樣的嗎」 asks whether two things are the same: two different answers say 不是.
+_ASKS_SAME = re.compile(r"(?<!不)(?:一樣|一样|相同|同一)|the same", re.IGNORECASE)
 
 
 class QaEngine:
@@ -547,6 +564,9 @@ class QaEngine:
     # ----------------------------------------------------------------- answering
     def answer(self, question: str, today: dt.date) -> Answer:
         """Answer a free-text question as of ``today``; compound questions part by part."""
+        compared = self._compare(question, today)
+        if compared is not None:
+            return compared
         parts = [p for p in _QUESTION_BREAK.split(question) if len(p.strip()) >= 2]
         if len(parts) < 2:
             # 「研創社群要幾人、幾次活動、經費多少？」: a list of questions in one sentence.
@@ -581,6 +601,60 @@ class QaEngine:
             suggestions=[],
             language=first.language,
             kind="silent" if any(a.kind == "silent" for a in facts_found) else first.kind,
+            entry_id=first.entry_id,
+            related=first.related,
+            suggestion_ids=[],
+        )
+
+    @staticmethod
+    def _comparison_sides(question: str) -> tuple[str, str] | None:
+        """The two things a comparison question sets side by side, each as its own question.
+
+        「第一期和第二期補助款有什麼不一樣」 gives 「第一期補助款」 and 「第二期補助款」: each side
+        keeps what the question says around the pair.
+        """
+        text = question.strip()
+        match = _COMPARE_EN.search(text)
+        if match:
+            a = match.group("a") or match.group("a2")
+            b = match.group("b") or match.group("b2")
+            return a, b
+        match = _COMPARE_ZH.search(text)
+        if not match:
+            return None
+        asked = match.group("ask").strip(" ？?")
+        if not asked and match.group("join") not in ("還是", "还是"):
+            return None
+        before = text[: match.start()]
+        return before + match.group("a"), before + match.group("b")
+
+    def _compare(self, question: str, today: dt.date) -> Answer | None:
+        """A comparison answered side by side; None when it is not one or a side finds nothing."""
+        sides = self._comparison_sides(question)
+        if sides is None:
+            return None
+        answers = [self._answer_one(side, today) for side in sides]
+        if any(a.kind not in ("fact", "silent", "scenario") for a in answers):
+            return None
+        first = answers[0]
+        named_apart = all(side.strip() in first.text for side in sides)
+        if answers[0].text == answers[1].text and not (_ASKS_SAME.search(question) and named_apart):
+            return None
+        # One answer naming both as separate items (「申請計畫」及「核章經費概算表」): shown once.
+        texts = [first.text] if answers[0].text == answers[1].text else [a.text for a in answers]
+        text = "\n\n".join(texts)
+        if _ASKS_SAME.search(question):
+            # Two different facts, or two items the letter lists apart: not the same thing.
+            text = self._verdict_word("", False, first.language) + text
+        return Answer(
+            question=question,
+            text=text[:MAX_TEXT],
+            answered=all(a.answered for a in answers),
+            source=first.source,
+            score=min(a.score for a in answers),
+            suggestions=[],
+            language=first.language,
+            kind="silent" if any(a.kind == "silent" for a in answers) else first.kind,
             entry_id=first.entry_id,
             related=first.related,
             suggestion_ids=[],
@@ -652,7 +726,9 @@ class QaEngine:
         if entry.judge and not entry.silent and yes_no:
             # The claim is checked against the facts, not the source line's 說明二(二)1(2).
             body = text.rsplit("\n", 1)[0] if source and "\n" in text else text
-            holds = verdict.verdict(cleaned, body, self._program_numbers)
+            holds = verdict.verdict(
+                cleaned, body, self._program_numbers, self._concerns_of(query, cleaned)
+            )
             if holds is not None:
                 text = f"{self._verdict_word(cleaned, holds, language)}{text}"
         return Answer(
@@ -668,6 +744,21 @@ class QaEngine:
             related=self._related(entry, language),
             suggestion_ids=[],
         )
+
+    def _concerns_of(self, query: _Query, question: str) -> Callable[[str], bool]:
+        """Whether a clause of an answer is about what the question asks: a concept in common,
+        or two characters of the question's own wording (「核章」)."""
+        asked = query.concepts - self._neutral - {"type_named", "apply"}
+        words = {question[i : i + 2] for i in range(len(question) - 1)}
+        words = {w for w in words if all("\u4e00" <= ch <= "\u9fff" for ch in w)}
+
+        def concerns(clause: str) -> bool:
+            norm = normalise(clause, self._replacer)
+            if asked & self._concepts_of(norm):
+                return True
+            return any(w in clause for w in words)
+
+        return concerns
 
     def _reason(self, question: str, query: _Query, today: dt.date) -> Answer | None:
         """The teacher's own dates, group or activities checked against the rules (scenario)."""

@@ -9,6 +9,7 @@ answer text is compared, so the verdict always agrees with the fact shown under 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
               "七": 7, "八": 8, "九": 9}
@@ -132,10 +133,17 @@ def asks_need(question: str) -> bool:
     return bool(_NEED_ZH.search(question))
 
 
-def verdict(question: str, answer_text: str, program_numbers: set[str]) -> bool | None:
+def verdict(
+    question: str,
+    answer_text: str,
+    program_numbers: set[str],
+    concerns: Callable[[str], bool] | None = None,
+) -> bool | None:
     """True (the claim holds), False (it does not) or None (no verdict can be drawn).
 
     ``program_numbers`` are numbers that name the program itself (111學年度) and say nothing.
+    ``concerns`` tells whether a clause of the answer is about what the question asks: a
+    negative clause about something else (「…，免備文逕送…」 under 「要核章嗎」) settles nothing.
     """
     claimed = numbers_in(question) - program_numbers
     if claimed:
@@ -143,8 +151,12 @@ def verdict(question: str, answer_text: str, program_numbers: set[str]) -> bool 
     # Without numbers, the answer's first sentence carries its verdict (未要求…, 免備文…); a later
     # one adds context (「…免備文逕送」 after the documents asked for) and settles nothing.
     first = re.split(r"(?<=[。.!！?？])\s*", answer_text.strip(), maxsplit=1)[0]
+    negative = [c for c in re.split(r"[，,；;]\s*", first) if _NEGATIVE.search(c)]
+    if concerns is not None and len(negative) < len(re.split(r"[，,；;]\s*", first)):
+        # Only when the first sentence also says something else can a clause be beside the point.
+        negative = [c for c in negative if concerns(c)]
     if _NEGATED_CLAIM.search(question):
         # 「共備不用公開授課對吧」 claims that something is not needed: it holds only when the
         # answer says so too.
-        return bool(_NEGATIVE.search(first))
-    return not _NEGATIVE.search(first)
+        return bool(negative)
+    return not negative
