@@ -769,7 +769,8 @@ class QaEngine:
             "來得及" in query.norm
         )
         handing_in = (
-            query.concepts & {"deadline", "apply"}
+            # 「9月21日當天送到還算嗎」: delivering on a day is handing in on it.
+            query.concepts & {"deadline", "apply", "deliver"}
             and not query.concepts & {"period", "activities"}
             and not scenario.claims_the_deadline(query.norm)
         )

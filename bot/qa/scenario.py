@@ -100,7 +100,8 @@ class Group:
     """The teachers a question describes."""
 
     total: int
-    gifted: int
+    # None when the question gives only the head count (「只有3位老師」).
+    gifted: int | None
 
 
 def _value(text: str) -> int:
@@ -126,7 +127,8 @@ def group_in(norm: str) -> Group | None:
         total = _value(next(g for g in match.groups() if g))
         break
     if gifted is None:
-        return None
+        # A head count alone still settles the member rule; gifted teachers stay to be checked.
+        return Group(total=total, gifted=None) if total else None
     if total is None:
         if regular is None:
             return None
@@ -201,13 +203,15 @@ def _group_result(program: Program, type_key: str, group: Group, language: str) 
                 required=rules.member_count,
             )
         )
-    if group.gifted < rules.min_gifted_teachers:
+    if group.gifted is not None and group.gifted < rules.min_gifted_teachers:
         problems.append(
             t(language, "qa.scenario_gifted_short", count=rules.min_gifted_teachers - group.gifted)
         )
     result = (
         t(language, "qa.separator").join(problems) if problems else t(language, "qa.scenario_fits")
     )
+    if group.gifted is None:
+        result += t(language, "qa.scenario_gifted_unknown", gifted=rules.min_gifted_teachers)
     line = t(
         language,
         "qa.scenario_type_rule",
@@ -230,10 +234,19 @@ def reason_about_group(
     """Check the group against the named types (every type when none is named)."""
     keys = list(type_keys) or [c.key for c in program.community_types]
     results = [_group_result(program, key, group, language) for key in keys]
-    lines = [t(language, "qa.scenario_group", total=group.total, gifted=group.gifted)]
+    lines = [
+        t(language, "qa.scenario_group", total=group.total, gifted=group.gifted)
+        if group.gifted is not None
+        else t(language, "qa.scenario_group_total", total=group.total)
+    ]
     lines += [_bulleted(line, len(keys), language) for _, line in results]
     fitting = [
-        program.community_type(key).name_in(language)
+        t(
+            language,
+            "qa.scenario_fitting_type",
+            type=program.community_type(key).name_in(language),
+            funding=money(sum(p.amounts[key] for p in program.funding.phases), language),
+        )
         for key, (ok, _) in zip(keys, results, strict=True)
         if ok
     ]
