@@ -133,6 +133,28 @@ def asks_need(question: str) -> bool:
     return bool(_NEED_ZH.search(question))
 
 
+# 「沒有概算表，這樣可以嗎」: the question says an item is missing. Words after 沒有 that are no
+# item (「沒有規定」, 「沒有問題」) are left out.
+_LACKING = re.compile(
+    r"(?:沒有|没有|還沒|还没|沒|没|缺少|缺了|少了|未)(?:附|交|送|準備|准备|帶|带|印)?"
+    r"([\u4e00-\u9fff]{2,8})"
+)
+_NOT_AN_ITEM = re.compile(r"^(?:規定|规定|說|说|提到|寫|写|問題|问题|關係|关系|辦法|办法|人|要|有)")
+
+
+def lacks_a_required_item(question: str, answer_text: str) -> bool:
+    """Whether the question says something is missing that the answer names as required."""
+    for match in _LACKING.finditer(question):
+        item = match.group(1)
+        if _NOT_AN_ITEM.search(item):
+            continue
+        # The captured run may go on past the item (「概算表這樣可以嗎」): its longest start that
+        # the answer names is the item.
+        if any(item[:size] in answer_text for size in range(len(item), 2, -1)):
+            return True
+    return False
+
+
 def verdict(
     question: str,
     answer_text: str,
@@ -145,6 +167,8 @@ def verdict(
     ``concerns`` tells whether a clause of the answer is about what the question asks: a
     negative clause about something else (「…，免備文逕送…」 under 「要核章嗎」) settles nothing.
     """
+    if lacks_a_required_item(question, answer_text):
+        return False
     claimed = numbers_in(question) - program_numbers
     if claimed:
         return claimed <= numbers_in(answer_text)
