@@ -99,6 +99,36 @@ def numbers_in(text: str) -> set[str]:
     return found
 
 
+# A count with its unit, so that 「一次撥下來」 is not checked against 「1組」: the unit's family.
+_UNIT_FAMILY = {"人": "people", "位": "people", "名": "people", "次": "times", "場": "times",
+                "场": "times", "期": "phases", "份": "copies", "組": "groups", "组": "groups"}
+_COUNT = re.compile(
+    r"(?<![第\d])(\d+|[一二兩两三四五六七八九十]+)\s*(" + "|".join(_UNIT_FAMILY) + ")"
+)
+# 「一次撥下來」, 「一次全部給」: paid at once, i.e. in one phase.
+_AT_ONCE = re.compile(r"一次(?=全部|全額|全额|撥|拨|給|给|發|发|付|領|领|入帳|入账|性)")
+
+
+def counts_in(text: str) -> set[tuple[int, str]]:
+    """The counts a text states with their unit's family (「2期」 = (2, "phases"))."""
+    text = _AT_ONCE.sub("1期", text)
+    found = set()
+    for match in _COUNT.finditer(text):
+        value = int(match.group(1)) if match.group(1).isdigit() else _cn_value(match.group(1))
+        found.add((value, _UNIT_FAMILY[match.group(2)]))
+    return found
+
+
+def _counts_contradict(question: str, answer_text: str) -> bool:
+    """Whether the question claims a count the answer states otherwise, unit for unit."""
+    stated = counts_in(answer_text)
+    families = {family for _, family in stated}
+    return any(
+        family in families and (value, family) not in stated
+        for value, family in counts_in(question)
+    )
+
+
 def is_yes_no(question: str, language: str) -> bool:
     """Whether the question asks for a verdict (是/不是) rather than for a fact."""
     text = question.strip()
@@ -168,6 +198,8 @@ def verdict(
     negative clause about something else (「…，免備文逕送…」 under 「要核章嗎」) settles nothing.
     """
     if lacks_a_required_item(question, answer_text):
+        return False
+    if _counts_contradict(question, answer_text):
         return False
     claimed = numbers_in(question) - program_numbers
     if claimed:
