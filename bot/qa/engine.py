@@ -165,6 +165,14 @@ _BACKGROUND_PENALTY = 0.1
 _BACKGROUND_MATCH = 0.7
 
 
+# English words too common to tie an answer's clause to a question.
+_EN_COMMON = frozenset({
+    "have", "does", "that", "this", "what", "with", "from", "they", "them", "their", "there",
+    "need", "must", "will", "would", "could", "should", "about", "into", "also", "just", "your",
+    "ours", "send", "submit",
+})
+
+
 def _asks(part: str) -> bool:
     """Whether a clause is itself a question (a question word, 嗎, a question mark)."""
     return bool(
@@ -179,7 +187,9 @@ _QUESTION_BREAK = re.compile(r"[？?]+\s*|；|;\s+")
 # A comparison: 「公開授課跟專業對話有什麼不同」, 「A和B是一樣的嗎」, "difference between A and B".
 # Everything from the asking words on is dropped; each side is then asked with the rest.
 _COMPARE_ZH = re.compile(
-    r"(?P<a>[^，,。？?]{2,}?)(?P<join>跟|和|與|与|及|以及|還是|还是)(?P<b>[^，,。？?]{2,}?)"
+    r"(?P<a>[^，,。？?]{2,}?)(?P<join>跟|和|與|与|及|以及|還是|还是)"
+    # A side is a thing, not a plan: 「共備和研創可以同一個老師嗎」 asks something else.
+    r"(?P<b>(?:(?!可以|可不可以|能|要(?!求)|需(?!求))[^，,。？?]){2,}?)"
     r"(?P<ask>(?:是|之間|之间|兩者|两者)?(?:有什麼|有什么|有何|有啥|有哪些|在哪|差在|哪裡|哪里)?"
     r"(?:不同|不一樣|不一样|差別|差别|差異|差异|區別|区别|分別|分别|一樣|一样|相同|同一)"
     r"|(?:要找誰|找誰|找谁|要找哪|哪個|哪一個|哪个)?[？?]?\s*$)"
@@ -188,7 +198,8 @@ _COMPARE_EN = re.compile(
     r"differen\w*\s+between\s+(?:an?\s+|the\s+)?(?P<a>.+?)\s+and\s+(?:an?\s+|the\s+)?(?P<b>.+?)"
     r"\s*[?.!]*$|^(?:how\s+(?:does|do|is|are)\s+)?(?:an?\s+|the\s+)?(?P<a2>.+?)\s+"
     r"(?:differ\s+from|vs\.?|versus|compared\s+(?:to|with))\s+(?:an?\s+|the\s+)?(?P<b2>.+?)"
-    r"\s*[?.!]*$",
+    r"\s*[?.!]*$|^(?:is|are)\s+(?:an?\s+|the\s+)?(?P<a3>.+?)\s+(?:the\s+)?same\s+(?:thing\s+)?as"
+    r"\s+(?:an?\s+|the\s+)?(?P<b3>.+?)\s*[?.!]*$",
     re.IGNORECASE,
 )
 # 「是一樣的嗎」 asks whether two things are the same: two different answers say 不是.
@@ -616,8 +627,8 @@ class QaEngine:
         text = question.strip()
         match = _COMPARE_EN.search(text)
         if match:
-            a = match.group("a") or match.group("a2")
-            b = match.group("b") or match.group("b2")
+            a = match.group("a") or match.group("a2") or match.group("a3")
+            b = match.group("b") or match.group("b2") or match.group("b3")
             return a, b
         match = _COMPARE_ZH.search(text)
         if not match:
@@ -747,10 +758,12 @@ class QaEngine:
 
     def _concerns_of(self, query: _Query, question: str) -> Callable[[str], bool]:
         """Whether a clause of an answer is about what the question asks: a concept in common,
-        or two characters of the question's own wording (「核章」)."""
+        or two characters (an English word) of the question's own wording (「核章」, email)."""
         asked = query.concepts - self._neutral - {"type_named", "apply"}
         words = {question[i : i + 2] for i in range(len(question) - 1)}
         words = {w for w in words if all("\u4e00" <= ch <= "\u9fff" for ch in w)}
+        # English words of the question's own (「email」), long enough to name something.
+        words |= {w for w in re.findall(r"[a-z]{4,}", question.lower()) if w not in _EN_COMMON}
 
         def concerns(clause: str) -> bool:
             norm = normalise(clause, self._replacer)
