@@ -165,6 +165,8 @@ _BACKGROUND_PENALTY = 0.1
 _BACKGROUND_MATCH = 0.7
 
 
+# Concepts that name no topic an answer must speak of (a question's framing, not its subject).
+_NO_TOPIC = frozenset({"type_named", "unspecified", "status", "late", "remote_by", "howto"})
 # English words too common to tie an answer's clause to a question.
 _EN_COMMON = frozenset({
     "have", "does", "that", "this", "what", "with", "from", "they", "them", "their", "there",
@@ -617,6 +619,15 @@ class QaEngine:
             suggestion_ids=[],
         )
 
+    def _speaks_to(self, query: _Query, entry: _Entry, text: str) -> bool:
+        """Whether the answer speaks of everything the question names, so that a 是/不是 can be
+        drawn from it: 「資優班老師一定要當召集人嗎」 answered with the gifted-teacher rule says
+        nothing about conveners, and gets no verdict. A claimed number is checked as such."""
+        if verdict.numbers_in(query.norm) - self._program_numbers:
+            return True
+        named = query.concepts - self._neutral - _NO_TOPIC - entry.explains
+        return named <= self._concepts_of(normalise(text, self._replacer))
+
     @staticmethod
     def _comparison_sides(question: str) -> tuple[str, str] | None:
         """The two things a comparison question sets side by side, each as its own question.
@@ -734,7 +745,7 @@ class QaEngine:
         entry = self._entries[best]
         text, source = self._render(entry, query.types, query.phases, today, language)
         yes_no = verdict.is_yes_no(cleaned, "en" if facts.is_en(language) else "zh")
-        if entry.judge and not entry.silent and yes_no:
+        if entry.judge and not entry.silent and yes_no and self._speaks_to(query, entry, text):
             # The claim is checked against the facts, not the source line's 說明二(二)1(2).
             body = text.rsplit("\n", 1)[0] if source and "\n" in text else text
             holds = verdict.verdict(
