@@ -193,7 +193,7 @@ _COMPARE_ZH = re.compile(
     # A side is a thing, not a plan: 「共備和研創可以同一個老師嗎」 asks something else.
     r"(?P<b>(?:(?!可以|可不可以|能|要(?!求)|需(?!求))[^，,。？?]){2,}?)"
     r"(?P<ask>(?:是|之間|之间|兩者|两者)?(?:有什麼|有什么|有何|有啥|有哪些|在哪|差在|哪裡|哪里)?"
-    r"(?:不同|不一樣|不一样|差別|差别|差異|差异|區別|区别|分別|分别|一樣|一样|相同|同一)"
+    r"(?:不同|不一樣|不一样|差別|差别|差異|差异|區別|区别|一樣|一样|相同|同一)"
     r"|(?:要找誰|找誰|找谁|要找哪|哪個|哪一個|哪个)?[？?]?\s*$)"
 )
 _COMPARE_EN = re.compile(
@@ -577,10 +577,10 @@ class QaEngine:
     # ----------------------------------------------------------------- answering
     def answer(self, question: str, today: dt.date) -> Answer:
         """Answer a free-text question as of ``today``; compound questions part by part."""
-        compared = self._compare(question, today)
+        parts = [p for p in _QUESTION_BREAK.split(question) if len(p.strip()) >= 2]
+        compared = self._compare(question, today) if len(parts) < 2 else None
         if compared is not None:
             return compared
-        parts = [p for p in _QUESTION_BREAK.split(question) if len(p.strip()) >= 2]
         if len(parts) < 2:
             # 「研創社群要幾人、幾次活動、經費多少？」: a list of questions in one sentence.
             listed = [p for p in _CLAUSE_BREAK.split(question) if p.strip()]

@@ -185,6 +185,27 @@ def lacks_a_required_item(question: str, answer_text: str) -> bool:
     return False
 
 
+# 「開始了嗎」 / 「結束了嗎」 are answered by the status the answer shows (尚未開始, 已結束), not
+# by the absence of a negative word.
+_ASKS_STARTED = re.compile(
+    r"開始了|开始了|開始了沒|開跑|\b(?:started|begun|begin)\b", re.IGNORECASE
+)
+_ASKS_ENDED = re.compile(r"結束了|结束了|結束沒|辦完了|\b(?:ended|over|finished)\b", re.IGNORECASE)
+_NOT_STARTED = re.compile(
+    r"尚未開始|還沒開始|尚未开始|还没开始|not started|has not started|not yet", re.IGNORECASE
+)
+_ENDED = re.compile(r"已結束|已经结束|已經結束|\bended\b|is over|has finished", re.IGNORECASE)
+
+
+def _state_verdict(question: str, answer_text: str) -> bool | None:
+    """Whether the thing asked about has started / ended, as the answer's status says."""
+    if _ASKS_ENDED.search(question):
+        return bool(_ENDED.search(answer_text))
+    if _ASKS_STARTED.search(question):
+        return not _NOT_STARTED.search(answer_text)
+    return None
+
+
 def verdict(
     question: str,
     answer_text: str,
@@ -199,6 +220,9 @@ def verdict(
     """
     if lacks_a_required_item(question, answer_text):
         return False
+    state = _state_verdict(question, answer_text)
+    if state is not None:
+        return state
     if _counts_contradict(question, answer_text):
         return False
     claimed = numbers_in(question) - program_numbers
