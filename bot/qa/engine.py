@@ -185,7 +185,12 @@ def _asks(part: str) -> bool:
 
 
 # Where a compound question splits into its parts (「共備要幾人？經費多少？」).
-_QUESTION_BREAK = re.compile(r"[？?]+\s*|；|;\s+")
+_QUESTION_BREAK = re.compile(
+    r"[？?]+\s*|；|;\s+"
+    # "How many copies do we need and is a cover letter needed?": a second question after "and".
+    r"|,?\s+and\s+(?=(?:is|are|do|does|can|what|when|where|how|who|which|whom)\b)",
+    re.IGNORECASE,
+)
 # A comparison: 「公開授課跟專業對話有什麼不同」, 「A和B是一樣的嗎」, "difference between A and B".
 # Everything from the asking words on is dropped; each side is then asked with the rest.
 _COMPARE_ZH = re.compile(
@@ -751,8 +756,10 @@ class QaEngine:
             holds = verdict.verdict(
                 cleaned, body, self._program_numbers, self._concerns_of(query, cleaned)
             )
-            if holds is not None:
-                text = f"{self._verdict_word(cleaned, holds, language)}{text}"
+            word = self._verdict_word(cleaned, holds, language) if holds is not None else ""
+            # An answer that opens with its own verdict (「No: no covering letter…」) keeps it.
+            if word and not text.lower().startswith(word.strip(" .。").lower()):
+                text = f"{word}{text}"
         return Answer(
             question=raw,
             text=text,
