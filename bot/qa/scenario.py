@@ -88,6 +88,8 @@ _WHAT_LACKS = re.compile(
     r"|what else|still need"
 )
 _OF_WHICH = re.compile(r"其中")
+# The question asks which type fits.
+_WHICH_TYPE = re.compile(r"哪一類|哪類|哪種|哪一種|哪個類型|which (?:community )?type|which kind")
 # The question asks whether something suffices or fits.
 _ENOUGH = re.compile(
     r"夠嗎|夠不夠|足夠|符合|可以嗎|可以結案|能結案|算完成|算達成|達成了嗎|完成了嗎|可以申請|能申請|行嗎|合格|達到|達標|還差|差什麼|缺什麼|哪一類|哪類|哪種|哪一種"
@@ -99,7 +101,8 @@ _ENOUGH = re.compile(
 class Group:
     """The teachers a question describes."""
 
-    total: int
+    # None when the question gives only the gifted teachers (「只有一個資優班老師，能做哪種」).
+    total: int | None
     # None when the question gives only the head count (「只有3位老師」).
     gifted: int | None
 
@@ -131,7 +134,8 @@ def group_in(norm: str) -> Group | None:
         return Group(total=total, gifted=None) if total else None
     if total is None:
         if regular is None:
-            return None
+            # The gifted teachers alone settle the gifted rule, when the question asks which type.
+            return Group(total=None, gifted=gifted) if gifted and _WHICH_TYPE.search(norm) else None
         total = gifted + regular
     if total < gifted or total == 0:
         return None
@@ -192,7 +196,9 @@ class Reasoned:
 def _group_result(program: Program, type_key: str, group: Group, language: str) -> tuple[bool, str]:
     rules = program.community_type(type_key)
     problems = []
-    if group.total < rules.member_count:
+    if group.total is None:
+        pass
+    elif group.total < rules.member_count:
         problems.append(t(language, "qa.scenario_fewer", count=rules.member_count - group.total))
     elif group.total > rules.member_count:
         problems.append(
@@ -236,8 +242,10 @@ def reason_about_group(
     results = [_group_result(program, key, group, language) for key in keys]
     lines = [
         t(language, "qa.scenario_group", total=group.total, gifted=group.gifted)
-        if group.gifted is not None
+        if group.gifted is not None and group.total is not None
         else t(language, "qa.scenario_group_total", total=group.total)
+        if group.total is not None
+        else t(language, "qa.scenario_group_gifted", gifted=group.gifted)
     ]
     lines += [_bulleted(line, len(keys), language) for _, line in results]
     fitting = [
