@@ -27,6 +27,7 @@ from bot.progress import (
     describe_lacking,
 )
 from bot.qa.facts import common_source, money
+from bot.qa.verdict import arabic_dates
 
 _CN = {"一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
        "九": 9, "十": 10}  # fmt: skip
@@ -365,26 +366,9 @@ def _month_span(year: int, month: int) -> tuple[dt.date, dt.date]:
     return first, following - dt.timedelta(days=1)
 
 
-_CN_MONTH = re.compile(r"(?<![第一二三四五六七八九十])([一二三四五六七八九十]{1,2})(?=\s*月)")
-_CN_DAY = re.compile(r"(?<=月)(\s*)([一二三四五六七八九十]{1,3})(?=\s*[日號号])")
-
-
-def _arabic_dates(question: str) -> str:
-    """「十月」 → 「10月」, 「九月二十一日」 → 「9月21日」: months and days in Chinese numerals."""
-    question = _CN_DAY.sub(lambda m: m.group(1) + str(_cn_count(m.group(2))), question)
-    return _CN_MONTH.sub(lambda m: str(_cn_count(m.group(1))), question)
-
-
-def _cn_count(text: str) -> int:
-    if "十" not in text:
-        return _CN.get(text, 0)
-    tens, _, ones = text.partition("十")
-    return (_CN.get(tens, 1) if tens else 1) * 10 + (_CN.get(ones, 0) if ones else 0)
-
-
 def dates_in(question: str, program: Program) -> list[tuple[dt.date, dt.date]]:
     """The days (or whole months, as first and last day) a question names."""
-    question = _arabic_dates(question)
+    question = arabic_dates(question)
     spans: list[tuple[dt.date, dt.date]] = []
     try:
         for match in _ISO_DATE.finditer(question):

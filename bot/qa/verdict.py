@@ -74,9 +74,20 @@ def _scale(unit: str | None) -> int:
     return 10000 if unit in "萬万" else 1000
 
 
+_CN_MONTH = re.compile(r"(?<![第一二三四五六七八九十])([一二三四五六七八九十]{1,2})(?=\s*月)")
+_CN_DAY = re.compile(r"(?<=月)(\s*)([一二三四五六七八九十]{1,3})(?=\s*[日號号])")
+
+
+def arabic_dates(text: str) -> str:
+    """「十月」 → 「10月」, 「九月二十一日」 → 「9月21日」: months and days in Chinese numerals."""
+    text = _CN_DAY.sub(lambda m: m.group(1) + str(_cn_value(m.group(2))), text)
+    return _CN_MONTH.sub(lambda m: str(_cn_value(m.group(1))), text)
+
+
 def numbers_in(text: str) -> set[str]:
     """The numbers and dates a text states, normalised (2萬 = 20,000 = "20000"; 9/21 = "d9-21")."""
     found: set[str] = set()
+    text = arabic_dates(text)
     rest = text
     for match in _DATE.finditer(text):
         month, day = (match.group(2), match.group(3)) if match.group(2) else match.groups()[3:5]
@@ -197,6 +208,35 @@ _NOT_STARTED = re.compile(
 _ENDED = re.compile(r"已結束|已经结束|已經結束|\bended\b|is over|has finished", re.IGNORECASE)
 
 
+_WEEKDAYS_ZH = "一二三四五六日天"
+_WEEKDAY_ASKED = re.compile(r"(?:星期|禮拜|礼拜|週|周)([一二三四五六日天])")
+_WEEKDAY_STATED = re.compile(r"(?:星期|週|周)([一二三四五六日])|[（(]([一二三四五六日])[)）]")
+_WEEKDAYS_EN = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY_EN = re.compile(
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri"
+    r"|sat|sun)\b",
+    re.IGNORECASE,
+)
+
+
+def _weekday_of(match: re.Match[str] | None) -> int | None:
+    if match is None:
+        return None
+    char = next(g for g in match.groups() if g)
+    if char.isascii():
+        return [d[:3] for d in _WEEKDAYS_EN].index(char.lower()[:3])
+    return min(_WEEKDAYS_ZH.index(char), 6)
+
+
+def _weekday_verdict(question: str, answer_text: str) -> bool | None:
+    """「截止日是星期五嗎」: the weekday claimed against the weekday the answer states."""
+    asked = _weekday_of(_WEEKDAY_ASKED.search(question) or _WEEKDAY_EN.search(question))
+    if asked is None:
+        return None
+    stated = _weekday_of(_WEEKDAY_STATED.search(answer_text) or _WEEKDAY_EN.search(answer_text))
+    return None if stated is None else asked == stated
+
+
 def _state_verdict(question: str, answer_text: str) -> bool | None:
     """Whether the thing asked about has started / ended, as the answer's status says."""
     if _ASKS_ENDED.search(question):
@@ -220,6 +260,9 @@ def verdict(
     """
     if lacks_a_required_item(question, answer_text):
         return False
+    weekday = _weekday_verdict(question, answer_text)
+    if weekday is not None:
+        return weekday
     state = _state_verdict(question, answer_text)
     if state is not None:
         return state
