@@ -774,16 +774,21 @@ class QaEngine:
             suggestion_ids=[],
         )
 
-    def _concerns_of(self, query: _Query, question: str) -> Callable[[str], bool]:
-        """Whether a clause of an answer is about what the question asks: a concept in common,
-        or two characters (an English word) of the question's own wording (「核章」, email)."""
+    def _concerns_of(self, query: _Query, question: str) -> Callable[[str, str], bool]:
+        """Whether a negative clause of an answer is about what the question asks. A negative
+        phrase that names its own topic (免備文: the covering letter) concerns only a question of
+        that topic; otherwise the clause needs a concept in common, or two characters (an
+        English word) of the question's own wording (「核章」, email)."""
         asked = query.concepts - self._neutral - {"type_named", "apply"}
         words = {question[i : i + 2] for i in range(len(question) - 1)}
         words = {w for w in words if all("\u4e00" <= ch <= "\u9fff" for ch in w)}
         # English words of the question's own (「email」), long enough to name something.
         words |= {w for w in re.findall(r"[a-z]{4,}", question.lower()) if w not in _EN_COMMON}
 
-        def concerns(clause: str) -> bool:
+        def concerns(clause: str, phrase: str) -> bool:
+            own = self._concepts_of(normalise(phrase, self._replacer)) - self._neutral
+            if own:
+                return bool(own & query.concepts)
             norm = normalise(clause, self._replacer)
             if asked & self._concepts_of(norm):
                 return True

@@ -246,17 +246,23 @@ def _state_verdict(question: str, answer_text: str) -> bool | None:
     return None
 
 
+def _negative_phrase(clause: str) -> str:
+    match = _NEGATIVE.search(clause)
+    return match.group(0) if match else ""
+
+
 def verdict(
     question: str,
     answer_text: str,
     program_numbers: set[str],
-    concerns: Callable[[str], bool] | None = None,
+    concerns: Callable[[str, str], bool] | None = None,
 ) -> bool | None:
     """True (the claim holds), False (it does not) or None (no verdict can be drawn).
 
     ``program_numbers`` are numbers that name the program itself (111學年度) and say nothing.
-    ``concerns`` tells whether a clause of the answer is about what the question asks: a
-    negative clause about something else (「…，免備文逕送…」 under 「要核章嗎」) settles nothing.
+    ``concerns`` tells whether a clause of the answer (and its negative phrase) is about what the
+    question asks: a negative clause about something else (「…，免備文逕送…」 under 「要核章嗎」)
+    settles nothing.
     """
     if lacks_a_required_item(question, answer_text):
         return False
@@ -277,7 +283,7 @@ def verdict(
     negative = [c for c in re.split(r"[，,；;]\s*", first) if _NEGATIVE.search(c)]
     if concerns is not None and len(negative) < len(re.split(r"[，,；;]\s*", first)):
         # Only when the first sentence also says something else can a clause be beside the point.
-        negative = [c for c in negative if concerns(c)]
+        negative = [c for c in negative if concerns(c, _negative_phrase(c))]
     if _NEGATED_CLAIM.search(question):
         # 「共備不用公開授課對吧」 claims that something is not needed: it holds only when the
         # answer says so too.
