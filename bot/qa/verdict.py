@@ -208,6 +208,16 @@ _NOT_STARTED = re.compile(
 _ENDED = re.compile(r"已結束|已经结束|已經結束|\bended\b|is over|has finished", re.IGNORECASE)
 
 
+# What the question proposes against what the answer states, where one excludes the other:
+# 「辦在別校可以嗎」 against 「於校內辦理」.
+_CONTRARIES = (
+    (
+        re.compile(r"別校|他校|外校|校外|別的學校|another school|other school", re.IGNORECASE),
+        re.compile(
+            r"校內|校内|in the school|at the school|at your school|in-school", re.IGNORECASE
+        ),
+    ),
+)
 _WEEKDAYS_ZH = "一二三四五六日天"
 _WEEKDAY_ASKED = re.compile(r"(?:星期|禮拜|礼拜|週|周)([一二三四五六日天])")
 _WEEKDAY_STATED = re.compile(r"(?:星期|週|周)([一二三四五六日])|[（(]([一二三四五六日])[)）]")
@@ -265,6 +275,8 @@ def verdict(
     settles nothing.
     """
     if lacks_a_required_item(question, answer_text):
+        return False
+    if any(asked.search(question) and stated.search(answer_text) for asked, stated in _CONTRARIES):
         return False
     weekday = _weekday_verdict(question, answer_text)
     if weekday is not None:
