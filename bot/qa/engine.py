@@ -624,6 +624,20 @@ class QaEngine:
             suggestion_ids=[],
         )
 
+    def _relative_verdict(self, question: str, body: str, today: dt.date) -> bool | None:
+        """「下週就是發表會了嗎」: the days a relative phrase names against the answer's dates
+        (its first day for 開始, its last for 結束); None without such a phrase or dates."""
+        asked = scenario.relative_span(question, today)
+        spans = scenario.dates_in(body, self._program) if asked else []
+        if asked is None or not spans:
+            return None
+        first, last = min(s[0] for s in spans), max(s[1] for s in spans)
+        if re.search(r"開始|开始|\bstart", question, re.IGNORECASE):
+            last = first
+        elif re.search(r"結束|结束|截止|\bend|\bclose", question, re.IGNORECASE):
+            first = last
+        return first <= asked[1] and asked[0] <= last
+
     def _speaks_to(self, query: _Query, entry: _Entry, text: str) -> bool:
         """Whether the answer speaks of everything the question names, so that a 是/不是 can be
         drawn from it: 「資優班老師一定要當召集人嗎」 answered with the gifted-teacher rule says
@@ -750,12 +764,16 @@ class QaEngine:
         entry = self._entries[best]
         text, source = self._render(entry, query.types, query.phases, today, language)
         yes_no = verdict.is_yes_no(cleaned, "en" if facts.is_en(language) else "zh")
-        if entry.judge and not entry.silent and yes_no and self._speaks_to(query, entry, text):
+        if not entry.silent and yes_no:
             # The claim is checked against the facts, not the source line's 說明二(二)1(2).
             body = text.rsplit("\n", 1)[0] if source and "\n" in text else text
-            holds = verdict.verdict(
-                cleaned, body, self._program_numbers, self._concerns_of(query, cleaned)
-            )
+            # A day named relative to today is checked against the answer's own dates, in any
+            # answer; other claims only where the entry can be judged and speaks to them.
+            holds = self._relative_verdict(cleaned, body, today)
+            if holds is None and entry.judge and self._speaks_to(query, entry, text):
+                holds = verdict.verdict(
+                    cleaned, body, self._program_numbers, self._concerns_of(query, cleaned)
+                )
             word = self._verdict_word(cleaned, holds, language) if holds is not None else ""
             # An answer that opens with its own verdict (「No: no covering letter…」) keeps it.
             if word and not text.lower().startswith(word.strip(" .。").lower()):
@@ -815,7 +833,9 @@ class QaEngine:
                 program, dates[-1], program.application.deadline, language
             )
             return self._reasoned_answer(question, query, reasoned, language)
-        if not dates and asks and scenario.asks_if_still_in_time(query.norm):
+        # 「明天就截止了嗎」 asks about another day than today: the deadline answer's dates decide.
+        elsewhen = scenario.relative_span(question, today) not in (None, (today, today))
+        if not dates and asks and not elsewhen and scenario.asks_if_still_in_time(query.norm):
             # 「現在還來得及申請嗎」 / "Is it too late to apply?": today against the deadline.
             reasoned = scenario.reason_about_deadline(
                 program, (today, today), program.application.deadline, language

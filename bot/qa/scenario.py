@@ -366,6 +366,35 @@ def _month_span(year: int, month: int) -> tuple[dt.date, dt.date]:
     return first, following - dt.timedelta(days=1)
 
 
+_RELATIVE = (
+    (re.compile(r"今天|今日|\btoday\b", re.IGNORECASE), "day", 0),
+    (re.compile(r"明天|明日|\btomorrow\b", re.IGNORECASE), "day", 1),
+    (re.compile(r"後天|后天"), "day", 2),
+    (re.compile(r"這週|這周|本週|本周|这周|這禮拜|這個禮拜|這星期|\bthis week\b", re.IGNORECASE),
+     "week", 0),
+    (re.compile(r"下週|下周|下禮拜|下個禮拜|下星期|下个星期|\bnext week\b", re.IGNORECASE),
+     "week", 1),
+    (re.compile(r"這個月|這月|本月|这个月|\bthis month\b", re.IGNORECASE), "month", 0),
+    (re.compile(r"下個月|下个月|\bnext month\b", re.IGNORECASE), "month", 1),
+)
+
+
+def relative_span(question: str, today: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The days a relative phrase names (明天, 下週, this month), counted from ``today``."""
+    for pattern, unit, ahead in _RELATIVE:
+        if not pattern.search(question):
+            continue
+        if unit == "day":
+            day = today + dt.timedelta(days=ahead)
+            return day, day
+        if unit == "week":
+            monday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=ahead)
+            return monday, monday + dt.timedelta(days=6)
+        month = today.month + ahead
+        return _month_span(today.year + (month - 1) // 12, (month - 1) % 12 + 1)
+    return None
+
+
 def dates_in(question: str, program: Program) -> list[tuple[dt.date, dt.date]]:
     """The days (or whole months, as first and last day) a question names."""
     question = arabic_dates(question)
