@@ -608,6 +608,9 @@ class QaEngine:
         for part_answer in facts_found:
             # The same fact twice, once after a 是的。 (「要參加研習嗎？時間呢？」), is shown once.
             if not any(t.endswith(part_answer.text) or part_answer.text.endswith(t) for t in texts):
+                if texts and not self._adds_anything(part_answer.text, texts):
+                    # 「截止日幾號？要交什麼？交幾份？」: a part whose every sentence is shown.
+                    continue
                 texts.append(part_answer.text)
         first = facts_found[0]
         return Answer(
@@ -646,6 +649,15 @@ class QaEngine:
             return True
         named = query.concepts - self._neutral - _NO_TOPIC - entry.explains
         return named <= self._concepts_of(normalise(text, self._replacer))
+
+    @staticmethod
+    def _adds_anything(text: str, shown: Sequence[str]) -> bool:
+        """Whether an answer says a sentence (its source line aside) not already shown."""
+        seen = "".join(shown)
+        lines = text.split("\n")
+        body = "\n".join(lines[:-1]) if len(lines) > 1 else text
+        sentences = [p.strip("「」 ") for p in re.split(r"[。\n]|(?<=\.)\s", body) if p.strip()]
+        return any(sentence not in seen for sentence in sentences)
 
     @staticmethod
     def _comparison_sides(question: str) -> tuple[str, str] | None:
