@@ -278,12 +278,20 @@ class QaEngine:
                 add(alias, Hit("type", ctype.key))
         for contact in program.contacts:
             concept = "contact" if contact.key == program.help_contact.key else "bureau"
-            for name in (contact.name, contact.name_en):
-                add(name, Hit("concept", concept))
-                # "劉書伶教師" / "teacher Liu Shu-ling": people type the bare name too.
-                for title in ("教師", "老師", "teacher "):
-                    if title in name:
-                        add(name.replace(title, "").strip(), Hit("concept", concept))
+            # The help contact named as a person (劉老師): her own details, not the office's.
+            hits = [Hit("concept", concept)]
+            if concept == "contact":
+                hits.append(Hit("concept", "named_contact"))
+            bare = [name.replace(t, "").strip() for name in (contact.name, contact.name_en)
+                    for t in ("教師", "老師", "teacher ") if t in name]
+            # "劉書伶教師" / "teacher Liu Shu-ling": people type the bare name, or 劉老師, too.
+            surname = [f"{name[0]}{title}" for name in bare if "\u4e00" <= name[:1] <= "\u9fff"
+                       for title in ("老師", "教師")]
+            surname += [f"{title} {name.split()[0]}" for name in bare if name[:1].isascii()
+                        for title in ("teacher", "ms.", "ms", "mrs.")]
+            for name in (contact.name, contact.name_en, *bare, *surname):
+                for hit in hits:
+                    add(name, hit)
         address = program.application.address
         for text in (address, address.split("區", 1)[-1], program.application.deliver_to):
             add(text, Hit("concept", "deliver"))
