@@ -194,7 +194,7 @@ _QUESTION_BREAK = re.compile(
 # A comparison: 「公開授課跟專業對話有什麼不同」, 「A和B是一樣的嗎」, "difference between A and B".
 # Everything from the asking words on is dropped; each side is then asked with the rest.
 _COMPARE_ZH = re.compile(
-    r"(?P<a>[^，,。？?]{2,}?)(?P<join>跟|和|與|与|及|以及|還是|还是)"
+    r"(?P<a>[^，,。？?]{2,}?)(?P<join>跟|和|與|与|及|以及|還是|还是|\s*(?:vs\.?|VS|v\.s\.)\s*)"
     # A side is a thing, not a plan: 「共備和研創可以同一個老師嗎」 asks something else.
     r"(?P<b>(?:(?!可以|可不可以|能|要(?!求)|需(?!求))[^，,。？?]){2,}?)"
     r"(?P<ask>(?:是|之間|之间|兩者|两者)?(?:有什麼|有什么|有何|有啥|有哪些|在哪|差在|哪裡|哪里)?"
@@ -684,7 +684,9 @@ class QaEngine:
         if not match:
             return None
         asked = match.group("ask").strip(" ？?")
-        if not asked and match.group("join") not in ("還是", "还是"):
+        # 「A還是B」 and 「A vs B」 compare without asking words; 「A和B」 needs them.
+        bare_join = match.group("join").strip(" .").lower() in ("還是", "还是", "vs", "v.s")
+        if not asked and not bare_join:
             return None
         before = text[: match.start()]
         return before + match.group("a"), before + match.group("b")
