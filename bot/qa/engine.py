@@ -191,6 +191,9 @@ _QUESTION_BREAK = re.compile(
     r"|,?\s+and\s+(?=(?:is|are|do|does|can|what|when|where|how|who|which|whom)\b)",
     re.IGNORECASE,
 )
+_ASKS_COUNT = re.compile(r"幾|几|多少|how many|how much", re.IGNORECASE)
+# A yes/no question about what is still missing (「還差嗎」, 「還缺嗎」).
+_ASKS_MISSING = re.compile(r"(?:還差|还差|還缺|还缺|缺|差|不夠|不够|不足)[嗎吗][？?]?\s*$")
 # A comparison: 「公開授課跟專業對話有什麼不同」, 「A和B是一樣的嗎」, "difference between A and B".
 # Everything from the asking words on is dropped; each side is then asked with the rest.
 _COMPARE_ZH = re.compile(
@@ -912,8 +915,14 @@ class QaEngine:
         plain: bool = False,
     ) -> Answer:
         text = reasoned.text
-        if reasoned.holds is not None:
-            word = self._verdict_word("" if plain else question, reasoned.holds, language)
+        # 「還要辦幾次？」 asks for a number, answered by the count still missing, not by 是/不是.
+        counts = bool(_ASKS_COUNT.search(question)) and not verdict.is_yes_no(
+            question, "en" if facts.is_en(language) else "zh"
+        )
+        if reasoned.holds is not None and not counts:
+            # 「還差嗎」 asks whether something is missing: 是的 when the rules are not met yet.
+            holds = reasoned.holds != bool(_ASKS_MISSING.search(question))
+            word = self._verdict_word("" if plain else question, holds, language)
             text = word + text
         text += "\n" + i18n.t(
             language, "qa.source", source=facts.source_text(reasoned.source, language)

@@ -93,6 +93,8 @@ _OF_WHICH = re.compile(r"其中")
 _WHICH_TYPE = re.compile(r"哪一類|哪類|哪種|哪一種|哪個類型|which (?:community )?type|which kind")
 # The question asks whether something suffices or fits.
 _ENOUGH = re.compile(
+    r"還要辦幾次|還要幾次|還差幾次|還需要幾次|還要再辦|還缺幾次|還差幾場|還差嗎|還缺嗎|"
+    r"how many more|"
     r"夠嗎|夠不夠|足夠|符合|可以嗎|可以結案|能結案|算完成|算達成|達成了嗎|完成了嗎|可以申請|能申請|行嗎|合格|達到|達標|還差|差什麼|缺什麼|哪一類|哪類|哪種|哪一種"
     r"|enough|qualify|meet|fit|which (?:community )?type|can we|eligible|allowed"
 )
