@@ -247,6 +247,11 @@ class QaEngine:
         self._program_numbers = verdict.numbers_in(program.program.title)
         # Facts only change with the day and language; lru_cache is thread-safe.
         self._context = functools.lru_cache(maxsize=32)(self._make_context)
+        # Answer texts and their clauses recur (verdicts read them); normalising is the cost.
+        self._normalised = functools.lru_cache(maxsize=4096)(self._normalise_text)
+
+    def _normalise_text(self, text: str) -> str:
+        return normalise(text, self._replacer)
 
     def _make_context(self, today: dt.date, language: str) -> Mapping[str, str]:
         return facts.global_context(self._program, today, language)
@@ -659,7 +664,7 @@ class QaEngine:
         if verdict.numbers_in(query.norm) - self._program_numbers:
             return True
         named = query.concepts - self._neutral - _NO_TOPIC - entry.explains
-        return named <= self._concepts_of(normalise(text, self._replacer))
+        return not named or named <= self._concepts_of(self._normalised(text))
 
     @staticmethod
     def _adds_anything(text: str, shown: Sequence[str]) -> bool:
@@ -829,10 +834,10 @@ class QaEngine:
         words |= {w for w in re.findall(r"[a-z]{4,}", question.lower()) if w not in _EN_COMMON}
 
         def concerns(clause: str, phrase: str) -> bool:
-            own = self._concepts_of(normalise(phrase, self._replacer)) - self._neutral
+            own = self._concepts_of(self._normalised(phrase)) - self._neutral
             if own:
                 return bool(own & query.concepts)
-            norm = normalise(clause, self._replacer)
+            norm = self._normalised(clause)
             if asked & self._concepts_of(norm):
                 return True
             return any(w in clause for w in words)
