@@ -527,7 +527,9 @@ class QaEngine:
         anchored = bool(types) or bool(concepts & self._anchors)
         substantive = concepts - self._neutral
         social = None
-        if socials and not substantive and not types:
+        # "Is it ok to submit on Sept 21?" holds 「ok」 but asks about a day: no small talk.
+        asks_a_day = bool(scenario.dates_in(text, self._program))
+        if socials and not substantive and not types and not asks_a_day:
             social = socials[0]
         focus: frozenset[str] | None = None
         focus_text = self._focus_text(text)
