@@ -922,8 +922,13 @@ class QaEngine:
         plain: bool = False,
     ) -> Answer:
         text = reasoned.text
-        # 「還要辦幾次？」 asks for a number, answered by the count still missing, not by 是/不是.
-        counts = bool(_ASKS_COUNT.search(question)) and not verdict.is_yes_no(
+        # 「還要辦幾次？」, "What do we still need?": a question for a number or a thing, answered
+        # by what is still missing, not by 是/不是.
+        asks_what = bool(
+            _ASKS_COUNT.search(question) or verdict.WH_ZH.search(question)
+            or verdict.WH_EN.search(question)
+        )
+        counts = asks_what and not verdict.is_yes_no(
             question, "en" if facts.is_en(language) else "zh"
         )
         if reasoned.holds is not None and not counts:

@@ -88,13 +88,21 @@ _WHAT_LACKS = re.compile(
     r"還差什麼|差什麼|缺什麼|還缺|還要做什麼|還需要做什麼|還需要辦什麼|還要辦什麼"
     r"|what else|still need"
 )
-_OF_WHICH = re.compile(r"其中")
+_OF_WHICH = re.compile(r"其中|including|of which|among them|of them")
+# "3 activities", "2 dialogues and 2 public lessons": English counts of each kind.
+_EN_ACTIVITY = re.compile(
+    r"\b" + _EN_N + r"\s+(?:(?:professional\s+)?(?P<dialogue>dialogues?|dialogs?)"
+    r"|(?:public|open|observed)\s+(?P<public_lesson>lessons?|classes)"
+    r"|(?P<sharing_session>(?:results?[- ])?sharing sessions?)"
+    r"|(?P<other>activities|activity|meetings?|sessions?))\b",
+    re.IGNORECASE,
+)
 # The question asks which type fits.
 _WHICH_TYPE = re.compile(r"哪一類|哪類|哪種|哪一種|哪個類型|which (?:community )?type|which kind")
 # The question asks whether something suffices or fits.
 _ENOUGH = re.compile(
     r"還要辦幾次|還要幾次|還差幾次|還需要幾次|還要再辦|還缺幾次|還差幾場|還差嗎|還缺嗎|"
-    r"how many more|"
+    r"how many more|still need|what else|anything else|"
     r"夠嗎|夠不夠|足夠|符合|可以嗎|可以結案|能結案|算完成|算達成|達成了嗎|完成了嗎|可以申請|能申請|行嗎|合格|達到|達標|還差|差什麼|缺什麼|哪一類|哪類|哪種|哪一種"
     r"|enough|qualify|meet|fit|which (?:community )?type|can we|eligible|allowed"
 )
@@ -158,6 +166,13 @@ def activities_in(norm: str) -> dict[str, int] | None:
             found = True
         if found:
             break
+    if not found:
+        for match in _EN_ACTIVITY.finditer(norm):
+            kind = next(k for k in ("dialogue", "public_lesson", "sharing_session", "other")
+                        if match.group(k))
+            counts[kind] = counts.get(kind, 0) + _value(match.group(1))
+            last_kind = kind
+            found = True
     if last_kind is not None:
         for match in _AGAIN.finditer(norm):
             counts[last_kind] += _value(match.group(1))
