@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -191,6 +192,8 @@ _QUESTION_BREAK = re.compile(
     r"|,?\s+and\s+(?=(?:is|are|do|does|can|what|when|where|how|who|which|whom)\b)",
     re.IGNORECASE,
 )
+# Verbs of handing papers in, which alone make a day-only question one about the deadline.
+_HANDS_IN = re.compile(r"送|交|寄|繳|缴|hand\b|drop|turn\s+in|submit|deliver", re.IGNORECASE)
 _ASKS_COUNT = re.compile(r"幾|几|多少|how many|how much", re.IGNORECASE)
 # A yes/no question about what is still missing (「還差嗎」, 「還缺嗎」).
 _ASKS_MISSING = re.compile(r"(?:還差|还差|還缺|还缺|缺|差|不夠|不够|不足)[嗎吗][？?]?\s*$")
@@ -860,6 +863,18 @@ class QaEngine:
             and not query.concepts & {"period", "activities"}
             and not scenario.claims_the_deadline(query.norm)
         )
+        # 「9月25日送可以嗎」: a hand-in verb with a day and no other topic is about the deadline.
+        hands_in = bool(handing_in or _HANDS_IN.search(question))
+        if hands_in and not query.concepts - self._neutral:
+            handing_in = True
+        if not dates and asks and hands_in and (day := scenario.day_only_in(question)):
+            # 「21號當天送可以嗎」: a day alone, in a question about handing in, is in the
+            # deadline's month.
+            deadline = program.application.deadline
+            with contextlib.suppress(ValueError):
+                named = deadline.replace(day=day)
+                dates = [(named, named)]
+                handing_in = True
         if dates and asks and handing_in:
             reasoned = scenario.reason_about_deadline(
                 program, dates[-1], program.application.deadline, language

@@ -412,6 +412,20 @@ def relative_span(question: str, today: dt.date) -> tuple[dt.date, dt.date] | No
     return None
 
 
+_DAY_ONLY = re.compile(
+    r"(?<![\d/月-])(\d{1,2})\s*[號号](?!碼|码)|\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b"
+)
+
+
+def day_only_in(question: str) -> int | None:
+    """A day of the month named without its month (「21號當天送可以嗎」, "on the 21st")."""
+    match = _DAY_ONLY.search(arabic_dates(question))
+    if match is None:
+        return None
+    day = int(match.group(1) or match.group(2))
+    return day if 1 <= day <= 31 else None
+
+
 def dates_in(question: str, program: Program) -> list[tuple[dt.date, dt.date]]:
     """The days (or whole months, as first and last day) a question names."""
     question = arabic_dates(question)
