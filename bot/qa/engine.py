@@ -304,7 +304,10 @@ class QaEngine:
                 for hit in hits:
                     add(name, hit)
         address = program.application.address
-        for text in (address, address.split("區", 1)[-1], program.application.deliver_to):
+        street = address.split("區", 1)[-1]
+        # 「十全一路」: the street alone, without its number, names the place too.
+        bare_street = re.sub(r"\d+號$", "", street)
+        for text in (address, street, bare_street, program.application.deliver_to):
             add(text, Hit("concept", "deliver"))
         for word in _as_list(data.get("offtopic", {}).get("terms")):
             add(word, Hit("offtopic", "offtopic"))
