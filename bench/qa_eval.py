@@ -36,6 +36,8 @@ DEFAULT_FILES = (
     EVAL_DIR / "heldout.jsonl",
     EVAL_DIR / "fresh_tuning.jsonl",
     EVAL_DIR / "fresh_heldout.jsonl",
+    EVAL_DIR / "fresh2_tuning.jsonl",
+    EVAL_DIR / "fresh2_heldout.jsonl",
 )
 TODAY = dt.date(2022, 9, 10)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
 import logging
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -165,6 +166,16 @@ _BACKGROUND_PENALTY = 0.1
 _BACKGROUND_MATCH = 0.7
 
 
+# Concepts that name no topic an answer must speak of (a question's framing, not its subject).
+_NO_TOPIC = frozenset({"type_named", "unspecified", "status", "late", "remote_by", "howto"})
+# English words too common to tie an answer's clause to a question.
+_EN_COMMON = frozenset({
+    "have", "does", "that", "this", "what", "with", "from", "they", "them", "their", "there",
+    "need", "must", "will", "would", "could", "should", "about", "into", "also", "just", "your",
+    "ours", "send", "submit",
+})
+
+
 def _asks(part: str) -> bool:
     """Whether a clause is itself a question (a question word, 嗎, a question mark)."""
     return bool(
@@ -175,7 +186,37 @@ def _asks(part: str) -> bool:
 
 
 # Where a compound question splits into its parts (「共備要幾人？經費多少？」).
-_QUESTION_BREAK = re.compile(r"[？?]+\s*|；|;\s+")
+_QUESTION_BREAK = re.compile(
+    r"[？?]+\s*|；|;\s+"
+    # "How many copies do we need and is a cover letter needed?": a second question after "and".
+    r"|,?\s+and\s+(?=(?:is|are|do|does|can|what|when|where|how|who|which|whom)\b)",
+    re.IGNORECASE,
+)
+# Verbs of handing papers in, which alone make a day-only question one about the deadline.
+_HANDS_IN = re.compile(r"送|交|寄|繳|缴|hand\b|drop|turn\s+in|submit|deliver", re.IGNORECASE)
+_ASKS_COUNT = re.compile(r"幾|几|多少|how many|how much", re.IGNORECASE)
+# A yes/no question about what is still missing (「還差嗎」, 「還缺嗎」).
+_ASKS_MISSING = re.compile(r"(?:還差|还差|還缺|还缺|缺|差|不夠|不够|不足)[嗎吗][？?]?\s*$")
+# A comparison: 「公開授課跟專業對話有什麼不同」, 「A和B是一樣的嗎」, "difference between A and B".
+# Everything from the asking words on is dropped; each side is then asked with the rest.
+_COMPARE_ZH = re.compile(
+    r"(?P<a>[^，,。？?]{2,}?)(?P<join>跟|和|與|与|及|以及|還是|还是|\s*(?:vs\.?|VS|v\.s\.)\s*)"
+    # A side is a thing, not a plan: 「共備和研創可以同一個老師嗎」 asks something else.
+    r"(?P<b>(?:(?!可以|可不可以|能|要(?!求)|需(?!求))[^，,。？?]){2,}?)"
+    r"(?P<ask>(?:是|之間|之间|兩者|两者)?(?:有什麼|有什么|有何|有啥|有哪些|在哪|差在|哪裡|哪里)?"
+    r"(?:不同|不一樣|不一样|差別|差别|差異|差异|區別|区别|一樣|一样|相同|同一)"
+    r"|(?:要找誰|找誰|找谁|要找哪|哪個|哪一個|哪个)?[？?]?\s*$)"
+)
+_COMPARE_EN = re.compile(
+    r"differen\w*\s+between\s+(?:an?\s+|the\s+)?(?P<a>.+?)\s+and\s+(?:an?\s+|the\s+)?(?P<b>.+?)"
+    r"\s*[?.!]*$|^(?:how\s+(?:does|do|is|are)\s+)?(?:an?\s+|the\s+)?(?P<a2>.+?)\s+"
+    r"(?:differ\s+from|vs\.?|versus|compared\s+(?:to|with))\s+(?:an?\s+|the\s+)?(?P<b2>.+?)"
+    r"\s*[?.!]*$|^(?:is|are)\s+(?:an?\s+|the\s+)?(?P<a3>.+?)\s+(?:the\s+)?same\s+(?:thing\s+)?as"
+    r"\s+(?:an?\s+|the\s+)?(?P<b3>.+?)\s*[?.!]*$",
+    re.IGNORECASE,
+)
+# 「是一樣的嗎」 asks whether two things are the same: two different answers say 不是.
+_ASKS_SAME = re.compile(r"(?<!不)(?:一樣|一样|相同|同一)|the same", re.IGNORECASE)
 
 
 class QaEngine:
@@ -209,6 +250,11 @@ class QaEngine:
         self._program_numbers = verdict.numbers_in(program.program.title)
         # Facts only change with the day and language; lru_cache is thread-safe.
         self._context = functools.lru_cache(maxsize=32)(self._make_context)
+        # Answer texts and their clauses recur (verdicts read them); normalising is the cost.
+        self._normalised = functools.lru_cache(maxsize=4096)(self._normalise_text)
+
+    def _normalise_text(self, text: str) -> str:
+        return normalise(text, self._replacer)
 
     def _make_context(self, today: dt.date, language: str) -> Mapping[str, str]:
         return facts.global_context(self._program, today, language)
@@ -243,14 +289,25 @@ class QaEngine:
                 add(alias, Hit("type", ctype.key))
         for contact in program.contacts:
             concept = "contact" if contact.key == program.help_contact.key else "bureau"
-            for name in (contact.name, contact.name_en):
-                add(name, Hit("concept", concept))
-                # "劉書伶教師" / "teacher Liu Shu-ling": people type the bare name too.
-                for title in ("教師", "老師", "teacher "):
-                    if title in name:
-                        add(name.replace(title, "").strip(), Hit("concept", concept))
+            # The help contact named as a person (劉老師): her own details, not the office's.
+            hits = [Hit("concept", concept)]
+            if concept == "contact":
+                hits.append(Hit("concept", "named_contact"))
+            bare = [name.replace(t, "").strip() for name in (contact.name, contact.name_en)
+                    for t in ("教師", "老師", "teacher ") if t in name]
+            # "劉書伶教師" / "teacher Liu Shu-ling": people type the bare name, or 劉老師, too.
+            surname = [f"{name[0]}{title}" for name in bare if "\u4e00" <= name[:1] <= "\u9fff"
+                       for title in ("老師", "教師")]
+            surname += [f"{title} {name.split()[0]}" for name in bare if name[:1].isascii()
+                        for title in ("teacher", "ms.", "ms", "mrs.")]
+            for name in (contact.name, contact.name_en, *bare, *surname):
+                for hit in hits:
+                    add(name, hit)
         address = program.application.address
-        for text in (address, address.split("區", 1)[-1], program.application.deliver_to):
+        street = address.split("區", 1)[-1]
+        # 「十全一路」: the street alone, without its number, names the place too.
+        bare_street = re.sub(r"\d+號$", "", street)
+        for text in (address, street, bare_street, program.application.deliver_to):
             add(text, Hit("concept", "deliver"))
         for word in _as_list(data.get("offtopic", {}).get("terms")):
             add(word, Hit("offtopic", "offtopic"))
@@ -476,7 +533,9 @@ class QaEngine:
         anchored = bool(types) or bool(concepts & self._anchors)
         substantive = concepts - self._neutral
         social = None
-        if socials and not substantive and not types:
+        # "Is it ok to submit on Sept 21?" holds 「ok」 but asks about a day: no small talk.
+        asks_a_day = bool(scenario.dates_in(text, self._program))
+        if socials and not substantive and not types and not asks_a_day:
             social = socials[0]
         focus: frozenset[str] | None = None
         focus_text = self._focus_text(text)
@@ -548,6 +607,9 @@ class QaEngine:
     def answer(self, question: str, today: dt.date) -> Answer:
         """Answer a free-text question as of ``today``; compound questions part by part."""
         parts = [p for p in _QUESTION_BREAK.split(question) if len(p.strip()) >= 2]
+        compared = self._compare(question, today) if len(parts) < 2 else None
+        if compared is not None:
+            return compared
         if len(parts) < 2:
             # 「研創社群要幾人、幾次活動、經費多少？」: a list of questions in one sentence.
             listed = [p for p in _CLAUSE_BREAK.split(question) if p.strip()]
@@ -570,6 +632,9 @@ class QaEngine:
         for part_answer in facts_found:
             # The same fact twice, once after a 是的。 (「要參加研習嗎？時間呢？」), is shown once.
             if not any(t.endswith(part_answer.text) or part_answer.text.endswith(t) for t in texts):
+                if texts and not self._adds_anything(part_answer.text, texts):
+                    # 「截止日幾號？要交什麼？交幾份？」: a part whose every sentence is shown.
+                    continue
                 texts.append(part_answer.text)
         first = facts_found[0]
         return Answer(
@@ -581,6 +646,94 @@ class QaEngine:
             suggestions=[],
             language=first.language,
             kind="silent" if any(a.kind == "silent" for a in facts_found) else first.kind,
+            entry_id=first.entry_id,
+            related=first.related,
+            suggestion_ids=[],
+        )
+
+    def _relative_verdict(self, question: str, body: str, today: dt.date) -> bool | None:
+        """「下週就是發表會了嗎」: the days a relative phrase names against the answer's dates
+        (its first day for 開始, its last for 結束); None without such a phrase or dates."""
+        asked = scenario.relative_span(question, today)
+        spans = scenario.dates_in(body, self._program) if asked else []
+        if asked is None or not spans:
+            return None
+        first, last = min(s[0] for s in spans), max(s[1] for s in spans)
+        if re.search(r"開始|开始|\bstart", question, re.IGNORECASE):
+            last = first
+        elif re.search(r"結束|结束|截止|\bend|\bclose", question, re.IGNORECASE):
+            first = last
+        return first <= asked[1] and asked[0] <= last
+
+    def _speaks_to(self, query: _Query, entry: _Entry, text: str) -> bool:
+        """Whether the answer speaks of everything the question names, so that a 是/不是 can be
+        drawn from it: 「資優班老師一定要當召集人嗎」 answered with the gifted-teacher rule says
+        nothing about conveners, and gets no verdict. A claimed number is checked as such."""
+        if verdict.numbers_in(query.norm) - self._program_numbers:
+            return True
+        named = query.concepts - self._neutral - _NO_TOPIC - entry.explains
+        return not named or named <= self._concepts_of(self._normalised(text))
+
+    @staticmethod
+    def _adds_anything(text: str, shown: Sequence[str]) -> bool:
+        """Whether an answer says a sentence (its source line aside) not already shown."""
+        seen = "".join(shown)
+        lines = text.split("\n")
+        body = "\n".join(lines[:-1]) if len(lines) > 1 else text
+        sentences = [p.strip("「」 ") for p in re.split(r"[。\n]|(?<=\.)\s", body) if p.strip()]
+        return any(sentence not in seen for sentence in sentences)
+
+    @staticmethod
+    def _comparison_sides(question: str) -> tuple[str, str] | None:
+        """The two things a comparison question sets side by side, each as its own question.
+
+        「第一期和第二期補助款有什麼不一樣」 gives 「第一期補助款」 and 「第二期補助款」: each side
+        keeps what the question says around the pair.
+        """
+        text = question.strip()
+        match = _COMPARE_EN.search(text)
+        if match:
+            a = match.group("a") or match.group("a2") or match.group("a3")
+            b = match.group("b") or match.group("b2") or match.group("b3")
+            return a, b
+        match = _COMPARE_ZH.search(text)
+        if not match:
+            return None
+        asked = match.group("ask").strip(" ？?")
+        # 「A還是B」 and 「A vs B」 compare without asking words; 「A和B」 needs them.
+        bare_join = match.group("join").strip(" .").lower() in ("還是", "还是", "vs", "v.s")
+        if not asked and not bare_join:
+            return None
+        before = text[: match.start()]
+        return before + match.group("a"), before + match.group("b")
+
+    def _compare(self, question: str, today: dt.date) -> Answer | None:
+        """A comparison answered side by side; None when it is not one or a side finds nothing."""
+        sides = self._comparison_sides(question)
+        if sides is None:
+            return None
+        answers = [self._answer_one(side, today) for side in sides]
+        if any(a.kind not in ("fact", "silent", "scenario") for a in answers):
+            return None
+        first = answers[0]
+        named_apart = all(side.strip() in first.text for side in sides)
+        if answers[0].text == answers[1].text and not (_ASKS_SAME.search(question) and named_apart):
+            return None
+        # One answer naming both as separate items (「申請計畫」及「核章經費概算表」): shown once.
+        texts = [first.text] if answers[0].text == answers[1].text else [a.text for a in answers]
+        text = "\n\n".join(texts)
+        if _ASKS_SAME.search(question):
+            # Two different facts, or two items the letter lists apart: not the same thing.
+            text = self._verdict_word("", False, first.language) + text
+        return Answer(
+            question=question,
+            text=text[:MAX_TEXT],
+            answered=all(a.answered for a in answers),
+            source=first.source,
+            score=min(a.score for a in answers),
+            suggestions=[],
+            language=first.language,
+            kind="silent" if any(a.kind == "silent" for a in answers) else first.kind,
             entry_id=first.entry_id,
             related=first.related,
             suggestion_ids=[],
@@ -649,12 +802,20 @@ class QaEngine:
         entry = self._entries[best]
         text, source = self._render(entry, query.types, query.phases, today, language)
         yes_no = verdict.is_yes_no(cleaned, "en" if facts.is_en(language) else "zh")
-        if entry.judge and not entry.silent and yes_no:
+        if not entry.silent and yes_no:
             # The claim is checked against the facts, not the source line's 說明二(二)1(2).
             body = text.rsplit("\n", 1)[0] if source and "\n" in text else text
-            holds = verdict.verdict(cleaned, body, self._program_numbers)
-            if holds is not None:
-                text = f"{self._verdict_word(cleaned, holds, language)}{text}"
+            # A day named relative to today is checked against the answer's own dates, in any
+            # answer; other claims only where the entry can be judged and speaks to them.
+            holds = self._relative_verdict(cleaned, body, today)
+            if holds is None and entry.judge and self._speaks_to(query, entry, text):
+                holds = verdict.verdict(
+                    cleaned, body, self._program_numbers, self._concerns_of(query, cleaned)
+                )
+            word = self._verdict_word(cleaned, holds, language) if holds is not None else ""
+            # An answer that opens with its own verdict (「No: no covering letter…」) keeps it.
+            if word and not text.lower().startswith(word.strip(" .。").lower()):
+                text = f"{word}{text}"
         return Answer(
             question=raw,
             text=text,
@@ -669,6 +830,28 @@ class QaEngine:
             suggestion_ids=[],
         )
 
+    def _concerns_of(self, query: _Query, question: str) -> Callable[[str, str], bool]:
+        """Whether a negative clause of an answer is about what the question asks. A negative
+        phrase that names its own topic (免備文: the covering letter) concerns only a question of
+        that topic; otherwise the clause needs a concept in common, or two characters (an
+        English word) of the question's own wording (「核章」, email)."""
+        asked = query.concepts - self._neutral - {"type_named", "apply"}
+        words = {question[i : i + 2] for i in range(len(question) - 1)}
+        words = {w for w in words if all("\u4e00" <= ch <= "\u9fff" for ch in w)}
+        # English words of the question's own (「email」), long enough to name something.
+        words |= {w for w in re.findall(r"[a-z]{4,}", question.lower()) if w not in _EN_COMMON}
+
+        def concerns(clause: str, phrase: str) -> bool:
+            own = self._concepts_of(self._normalised(phrase)) - self._neutral
+            if own:
+                return bool(own & query.concepts)
+            norm = self._normalised(clause)
+            if asked & self._concepts_of(norm):
+                return True
+            return any(w in clause for w in words)
+
+        return concerns
+
     def _reason(self, question: str, query: _Query, today: dt.date) -> Answer | None:
         """The teacher's own dates, group or activities checked against the rules (scenario)."""
         language = "en" if facts.is_en(query.language) else query.language
@@ -678,16 +861,31 @@ class QaEngine:
             "來得及" in query.norm
         )
         handing_in = (
-            query.concepts & {"deadline", "apply"}
+            # 「9月21日當天送到還算嗎」: delivering on a day is handing in on it.
+            query.concepts & {"deadline", "apply", "deliver"}
             and not query.concepts & {"period", "activities"}
             and not scenario.claims_the_deadline(query.norm)
         )
+        # 「9月25日送可以嗎」: a hand-in verb with a day and no other topic is about the deadline.
+        hands_in = bool(handing_in or _HANDS_IN.search(question))
+        if hands_in and not query.concepts - self._neutral:
+            handing_in = True
+        if not dates and asks and hands_in and (day := scenario.day_only_in(question)):
+            # 「21號當天送可以嗎」: a day alone, in a question about handing in, is in the
+            # deadline's month.
+            deadline = program.application.deadline
+            with contextlib.suppress(ValueError):
+                named = deadline.replace(day=day)
+                dates = [(named, named)]
+                handing_in = True
         if dates and asks and handing_in:
             reasoned = scenario.reason_about_deadline(
                 program, dates[-1], program.application.deadline, language
             )
             return self._reasoned_answer(question, query, reasoned, language)
-        if not dates and asks and scenario.asks_if_still_in_time(query.norm):
+        # 「明天就截止了嗎」 asks about another day than today: the deadline answer's dates decide.
+        elsewhen = scenario.relative_span(question, today) not in (None, (today, today))
+        if not dates and asks and not elsewhen and scenario.asks_if_still_in_time(query.norm):
             # 「現在還來得及申請嗎」 / "Is it too late to apply?": today against the deadline.
             reasoned = scenario.reason_about_deadline(
                 program, (today, today), program.application.deadline, language
@@ -742,8 +940,19 @@ class QaEngine:
         plain: bool = False,
     ) -> Answer:
         text = reasoned.text
-        if reasoned.holds is not None:
-            word = self._verdict_word("" if plain else question, reasoned.holds, language)
+        # 「還要辦幾次？」, "What do we still need?": a question for a number or a thing, answered
+        # by what is still missing, not by 是/不是.
+        asks_what = bool(
+            _ASKS_COUNT.search(question) or verdict.WH_ZH.search(question)
+            or verdict.WH_EN.search(question)
+        )
+        counts = asks_what and not verdict.is_yes_no(
+            question, "en" if facts.is_en(language) else "zh"
+        )
+        if reasoned.holds is not None and not counts:
+            # 「還差嗎」 asks whether something is missing: 是的 when the rules are not met yet.
+            holds = reasoned.holds != bool(_ASKS_MISSING.search(question))
+            word = self._verdict_word("" if plain else question, holds, language)
             text = word + text
         text += "\n" + i18n.t(
             language, "qa.source", source=facts.source_text(reasoned.source, language)

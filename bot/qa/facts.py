@@ -346,6 +346,13 @@ def global_context(program: Program, today: dt.date, language: str) -> Context:
     return values
 
 
+def _showcase_types(program: Program, language: str) -> list[str]:
+    """The types that must attend the showcase: a type that need not is told which one must."""
+    return [
+        c.name_in(language) for c in program.community_types if program.showcase_required(c.key)
+    ]
+
+
 def type_context(program: Program, ctype: CommunityType, base: Context, language: str) -> Context:
     """Values for one community type (used by per-type answer lines), on top of ``base``."""
     en = is_en(language)
@@ -361,6 +368,7 @@ def type_context(program: Program, ctype: CommunityType, base: Context, language
             f"{base['showcase_status']}"
             if required
             else f"is not required by the letter to attend the {base['showcase_name']}"
+            f" (only the {' and '.join(_showcase_types(program, language))} must)"
         )
         place = _PLACES_EN.get(ctype.sharing_session_place, ctype.sharing_session_place)
     else:
@@ -375,6 +383,7 @@ def type_context(program: Program, ctype: CommunityType, base: Context, language
             f"{program.showcase.name}{base['showcase_status']}"
             if required
             else f"公文未要求參加{program.showcase.name}"
+            f"（須參加的是{'、'.join(_showcase_types(program, language))}）"
         )
         place = ctype.sharing_session_place
     amounts = [p.amounts[ctype.key] for p in program.funding.phases]

@@ -22,6 +22,8 @@ _ZH_NUMBER = dict(zip("一二兩三四五六七八九", (1, 2, 2, 3, 4, 5, 6, 7,
 # Particles and very common function characters never count as unexplained content.
 _FREE_CHARS = set(
     "的了嗎嘛呢啊阿喔哦吧呀耶欸誒哈嗯唷啦囉咧吼蛤是有要在我你他她們這那個和與及或就也都還請問"
+    # Numbers in words (三萬, 九月二十一號) are about the program's numbers, never foreign.
+    "零一二兩两三四五六七八九十百千萬万月日號号"
 )
 _EN_STOPWORDS = frozenset(
     {

@@ -27,6 +27,7 @@ from bot.progress import (
     describe_lacking,
 )
 from bot.qa.facts import common_source, money
+from bot.qa.verdict import arabic_dates
 
 _CN = {"一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
        "九": 9, "十": 10}  # fmt: skip
@@ -87,9 +88,21 @@ _WHAT_LACKS = re.compile(
     r"還差什麼|差什麼|缺什麼|還缺|還要做什麼|還需要做什麼|還需要辦什麼|還要辦什麼"
     r"|what else|still need"
 )
-_OF_WHICH = re.compile(r"其中")
+_OF_WHICH = re.compile(r"其中|including|of which|among them|of them")
+# "3 activities", "2 dialogues and 2 public lessons": English counts of each kind.
+_EN_ACTIVITY = re.compile(
+    r"\b" + _EN_N + r"\s+(?:(?:professional\s+)?(?P<dialogue>dialogues?|dialogs?)"
+    r"|(?:public|open|observed)\s+(?P<public_lesson>lessons?|classes)"
+    r"|(?P<sharing_session>(?:results?[- ])?sharing sessions?)"
+    r"|(?P<other>activities|activity|meetings?|sessions?))\b",
+    re.IGNORECASE,
+)
+# The question asks which type fits.
+_WHICH_TYPE = re.compile(r"哪一類|哪類|哪種|哪一種|哪個類型|which (?:community )?type|which kind")
 # The question asks whether something suffices or fits.
 _ENOUGH = re.compile(
+    r"還要辦幾次|還要幾次|還差幾次|還需要幾次|還要再辦|還缺幾次|還差幾場|還差嗎|還缺嗎|"
+    r"how many more|still need|what else|anything else|"
     r"夠嗎|夠不夠|足夠|符合|可以嗎|可以結案|能結案|算完成|算達成|達成了嗎|完成了嗎|可以申請|能申請|行嗎|合格|達到|達標|還差|差什麼|缺什麼|哪一類|哪類|哪種|哪一種"
     r"|enough|qualify|meet|fit|which (?:community )?type|can we|eligible|allowed"
 )
@@ -99,8 +112,10 @@ _ENOUGH = re.compile(
 class Group:
     """The teachers a question describes."""
 
-    total: int
-    gifted: int
+    # None when the question gives only the gifted teachers (「只有一個資優班老師，能做哪種」).
+    total: int | None
+    # None when the question gives only the head count (「只有3位老師」).
+    gifted: int | None
 
 
 def _value(text: str) -> int:
@@ -126,10 +141,12 @@ def group_in(norm: str) -> Group | None:
         total = _value(next(g for g in match.groups() if g))
         break
     if gifted is None:
-        return None
+        # A head count alone still settles the member rule; gifted teachers stay to be checked.
+        return Group(total=total, gifted=None) if total else None
     if total is None:
         if regular is None:
-            return None
+            # The gifted teachers alone settle the gifted rule, when the question asks which type.
+            return Group(total=None, gifted=gifted) if gifted and _WHICH_TYPE.search(norm) else None
         total = gifted + regular
     if total < gifted or total == 0:
         return None
@@ -149,6 +166,13 @@ def activities_in(norm: str) -> dict[str, int] | None:
             found = True
         if found:
             break
+    if not found:
+        for match in _EN_ACTIVITY.finditer(norm):
+            kind = next(k for k in ("dialogue", "public_lesson", "sharing_session", "other")
+                        if match.group(k))
+            counts[kind] = counts.get(kind, 0) + _value(match.group(1))
+            last_kind = kind
+            found = True
     if last_kind is not None:
         for match in _AGAIN.finditer(norm):
             counts[last_kind] += _value(match.group(1))
@@ -190,7 +214,9 @@ class Reasoned:
 def _group_result(program: Program, type_key: str, group: Group, language: str) -> tuple[bool, str]:
     rules = program.community_type(type_key)
     problems = []
-    if group.total < rules.member_count:
+    if group.total is None:
+        pass
+    elif group.total < rules.member_count:
         problems.append(t(language, "qa.scenario_fewer", count=rules.member_count - group.total))
     elif group.total > rules.member_count:
         problems.append(
@@ -201,13 +227,15 @@ def _group_result(program: Program, type_key: str, group: Group, language: str) 
                 required=rules.member_count,
             )
         )
-    if group.gifted < rules.min_gifted_teachers:
+    if group.gifted is not None and group.gifted < rules.min_gifted_teachers:
         problems.append(
             t(language, "qa.scenario_gifted_short", count=rules.min_gifted_teachers - group.gifted)
         )
     result = (
         t(language, "qa.separator").join(problems) if problems else t(language, "qa.scenario_fits")
     )
+    if group.gifted is None:
+        result += t(language, "qa.scenario_gifted_unknown", gifted=rules.min_gifted_teachers)
     line = t(
         language,
         "qa.scenario_type_rule",
@@ -230,10 +258,21 @@ def reason_about_group(
     """Check the group against the named types (every type when none is named)."""
     keys = list(type_keys) or [c.key for c in program.community_types]
     results = [_group_result(program, key, group, language) for key in keys]
-    lines = [t(language, "qa.scenario_group", total=group.total, gifted=group.gifted)]
+    lines = [
+        t(language, "qa.scenario_group", total=group.total, gifted=group.gifted)
+        if group.gifted is not None and group.total is not None
+        else t(language, "qa.scenario_group_total", total=group.total)
+        if group.total is not None
+        else t(language, "qa.scenario_group_gifted", gifted=group.gifted)
+    ]
     lines += [_bulleted(line, len(keys), language) for _, line in results]
     fitting = [
-        program.community_type(key).name_in(language)
+        t(
+            language,
+            "qa.scenario_fitting_type",
+            type=program.community_type(key).name_in(language),
+            funding=money(sum(p.amounts[key] for p in program.funding.phases), language),
+        )
         for key, (ok, _) in zip(keys, results, strict=True)
         if ok
     ]
@@ -344,8 +383,52 @@ def _month_span(year: int, month: int) -> tuple[dt.date, dt.date]:
     return first, following - dt.timedelta(days=1)
 
 
+_RELATIVE = (
+    (re.compile(r"今天|今日|\btoday\b", re.IGNORECASE), "day", 0),
+    (re.compile(r"明天|明日|\btomorrow\b", re.IGNORECASE), "day", 1),
+    (re.compile(r"後天|后天"), "day", 2),
+    (re.compile(r"這週|這周|本週|本周|这周|這禮拜|這個禮拜|這星期|\bthis week\b", re.IGNORECASE),
+     "week", 0),
+    (re.compile(r"下週|下周|下禮拜|下個禮拜|下星期|下个星期|\bnext week\b", re.IGNORECASE),
+     "week", 1),
+    (re.compile(r"這個月|這月|本月|这个月|\bthis month\b", re.IGNORECASE), "month", 0),
+    (re.compile(r"下個月|下个月|\bnext month\b", re.IGNORECASE), "month", 1),
+)
+
+
+def relative_span(question: str, today: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The days a relative phrase names (明天, 下週, this month), counted from ``today``."""
+    for pattern, unit, ahead in _RELATIVE:
+        if not pattern.search(question):
+            continue
+        if unit == "day":
+            day = today + dt.timedelta(days=ahead)
+            return day, day
+        if unit == "week":
+            monday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=ahead)
+            return monday, monday + dt.timedelta(days=6)
+        month = today.month + ahead
+        return _month_span(today.year + (month - 1) // 12, (month - 1) % 12 + 1)
+    return None
+
+
+_DAY_ONLY = re.compile(
+    r"(?<![\d/月-])(\d{1,2})\s*[號号](?!碼|码)|\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b"
+)
+
+
+def day_only_in(question: str) -> int | None:
+    """A day of the month named without its month (「21號當天送可以嗎」, "on the 21st")."""
+    match = _DAY_ONLY.search(arabic_dates(question))
+    if match is None:
+        return None
+    day = int(match.group(1) or match.group(2))
+    return day if 1 <= day <= 31 else None
+
+
 def dates_in(question: str, program: Program) -> list[tuple[dt.date, dt.date]]:
     """The days (or whole months, as first and last day) a question names."""
+    question = arabic_dates(question)
     spans: list[tuple[dt.date, dt.date]] = []
     try:
         for match in _ISO_DATE.finditer(question):
