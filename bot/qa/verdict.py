@@ -160,6 +160,12 @@ def is_yes_no(question: str, language: str) -> bool:
 _MAY_ZH = re.compile(r"可以|可不可以|可否|行不行|可行|(?<!可)能(?!力|量)")
 
 
+# An answer's first sentence that allows something: 可以, 得, 免…, 均可, may, can, allowed.
+_PERMITS = re.compile(
+    r"可以|可(?!能)|得以|(?<![取獲])得(?!到)|免|\bmay\b|\bcan\b|allowed|permitted", re.I
+)
+
+
 def asks_permission(question: str) -> bool:
     """Whether a yes/no question asks what is allowed (可以…嗎): answered 可以 / 不行."""
     return bool(_MAY_ZH.search(question))
@@ -300,4 +306,8 @@ def verdict(
         # 「共備不用公開授課對吧」 claims that something is not needed: it holds only when the
         # answer says so too.
         return bool(negative)
+    if not negative and asks_permission(question) and not _PERMITS.search(first):
+        # 「第一期的錢還可以用嗎」 answered with the phases: a rule quoted that neither allows nor
+        # forbids what is asked settles nothing, so no 可以.
+        return None
     return not negative

@@ -79,3 +79,17 @@ def test_a_count_still_missing_is_answered_without_a_verdict(engine: QaEngine) -
     text = engine.answer("我們研創社群辦了5次活動，還要辦幾次？", TODAY).text
     assert "還差 3 次" in text
     assert not text.startswith(("是", "不"))
+
+
+@pytest.mark.parametrize(
+    ("question", "day"),
+    [
+        ("我們學校不在受文名單上可以申請嗎", TODAY),  # the letter names schools, allows none
+        ("現在還可以登錄活動嗎", dt.date(2023, 8, 1)),  # answered with the activity counts
+    ],
+)
+def test_no_permission_is_given_by_a_rule_that_neither_allows_nor_forbids(
+    engine: QaEngine, question: str, day: dt.date
+) -> None:
+    answer = engine.answer(question, day)
+    assert not answer.text.startswith("可以")
