@@ -13,7 +13,6 @@ import datetime as dt
 import enum
 import logging
 import re
-from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
@@ -43,14 +42,13 @@ from handlers.common import (
     Button,
     answer_query,
     edit_or_send,
-    is_staff,
+    ensure_staff,
     keyboard,
     language_of,
     reply_html,
     say,
 )
-from handlers.flows import Pressed, is_expired, touch
-from handlers.staff import ensure_staff
+from handlers.flows import Draft, Pressed
 from reminders.delivery import NO_RETRY, RateLimiter
 
 logger = logging.getLogger(__name__)
@@ -85,60 +83,8 @@ class State(enum.StrEnum):
 # --- the draft ------------------------------------------------------------------------------
 
 
-def _b(draft: dict[str, Any], action: str, arg: object = "") -> str:
+def _b(draft: Draft, action: str, arg: object = "") -> str:
     return flows.button(FLOW, draft, action, arg)
-
-
-async def _step_allowed(update: Update, context: BotContext) -> dict[str, Any] | None:
-    """The open draft if this step may go on: staff, not timed out; otherwise ends it."""
-    if not await ensure_staff(update, context, "broadcast step"):
-        flows.finish(context, FLOW)
-        return None
-    draft = flows.get_draft(context, FLOW)
-    if draft is None or is_expired(draft, context.services.clock.now()):
-        await answer_query(update)
-        await say(update, context, "broadcast.timed_out")
-        flows.finish(context, FLOW)
-        return None
-    touch(context, draft)
-    return draft
-
-
-async def _press(update: Update, draft: dict[str, Any], language: str) -> Pressed | None:
-    """Answer the pressed button; what was pressed, or None (said so) for a stale one."""
-    query = update.callback_query
-    parsed = flows.parse_button(FLOW, query.data if query else None)
-    pressed = parsed[1] if parsed is not None and parsed[0] == draft.get("nonce") else None
-    await answer_query(update, None if pressed else t(language, "common.menu_expired"))
-    return pressed
-
-
-ButtonStep = Callable[
-    [Update, BotContext, dict[str, Any], Pressed, str], Coroutine[Any, Any, object]
-]
-
-
-def _button_step(
-    function: ButtonStep,
-) -> Callable[[Update, BotContext], Coroutine[Any, Any, object]]:
-    """A button step: staff and timeout checked, a stale button refused, cancel handled."""
-
-    async def wrapper(update: Update, context: BotContext) -> object:
-        draft = await _step_allowed(update, context)
-        if draft is None:
-            return END
-        language = language_of(update, context)
-        pressed = await _press(update, draft, language)
-        if pressed is None:
-            return None
-        if pressed.action == "cancel":
-            await edit_or_send(update, t(language, "common.cancelled"))
-            return flows.finish(context, FLOW)
-        return await function(update, context, draft, pressed, language)
-
-    wrapper.__name__ = function.__name__
-    wrapper.__doc__ = function.__doc__
-    return wrapper
 
 
 # --- texts ----------------------------------------------------------------------------------
@@ -158,7 +104,7 @@ def describe_audience(program: Program, audience: Audience, language: str, schoo
     return t(language, f"broadcast.audience_{audience.kind}")
 
 
-def _audience_menu(program: Program, draft: dict[str, Any], language: str) -> InlineKeyboardMarkup:
+def _audience_menu(program: Program, draft: Draft, language: str) -> InlineKeyboardMarkup:
     rows: list[list[Button]] = [
         [(t(language, "broadcast.audience_everyone"), _b(draft, "aud", "everyone"))],
         [(t(language, "broadcast.audience_conveners"), _b(draft, "aud", "conveners"))],
@@ -221,11 +167,11 @@ def _typed_html(update: Update) -> str:
     return message.text
 
 
-async def text_typed(update: Update, context: BotContext) -> object:
+@flows.step(FLOW, staff=True)
+async def text_typed(
+    update: Update, context: BotContext, draft: Draft, _pressed: Pressed | None
+) -> object:
     """Check the message; offer the audiences."""
-    draft = await _step_allowed(update, context)
-    if draft is None:
-        return END
     language = language_of(update, context)
     try:
         draft["text"] = broadcasts.clean_broadcast_html(_typed_html(update))
@@ -241,19 +187,23 @@ async def text_typed(update: Update, context: BotContext) -> object:
     return State.AUDIENCE
 
 
-async def not_text(update: Update, context: BotContext) -> object:
+@flows.step(FLOW, staff=True)
+async def not_text(
+    update: Update, context: BotContext, _draft: Draft, _pressed: Pressed | None
+) -> object:
     """Only text can be broadcast."""
-    if await _step_allowed(update, context) is None:
-        return END
     await say(update, context, "broadcast.text_only")
     return None
 
 
-@_button_step
+@flows.step(FLOW, staff=True)
 async def audience_chosen(
-    update: Update, context: BotContext, draft: dict[str, Any], pressed: Pressed, language: str
+    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
 ) -> object:
     """An audience (or schools, or cancel) was chosen."""
+    if pressed is None:
+        return None
+    language = language_of(update, context)
     action, arg = pressed.action, pressed.arg
     if action != "aud":
         return None
@@ -274,11 +224,11 @@ async def audience_chosen(
     return await _preview(update, context, draft, audience)
 
 
-async def school_typed(update: Update, context: BotContext) -> object:
+@flows.step(FLOW, staff=True)
+async def school_typed(
+    update: Update, context: BotContext, draft: Draft, _pressed: Pressed | None
+) -> object:
     """Show the schools matching what was typed, to tick."""
-    draft = await _step_allowed(update, context)
-    if draft is None:
-        return END
     language = language_of(update, context)
     message = update.effective_message
     typed = (message.text or "") if message else ""
@@ -295,13 +245,13 @@ async def school_typed(update: Update, context: BotContext) -> object:
     return State.SCHOOLS
 
 
-def _schools_text(draft: dict[str, Any], language: str) -> str:
+def _schools_text(draft: Draft, language: str) -> str:
     chosen = draft.get("chosen_names", [])
     names = t(language, "broadcast.separator").join(html_escape(n) for n in chosen)
     return t(language, "broadcast.tick_schools", chosen=names or t(language, "broadcast.none"))
 
 
-def _schools_menu(draft: dict[str, Any], language: str) -> InlineKeyboardMarkup:
+def _schools_menu(draft: Draft, language: str) -> InlineKeyboardMarkup:
     chosen = set(draft.get("schools", []))
     rows: list[list[Button]] = [
         [(("☑ " if school_id in chosen else "☐ ") + name[:40], _b(draft, "tick", school_id))]
@@ -316,11 +266,14 @@ def _schools_menu(draft: dict[str, Any], language: str) -> InlineKeyboardMarkup:
     return keyboard(rows)
 
 
-@_button_step
+@flows.step(FLOW, staff=True)
 async def school_pressed(
-    update: Update, context: BotContext, draft: dict[str, Any], pressed: Pressed, language: str
+    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
 ) -> object:
     """Tick or untick a school, or finish choosing."""
+    if pressed is None:
+        return None
+    language = language_of(update, context)
     action, arg = pressed.action, pressed.arg
     if action == "tick" and arg.isdigit():
         school_id = int(arg)
@@ -346,9 +299,7 @@ async def school_pressed(
     return None
 
 
-async def _preview(
-    update: Update, context: BotContext, draft: dict[str, Any], audience: Audience
-) -> object:
+async def _preview(update: Update, context: BotContext, draft: Draft, audience: Audience) -> object:
     """Show the message as it will arrive, the audience and how many it reaches."""
     language = language_of(update, context)
     services = context.services
@@ -391,11 +342,14 @@ async def _preview(
     return State.CONFIRM
 
 
-@_button_step
+@flows.step(FLOW, staff=True)
 async def confirm_pressed(
-    update: Update, context: BotContext, draft: dict[str, Any], pressed: Pressed, language: str
+    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
 ) -> object:
     """Send, or go back to the audience or the text, or cancel."""
+    if pressed is None:
+        return None
+    language = language_of(update, context)
     action = pressed.action
     if action == "audience":
         flows.rotate_nonce(draft)
@@ -416,9 +370,7 @@ async def confirm_pressed(
     return await _send(update, context, draft, language)
 
 
-async def _send(
-    update: Update, context: BotContext, draft: dict[str, Any], language: str
-) -> object:
+async def _send(update: Update, context: BotContext, draft: Draft, language: str) -> object:
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
     services = context.services
@@ -472,26 +424,18 @@ async def _send(
     return flows.finish(context, FLOW)
 
 
-async def cancel(update: Update, context: BotContext) -> object:
-    """Drop the draft; nothing is sent."""
-    await answer_query(update)
-    await say(update, context, "common.cancelled")
-    return flows.finish(context, FLOW)
-
-
-async def reprompt(update: Update, context: BotContext) -> object:
+@flows.step(FLOW, staff=True)
+async def reprompt(
+    update: Update, context: BotContext, _draft: Draft, _pressed: Pressed | None
+) -> object:
     """Something typed where a button is expected: say so; the step stays."""
-    if await _step_allowed(update, context) is None:
-        return END
     await say(update, context, "broadcast.press_a_button")
     return None
 
 
 async def stale(update: Update, context: BotContext) -> object:
     """A broadcast button pressed outside the flow: refused for non-staff, expired otherwise."""
-    user = update.effective_user
-    if user is None or not await is_staff(context, user.id):
-        await ensure_staff(update, context, "broadcast button")
+    if not await ensure_staff(update, context, "broadcast button"):
         return None
     await answer_query(update, t(language_of(update, context), "common.menu_expired"))
     return None
@@ -924,7 +868,7 @@ def build() -> list[BaseHandler[Update, BotContext, object]]:
             State.CONFIRM: [CallbackQueryHandler(confirm_pressed, pattern=f"^{PREFIX}")],
         },
         fallbacks=[
-            CommandHandler("cancel", cancel),
+            CommandHandler("cancel", flows.cancel_command(FLOW)),
             CallbackQueryHandler(stale, pattern=f"^{PREFIX}"),
             MessageHandler(~filters.COMMAND, reprompt),
         ],

@@ -30,9 +30,16 @@ from bot.program import Program
 from bot.rules import RuleProblem, localised_values
 from bot.services import Services
 from db import staff_queries, users
-from handlers.common import BotContext, edit_or_send, keyboard, language_of, reply_html, say
+from handlers.common import (
+    BotContext,
+    edit_or_send,
+    ensure_staff,
+    keyboard,
+    language_of,
+    reply_html,
+    say,
+)
 from handlers.flows import DRAFT_KEYS, end_other_conversations, is_expired, touch
-from handlers.staff import ensure_staff
 
 logger = logging.getLogger(__name__)
 
