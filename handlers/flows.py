@@ -1,6 +1,8 @@
-"""What the conversational flows (/register, /log, /mycommunity) share.
+"""What every conversation shares: the flows (/register, /log, /mycommunity) and the staff's
+/broadcast, /faqedit and rejection reason in /review (their steps pass the staff gate too:
+``step(flow, staff=True)``).
 
-Each flow keeps its draft in ``context.user_data["flow:<name>"]`` as plain JSON, so the
+Each keeps its draft in ``context.user_data`` (under DRAFT_KEYS) as plain JSON, so the
 database persistence carries it over a restart together with the conversation state. A draft
 holds:
 

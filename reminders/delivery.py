@@ -1,12 +1,14 @@
 """Sending pending deliveries to Telegram, at Telegram's pace; shared by reminders and broadcasts.
 
-The one place below handlers/ that touches Telegram types. Every message is a Delivery row
-written beforehand; a row is claimed (pending → sending, compare-and-set) and committed before
-the call and its outcome committed after it, so no row is ever sent twice. A process that dies
-during the call leaves the row in 'sending'; the next start marks its outcome unknown instead
-of sending again (at most once for that one message per worker). A call that times out is
-recorded the same way: Telegram may well have delivered it, so it is neither sent again nor
-counted as failed.
+Every message is a Delivery row written beforehand; a row is claimed (pending → sending,
+compare-and-set) and committed before the call and its outcome committed after it, so no row
+is ever sent twice. A process that dies during the call leaves the row in 'sending'; the next
+start marks its outcome unknown instead of sending again (at most once for that one message
+per worker). A call that times out is recorded the same way: Telegram may well have delivered
+it, so it is neither sent again nor counted as failed.
+
+The messages about a sending to the staff member who started it (edit_notice, send_notice)
+go out in slots of the same limiter.
 """
 
 from __future__ import annotations
