@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.channels import PushChannel
 from bot.clock import Clock
+from bot.pacing import RateLimiter
 from bot.program import Program, with_application_deadline, with_dates
 from bot.settings import Settings
 from db.engine import Database
@@ -34,7 +35,13 @@ class Services:
     application_deadline: dt.date | None = None
     # LINE's push, while this process serves LINE: reminders and broadcasts reach LINE users.
     push_channel: PushChannel | None = None
+    # The pace of everything this process sends on its own: reminders, broadcasts and the
+    # messages about them share it (bot.pacing).
+    limiter: RateLimiter = field(init=False)
     _qa_build: asyncio.Task[QaEngine] | None = None
+
+    def __post_init__(self) -> None:
+        self.limiter = RateLimiter(self.settings.BROADCAST_RATE_PER_SECOND)
 
     @property
     def planned_program(self) -> Program:

@@ -1,24 +1,22 @@
-"""/broadcast (write, choose the audience, preview, confirm; sent in the background), /broadcasts.
+"""/broadcast (write, choose the audience, preview, confirm; sent in the background),
+/broadcasts and /recipients.
 
-Sending goes through reminders.delivery (one rate limiter shared with the reminders): every
-message is a Delivery row written before it is sent and claimed before the Telegram call, so a
-broadcast interrupted by a restart continues with the rows still pending and nobody gets it
-twice. The sender's progress message is edited as it goes, and a final report is sent.
+These handlers read the staff's updates, call the domain (bot.broadcasts: the text, the
+audience, the record of what is to be sent) and render the replies. The sending itself, in the
+background and at the pace shared with the reminders, is reminders.broadcasting's; it shows the
+sender the progress and report texts rendered here (SENDER_TEXTS).
 """
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
 import enum
 import logging
 import re
-from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.error import RetryAfter, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     BaseHandler,
@@ -32,7 +30,7 @@ from telegram.ext import (
 from bot import broadcasts
 from bot.broadcasts import Audience, BroadcastTextError, Figures, NoRecipients
 from bot.dates import format_date
-from bot.i18n import html_escape, normalise_language, t
+from bot.i18n import html_escape, t
 from bot.program import Program
 from bot.services import Services
 from db import broadcasts as store
@@ -43,15 +41,15 @@ from handlers.common import (
     Button,
     answer_query,
     edit_or_send,
-    is_staff,
+    ensure_staff,
     keyboard,
     language_of,
     reply_html,
     say,
 )
-from handlers.flows import Pressed, is_expired, touch
-from handlers.staff import ensure_staff
-from reminders.delivery import NO_RETRY, RateLimiter
+from handlers.flows import Draft, Pressed
+from reminders import broadcasting
+from reminders.broadcasting import wait_for_broadcasts as wait_for_broadcasts
 
 logger = logging.getLogger(__name__)
 
@@ -59,18 +57,7 @@ END = ConversationHandler.END
 FLOW = "broadcast"
 PREFIX = f"{flows.PREFIXES[FLOW]}:"
 MAX_SCHOOL_CHOICES = 10
-TASKS_KEY = "broadcast_tasks"  # bot_data (not persisted): this process's sending tasks
-RUNNING_KEY = "broadcasts_running"  # bot_data (not persisted): ids being sent by this process
-# The sender's progress message is edited at most this often (each edit takes a slot of the
-# shared limiter, so a slot fewer for the recipients).
-PROGRESS_MIN_SECONDS = 5.0
-# Rounds of sending before a broadcast with rows still pending waits for the next start.
-SEND_ROUNDS = 3
 LIST_LIMIT = 10
-REPORT_ATTEMPTS = 3
-# Messages in flight at once: enough that the database writes around each Telegram call never
-# leave a slot of the limiter unused (the limiter, not the workers, sets the pace).
-SEND_WORKERS = 8
 
 
 class State(enum.StrEnum):
@@ -85,60 +72,8 @@ class State(enum.StrEnum):
 # --- the draft ------------------------------------------------------------------------------
 
 
-def _b(draft: dict[str, Any], action: str, arg: object = "") -> str:
+def _b(draft: Draft, action: str, arg: object = "") -> str:
     return flows.button(FLOW, draft, action, arg)
-
-
-async def _step_allowed(update: Update, context: BotContext) -> dict[str, Any] | None:
-    """The open draft if this step may go on: staff, not timed out; otherwise ends it."""
-    if not await ensure_staff(update, context, "broadcast step"):
-        flows.finish(context, FLOW)
-        return None
-    draft = flows.get_draft(context, FLOW)
-    if draft is None or is_expired(draft, context.services.clock.now()):
-        await answer_query(update)
-        await say(update, context, "broadcast.timed_out")
-        flows.finish(context, FLOW)
-        return None
-    touch(context, draft)
-    return draft
-
-
-async def _press(update: Update, draft: dict[str, Any], language: str) -> Pressed | None:
-    """Answer the pressed button; what was pressed, or None (said so) for a stale one."""
-    query = update.callback_query
-    parsed = flows.parse_button(FLOW, query.data if query else None)
-    pressed = parsed[1] if parsed is not None and parsed[0] == draft.get("nonce") else None
-    await answer_query(update, None if pressed else t(language, "common.menu_expired"))
-    return pressed
-
-
-ButtonStep = Callable[
-    [Update, BotContext, dict[str, Any], Pressed, str], Coroutine[Any, Any, object]
-]
-
-
-def _button_step(
-    function: ButtonStep,
-) -> Callable[[Update, BotContext], Coroutine[Any, Any, object]]:
-    """A button step: staff and timeout checked, a stale button refused, cancel handled."""
-
-    async def wrapper(update: Update, context: BotContext) -> object:
-        draft = await _step_allowed(update, context)
-        if draft is None:
-            return END
-        language = language_of(update, context)
-        pressed = await _press(update, draft, language)
-        if pressed is None:
-            return None
-        if pressed.action == "cancel":
-            await edit_or_send(update, t(language, "common.cancelled"))
-            return flows.finish(context, FLOW)
-        return await function(update, context, draft, pressed, language)
-
-    wrapper.__name__ = function.__name__
-    wrapper.__doc__ = function.__doc__
-    return wrapper
 
 
 # --- texts ----------------------------------------------------------------------------------
@@ -158,7 +93,7 @@ def describe_audience(program: Program, audience: Audience, language: str, schoo
     return t(language, f"broadcast.audience_{audience.kind}")
 
 
-def _audience_menu(program: Program, draft: dict[str, Any], language: str) -> InlineKeyboardMarkup:
+def _audience_menu(program: Program, draft: Draft, language: str) -> InlineKeyboardMarkup:
     rows: list[list[Button]] = [
         [(t(language, "broadcast.audience_everyone"), _b(draft, "aud", "everyone"))],
         [(t(language, "broadcast.audience_conveners"), _b(draft, "aud", "conveners"))],
@@ -221,11 +156,11 @@ def _typed_html(update: Update) -> str:
     return message.text
 
 
-async def text_typed(update: Update, context: BotContext) -> object:
+@flows.step(FLOW, staff=True)
+async def text_typed(
+    update: Update, context: BotContext, draft: Draft, _pressed: Pressed | None
+) -> object:
     """Check the message; offer the audiences."""
-    draft = await _step_allowed(update, context)
-    if draft is None:
-        return END
     language = language_of(update, context)
     try:
         draft["text"] = broadcasts.clean_broadcast_html(_typed_html(update))
@@ -241,19 +176,23 @@ async def text_typed(update: Update, context: BotContext) -> object:
     return State.AUDIENCE
 
 
-async def not_text(update: Update, context: BotContext) -> object:
+@flows.step(FLOW, staff=True)
+async def not_text(
+    update: Update, context: BotContext, _draft: Draft, _pressed: Pressed | None
+) -> object:
     """Only text can be broadcast."""
-    if await _step_allowed(update, context) is None:
-        return END
     await say(update, context, "broadcast.text_only")
     return None
 
 
-@_button_step
+@flows.step(FLOW, staff=True)
 async def audience_chosen(
-    update: Update, context: BotContext, draft: dict[str, Any], pressed: Pressed, language: str
+    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
 ) -> object:
     """An audience (or schools, or cancel) was chosen."""
+    if pressed is None:
+        return None
+    language = language_of(update, context)
     action, arg = pressed.action, pressed.arg
     if action != "aud":
         return None
@@ -274,11 +213,11 @@ async def audience_chosen(
     return await _preview(update, context, draft, audience)
 
 
-async def school_typed(update: Update, context: BotContext) -> object:
+@flows.step(FLOW, staff=True)
+async def school_typed(
+    update: Update, context: BotContext, draft: Draft, _pressed: Pressed | None
+) -> object:
     """Show the schools matching what was typed, to tick."""
-    draft = await _step_allowed(update, context)
-    if draft is None:
-        return END
     language = language_of(update, context)
     message = update.effective_message
     typed = (message.text or "") if message else ""
@@ -295,13 +234,13 @@ async def school_typed(update: Update, context: BotContext) -> object:
     return State.SCHOOLS
 
 
-def _schools_text(draft: dict[str, Any], language: str) -> str:
+def _schools_text(draft: Draft, language: str) -> str:
     chosen = draft.get("chosen_names", [])
     names = t(language, "broadcast.separator").join(html_escape(n) for n in chosen)
     return t(language, "broadcast.tick_schools", chosen=names or t(language, "broadcast.none"))
 
 
-def _schools_menu(draft: dict[str, Any], language: str) -> InlineKeyboardMarkup:
+def _schools_menu(draft: Draft, language: str) -> InlineKeyboardMarkup:
     chosen = set(draft.get("schools", []))
     rows: list[list[Button]] = [
         [(("☑ " if school_id in chosen else "☐ ") + name[:40], _b(draft, "tick", school_id))]
@@ -316,11 +255,14 @@ def _schools_menu(draft: dict[str, Any], language: str) -> InlineKeyboardMarkup:
     return keyboard(rows)
 
 
-@_button_step
+@flows.step(FLOW, staff=True)
 async def school_pressed(
-    update: Update, context: BotContext, draft: dict[str, Any], pressed: Pressed, language: str
+    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
 ) -> object:
     """Tick or untick a school, or finish choosing."""
+    if pressed is None:
+        return None
+    language = language_of(update, context)
     action, arg = pressed.action, pressed.arg
     if action == "tick" and arg.isdigit():
         school_id = int(arg)
@@ -346,9 +288,7 @@ async def school_pressed(
     return None
 
 
-async def _preview(
-    update: Update, context: BotContext, draft: dict[str, Any], audience: Audience
-) -> object:
+async def _preview(update: Update, context: BotContext, draft: Draft, audience: Audience) -> object:
     """Show the message as it will arrive, the audience and how many it reaches."""
     language = language_of(update, context)
     services = context.services
@@ -391,11 +331,14 @@ async def _preview(
     return State.CONFIRM
 
 
-@_button_step
+@flows.step(FLOW, staff=True)
 async def confirm_pressed(
-    update: Update, context: BotContext, draft: dict[str, Any], pressed: Pressed, language: str
+    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
 ) -> object:
     """Send, or go back to the audience or the text, or cancel."""
+    if pressed is None:
+        return None
+    language = language_of(update, context)
     action = pressed.action
     if action == "audience":
         flows.rotate_nonce(draft)
@@ -416,9 +359,7 @@ async def confirm_pressed(
     return await _send(update, context, draft, language)
 
 
-async def _send(
-    update: Update, context: BotContext, draft: dict[str, Any], language: str
-) -> object:
+async def _send(update: Update, context: BotContext, draft: Draft, language: str) -> object:
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
     services = context.services
@@ -456,7 +397,7 @@ async def _send(
     query = update.callback_query
     message_id: int | None = None
     # Through the shared limiter: the sender may be a recipient too, one message a second.
-    await shared_limiter(services).acquire(chat.id)
+    await services.limiter.acquire(chat.id)
     if query is not None and query.message is not None:
         try:
             await query.edit_message_text(text, parse_mode=ParseMode.HTML)
@@ -468,256 +409,55 @@ async def _send(
         message_id = sent.message_id
     async with services.database.session() as session:
         await store.set_progress_message(session, broadcast.id, chat.id, message_id)
-    start_sending(context.application, broadcast.id)
+    broadcasting.start_sending(context.application, services, broadcast.id, SENDER_TEXTS)
     return flows.finish(context, FLOW)
 
 
-async def cancel(update: Update, context: BotContext) -> object:
-    """Drop the draft; nothing is sent."""
-    await answer_query(update)
-    await say(update, context, "common.cancelled")
-    return flows.finish(context, FLOW)
-
-
-async def reprompt(update: Update, context: BotContext) -> object:
+@flows.step(FLOW, staff=True)
+async def reprompt(
+    update: Update, context: BotContext, _draft: Draft, _pressed: Pressed | None
+) -> object:
     """Something typed where a button is expected: say so; the step stays."""
-    if await _step_allowed(update, context) is None:
-        return END
     await say(update, context, "broadcast.press_a_button")
     return None
 
 
 async def stale(update: Update, context: BotContext) -> object:
     """A broadcast button pressed outside the flow: refused for non-staff, expired otherwise."""
-    user = update.effective_user
-    if user is None or not await is_staff(context, user.id):
-        await ensure_staff(update, context, "broadcast button")
+    if not await ensure_staff(update, context, "broadcast button"):
         return None
     await answer_query(update, t(language_of(update, context), "common.menu_expired"))
     return None
 
 
-# --- sending in the background --------------------------------------------------------------
+# --- what the sender is shown while it is sent (reminders.broadcasting sends it) -----------
 
 
-def _running(application: Application[Any, Any, Any, Any, Any, Any]) -> set[int]:
-    running = application.bot_data.setdefault(RUNNING_KEY, set())
-    return running
+def _final_report(
+    language: str, broadcast_id: int, figures: Figures
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    report = t(
+        language,
+        "broadcast.final",
+        id=broadcast_id,
+        total=figures.total,
+        sent=figures.sent,
+        blocked=figures.blocked,
+        failed=figures.failed,
+        unknown=figures.unknown,
+    )
+    if figures.unknown:
+        report += "\n" + t(language, "broadcast.unknown_note")
+    return report, group_buttons(language, "b", broadcast_id, figures)
 
 
-def start_sending(
-    application: Application[Any, Any, Any, Any, Any, Any], broadcast_id: int
-) -> None:
-    """Send a broadcast's pending deliveries in the background (once per process)."""
-    running = _running(application)
-    if broadcast_id in running:
-        return
-    running.add(broadcast_id)
-    coroutine = _send_in_background(application, broadcast_id)
-    if application.running:
-        # PTB awaits its tasks on stop; ours notices the stop and leaves the rest pending.
-        task = application.create_task(coroutine, name=f"broadcast:{broadcast_id}")
-    else:
-        task = asyncio.get_running_loop().create_task(
-            _when_running(application, coroutine), name=f"broadcast:{broadcast_id}"
-        )
-    tasks = application.bot_data.setdefault(TASKS_KEY, set())
-    tasks.add(task)
-    task.add_done_callback(tasks.discard)
-
-
-async def wait_for_broadcasts(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Return once this process has no broadcast left to send (bound it with asyncio.timeout)."""
-    tasks: set[asyncio.Task[Any]] = application.bot_data.get(TASKS_KEY, set())
-    if tasks:
-        await asyncio.wait(set(tasks))
-
-
-async def _when_running(
-    application: Application[Any, Any, Any, Any, Any, Any], coroutine: Any
-) -> None:
-    # Resumed during start-up, before the application runs: wait for it so that the stop
-    # signal (application.running turning False) means something.
-    try:
-        for _ in range(600):
-            if application.running:
-                break
-            await asyncio.sleep(0.1)
-        else:
-            coroutine.close()
-            return
-        await coroutine
-    except asyncio.CancelledError:
-        coroutine.close()
-        raise
-
-
-async def _send_in_background(
-    application: Application[Any, Any, Any, Any, Any, Any], broadcast_id: int
-) -> None:
-    services: Services = application.bot_data[SERVICES_KEY]
-    try:
-        await deliver_broadcast(application, services, broadcast_id)
-    except Exception:
-        logger.exception(
-            "Broadcast %s stopped by an error; it resumes on the next start", broadcast_id
-        )
-    finally:
-        _running(application).discard(broadcast_id)
-
-
-def shared_limiter(services: Services) -> RateLimiter:
-    """The rate limiter reminders and broadcasts share (the scheduler's)."""
-    scheduler = services.scheduler
-    if scheduler is not None:
-        return scheduler.limiter
-    # No scheduler (it did not start): one limiter for this process all the same.
-    services_limiter = getattr(services, "_broadcast_limiter", None)
-    if services_limiter is None:
-        services_limiter = RateLimiter(services.settings.BROADCAST_RATE_PER_SECOND)
-        services._broadcast_limiter = services_limiter  # type: ignore[attr-defined]
-    return services_limiter
-
-
-async def deliver_broadcast(
-    application: Application[Any, Any, Any, Any, Any, Any], services: Services, broadcast_id: int
-) -> Figures | None:
-    """Send what is pending, keep the progress message current, report when all is done."""
-    from reminders.delivery import DeliveryReport, deliver_pending
-
-    async with services.database.session() as session:
-        broadcast = await store.get_broadcast(session, broadcast_id)
-    if broadcast is None:
-        return None
-    language = normalise_language(str(broadcast.audience.get("sender_language", "zh-TW")))
-    chat_id, message_id = broadcast.progress_chat_id, broadcast.progress_message_id
-    limiter = shared_limiter(services)
-    loop = asyncio.get_running_loop()
-    last_edit = [0.0]
-
-    async def show_progress(_report: DeliveryReport) -> None:
-        if (
-            chat_id is None
-            or message_id is None
-            or loop.time() - last_edit[0] < PROGRESS_MIN_SECONDS
-        ):
-            return
-        last_edit[0] = loop.time()
-        async with services.database.session() as session:
-            figures = await broadcasts.figures(session, broadcast_id)
-        text = _progress_text(language, broadcast_id, figures)
-        await _edit(application, limiter, chat_id, message_id, text)
-
-    def keep_going() -> bool:
-        return application.running
-
-    for _ in range(SEND_ROUNDS):
-        await deliver_pending(
-            services.database,
-            application.bot,
-            limiter,
-            broadcast_id=broadcast_id,
-            progress=show_progress,
-            keep_going=keep_going,
-            workers=SEND_WORKERS,
-            channel=services.push_channel,
-        )
-        async with services.database.session() as session:
-            figures = await broadcasts.figures(session, broadcast_id)
-        if figures.finished or not application.running:
-            break
-    if not figures.finished:
-        logger.info(
-            "Broadcast %s paused with %d left; resumes on the next start",
-            broadcast_id,
-            figures.waiting,
-        )
-        return figures
-    async with services.database.session() as session:
-        first = await store.finish_broadcast(session, broadcast_id, services.clock.now())
-    if first and chat_id is not None:
-        report = t(
-            language,
-            "broadcast.final",
-            id=broadcast_id,
-            total=figures.total,
-            sent=figures.sent,
-            blocked=figures.blocked,
-            failed=figures.failed,
-            unknown=figures.unknown,
-        )
-        if figures.unknown:
-            report += "\n" + t(language, "broadcast.unknown_note")
-        if message_id is not None:
-            await _edit(application, limiter, chat_id, message_id, report)
-        await _report(
-            application,
-            limiter,
-            chat_id,
-            report,
-            group_buttons(language, "b", broadcast_id, figures),
-        )
-    logger.info("Broadcast %s done", broadcast_id)
-    return figures
-
-
-async def _edit(
-    application: Application[Any, Any, Any, Any, Any, Any],
-    limiter: RateLimiter,
-    chat_id: int,
-    message_id: int,
-    text: str,
-) -> None:
-    """Update the progress message, in a slot of the shared limiter; failures only logged."""
-    await limiter.acquire(chat_id)
-    try:
-        await application.bot.edit_message_text(
-            text,
-            chat_id=chat_id,
-            message_id=message_id,
-            parse_mode=ParseMode.HTML,
-            rate_limit_args=NO_RETRY,
-        )
-    except TelegramError as error:
-        # Progress is a courtesy: a rate limit or a deleted message must not stop the sending.
-        logger.info("Could not update a broadcast's progress: %s", type(error).__name__)
-
-
-async def _report(
-    application: Application[Any, Any, Any, Any, Any, Any],
-    limiter: RateLimiter,
-    chat_id: int,
-    text: str,
-    markup: InlineKeyboardMarkup | None = None,
-) -> None:
-    """Send the final report as a new message (it notifies, an edit does not)."""
-    for _ in range(REPORT_ATTEMPTS):
-        await limiter.acquire(chat_id)
-        try:
-            await application.bot.send_message(
-                chat_id,
-                text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup,
-                rate_limit_args=NO_RETRY,
-            )
-            return
-        except RetryAfter as error:
-            retry = error.retry_after
-            limiter.pause(retry.total_seconds() if isinstance(retry, dt.timedelta) else retry)
-        except TelegramError as error:
-            logger.warning("Could not send a broadcast report: %s", type(error).__name__)
-            return
+SENDER_TEXTS = broadcasting.SenderTexts(progress=_progress_text, report=_final_report)
 
 
 async def resume_broadcasts(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """On start-up: continue every broadcast still being sent (its pending rows only)."""
     services: Services = application.bot_data[SERVICES_KEY]
-    async with services.database.session() as session:
-        ids = await store.sending_broadcast_ids(session)
-    for broadcast_id in ids:
-        logger.info("Resuming broadcast %s", broadcast_id)
-        start_sending(application, broadcast_id)
+    await broadcasting.resume_broadcasts(application, services, SENDER_TEXTS)
 
 
 # --- /broadcasts ----------------------------------------------------------------------------
@@ -924,7 +664,7 @@ def build() -> list[BaseHandler[Update, BotContext, object]]:
             State.CONFIRM: [CallbackQueryHandler(confirm_pressed, pattern=f"^{PREFIX}")],
         },
         fallbacks=[
-            CommandHandler("cancel", cancel),
+            CommandHandler("cancel", flows.cancel_command(FLOW)),
             CallbackQueryHandler(stale, pattern=f"^{PREFIX}"),
             MessageHandler(~filters.COMMAND, reprompt),
         ],

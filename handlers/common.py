@@ -14,6 +14,7 @@ from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.channels import PushResult, reached_by_push
 from bot.i18n import normalise_language, t
+from bot.logs import user_ref
 from bot.services import Services
 from db import users
 
@@ -162,3 +163,21 @@ async def is_staff(context: BotContext, user_id: int) -> bool:
     async with services.database.session() as session:
         user = await users.get_user(session, user_id)
         return bool(user and user.is_staff and user.active)
+
+
+async def ensure_staff(update: Update, context: BotContext, action: str) -> bool:
+    """The one staff gate: whether the user is staff; otherwise refuse (a reply, or an alert
+    for a button) and log the refusal. Every staff command, button and step passes it."""
+    user = update.effective_user
+    if user is not None and await is_staff(context, user.id):
+        return True
+    logger.warning(
+        "Refused staff action %s to non-staff user %s", action, user_ref(user.id if user else None)
+    )
+    text = t(language_of(update, context), "common.staff_only")
+    query = update.callback_query
+    if query is not None:
+        await query.answer(text, show_alert=True)
+    else:
+        await reply_html(update, text)
+    return False

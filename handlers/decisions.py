@@ -19,9 +19,8 @@ from bot.dates import format_date
 from bot.i18n import has, html_escape, join_list, normalise_language, t
 from bot.program import Program
 from db import staff_queries
-from handlers.common import BotContext, language_of, reply_html, say, tell_user
+from handlers.common import BotContext, ensure_staff, language_of, reply_html, say, tell_user
 from handlers.review import _error_text, view_documents_line
-from handlers.staff import ensure_staff
 from reminders import manage
 
 logger = logging.getLogger(__name__)

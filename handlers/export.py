@@ -22,8 +22,7 @@ from bot.exports import (
 from bot.i18n import html_escape, t
 from bot.logs import user_ref
 from db import staff_queries
-from handlers.common import BotContext, Button, is_staff, keyboard, language_of, say
-from handlers.staff import ensure_staff
+from handlers.common import BotContext, Button, ensure_staff, is_staff, keyboard, language_of, say
 
 logger = logging.getLogger(__name__)
 

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import secrets
-from collections.abc import Callable, Coroutine
 from enum import StrEnum
 from typing import Any
 
@@ -34,18 +32,18 @@ from bot.i18n import html_escape, t
 from bot.qa import FaqEntry, QaEngine
 from bot.qa.engine import load_faq
 from db import faq_entries, questions
+from handlers import flows
 from handlers.common import (
     BotContext,
     Button,
     answer_query,
-    edit_or_send,
-    is_staff,
+    ensure_staff,
     keyboard,
     language_of,
     reply_html,
     say,
 )
-from handlers.flows import DRAFT_KEYS, end_other_conversations, is_expired, touch
+from handlers.flows import Draft, Pressed
 
 logger = logging.getLogger(__name__)
 
@@ -63,8 +61,9 @@ class Step(StrEnum):
 
 
 END = ConversationHandler.END
-DRAFT_KEY = DRAFT_KEYS["faqedit"]
-PREFIX = "fa:"
+FLOW = "faqedit"
+DRAFT_KEY = flows.DRAFT_KEYS[FLOW]
+PREFIX = f"{flows.PREFIXES[FLOW]}:"
 ANSWER_THIS = "fa:u:"
 UNANSWERED_LIMIT = 15
 # Groups fetched before dropping those the bot can answer by now (an entry was added since).
@@ -76,25 +75,13 @@ MAX_SOURCE_CHARS = 64
 MAX_CALLBACK_BYTES = 64
 NEW_ID_PREFIX = "staff-"
 
-Draft = dict[str, Any]
-StepFn = Callable[[Update, BotContext, Draft, str | None, str], Coroutine[Any, Any, object]]
-Callback = Callable[[Update, BotContext], Coroutine[Any, Any, object]]
-
 
 # --- drafts and menus -----------------------------------------------------------------------
 
 
-def _draft(context: BotContext) -> Draft | None:
-    if context.user_data is None:
-        return None
-    draft = context.user_data.get(DRAFT_KEY)
-    return draft if isinstance(draft, dict) else None
-
-
 def _begin(update: Update, context: BotContext, **fields: Any) -> Draft:
-    assert context.user_data is not None
-    end_other_conversations(update, context, "faqedit")
-    draft: Draft = {
+    """A fresh draft: a new entry unless ``fields`` say otherwise."""
+    empty: Draft = {
         "id": None,
         "builtin": False,
         "questions": [],
@@ -103,47 +90,18 @@ def _begin(update: Update, context: BotContext, **fields: Any) -> Draft:
         "source": None,
         "topic": None,
         "related": [],
-        **fields,
     }
-    touch(context, draft)
-    context.user_data[DRAFT_KEY] = draft
-    return draft
-
-
-def _finish(context: BotContext) -> int:
-    if context.user_data is not None:
-        context.user_data.pop(DRAFT_KEY, None)
-    return END
-
-
-def _button(draft: Draft, action: str, arg: str = "") -> str | None:
-    data = f"{PREFIX}{draft['nonce']}:{action}" + (f":{arg}" if arg else "")
-    return data if len(data.encode()) <= MAX_CALLBACK_BYTES else None
-
-
-def _parse(data: str | None) -> tuple[str, str, str] | None:
-    """(nonce, action, arg) of a conversation button."""
-    parts = (data or "").split(":", 3)
-    if len(parts) < 3 or parts[0] + ":" != PREFIX or parts[1] == "u":
-        return None
-    return parts[1], parts[2], parts[3] if len(parts) > 3 else ""
+    return flows.begin(update, context, FLOW, **(empty | fields))
 
 
 def _rows(draft: Draft, buttons: list[tuple[str, str, str]]) -> list[list[Button]]:
     """One button per row from (label, action, arg); buttons whose data is too long are left out."""
     rows = []
     for label, action, arg in buttons:
-        data = _button(draft, action, arg)
-        if data is not None:
+        data = flows.button(FLOW, draft, action, arg)
+        if len(data.encode()) <= MAX_CALLBACK_BYTES:
             rows.append([(label, data)])
     return rows
-
-
-async def _show(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    if update.callback_query is not None:
-        await edit_or_send(update, text, markup)
-    else:
-        await reply_html(update, text, markup)
 
 
 def _engine(context: BotContext) -> QaEngine:
@@ -175,7 +133,7 @@ def _prompt(
     context: BotContext, draft: Draft, step: Step, language: str
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The text and buttons of a step; a new nonce, so older menus stop working."""
-    draft["nonce"] = secrets.token_hex(4)
+    flows.rotate_nonce(draft)
     engine = _engine(context)
     keep = t(language, "faq_admin.keep")
     skip = t(language, "faq_admin.skip")
@@ -268,30 +226,16 @@ def _preview(engine: QaEngine, draft: Draft, language: str) -> str:
 async def _go(update: Update, context: BotContext, draft: Draft, step: Step) -> Step:
     """Show a step and make it the current one."""
     text, markup = _prompt(context, draft, step, language_of(update, context))
-    await _show(update, text, markup)
+    await flows.show(update, context, text, markup)
     return step
 
 
 # --- entry points ---------------------------------------------------------------------------
 
 
-async def _refuse(update: Update, context: BotContext) -> None:
-    text = t(language_of(update, context), "common.not_allowed")
-    if update.callback_query is not None:
-        await answer_query(update, text)
-    else:
-        await reply_html(update, text)
-
-
-async def _staff(update: Update, context: BotContext) -> bool:
-    user = update.effective_user
-    return user is not None and await is_staff(context, user.id)
-
-
 async def start_editing(update: Update, context: BotContext) -> object:
     """/faqedit [id]: offer a new entry or an existing one (or open the one named)."""
-    if not await _staff(update, context):
-        await say(update, context, "common.staff_only")
+    if not await ensure_staff(update, context, "/faqedit"):
         return END
     draft = _begin(update, context)
     wanted = " ".join(context.args or []).strip()
@@ -302,8 +246,7 @@ async def start_editing(update: Update, context: BotContext) -> object:
 
 async def answer_this(update: Update, context: BotContext) -> object:
     """An unanswered question's button: a new entry with that question as its first wording."""
-    if not await _staff(update, context):
-        await _refuse(update, context)
+    if not await ensure_staff(update, context, "answer this button"):
         return END
     data = (update.callback_query.data if update.callback_query else None) or ""
     number = data.removeprefix(ANSWER_THIS)
@@ -358,46 +301,20 @@ async def _open_existing(
 # --- steps ----------------------------------------------------------------------------------
 
 
-def _step(function: StepFn) -> Callback:
-    """Wrap a step: role, timeout and stale-menu checks; the step gets (action, arg) or text."""
-
-    async def wrapper(update: Update, context: BotContext) -> object:
-        language = language_of(update, context)
-        if not await _staff(update, context):
-            await _refuse(update, context)
-            return _finish(context)
-        draft = _draft(context)
-        if draft is None or is_expired(draft, context.services.clock.now()):
-            await answer_query(update)
-            await say(update, context, "faq_admin.timed_out")
-            return _finish(context)
-        action: str | None = None
-        arg = ""
-        if update.callback_query is not None:
-            parsed = _parse(update.callback_query.data)
-            if parsed is None or parsed[0] != draft.get("nonce"):
-                await answer_query(update, t(language, "common.menu_expired"))
-                return None
-            _, action, arg = parsed
-            await answer_query(update)
-        else:
-            message = update.effective_message
-            arg = (message.text if message else None) or ""
-        result = await function(update, context, draft, action, arg)
-        if result != END:
-            touch(context, draft)
-        return result
-
-    wrapper.__name__ = function.__name__
-    wrapper.__doc__ = function.__doc__
-    return wrapper
+def _input(update: Update, pressed: Pressed | None) -> tuple[str | None, str]:
+    """(action, argument) of the pressed button, or (None, the text typed)."""
+    if pressed is not None:
+        return pressed.action, pressed.arg
+    message = update.effective_message
+    return None, (message.text if message else None) or ""
 
 
-@_step
+@flows.step(FLOW, staff=True)
 async def choose(
-    update: Update, context: BotContext, draft: Draft, action: str | None, arg: str
+    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
 ) -> object:
     """New entry, or find an existing one by topic or by its id."""
+    action, arg = _input(update, pressed)
     engine = _engine(context)
     language = language_of(update, context)
     if action is None:
@@ -407,17 +324,19 @@ async def choose(
     if action == "new":
         return await _go(update, context, draft, Step.QUESTIONS)
     if action == "list":
-        draft["nonce"] = secrets.token_hex(4)
+        flows.rotate_nonce(draft)
         buttons = [(topic.label, "t", topic.key) for topic in engine.topics(language)]
-        await _show(update, t(language, "faq_admin.pick_topic"), keyboard(_rows(draft, buttons)))
+        await flows.show(
+            update, context, t(language, "faq_admin.pick_topic"), keyboard(_rows(draft, buttons))
+        )
         return Step.CHOOSE
     if action == "t":
-        draft["nonce"] = secrets.token_hex(4)
+        flows.rotate_nonce(draft)
         label = _topic_label(engine, arg, language)
         buttons = [(label_, "e", eid) for eid, label_ in engine.entries_for_topic(arg, language)]
         buttons.append((t(language, "faq_admin.back"), "list", ""))
         text = t(language, "faq_admin.pick_entry", topic=html_escape(label))
-        await _show(update, text, keyboard(_rows(draft, buttons)))
+        await flows.show(update, context, text, keyboard(_rows(draft, buttons)))
         return Step.CHOOSE
     if action == "e":
         return await _open_existing(update, context, draft, arg)
@@ -434,11 +353,12 @@ def _wordings(text: str) -> list[str] | None:
     return wordings
 
 
-@_step
+@flows.step(FLOW, staff=True)
 async def got_questions(
-    update: Update, context: BotContext, draft: Draft, action: str | None, arg: str
+    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
 ) -> object:
     """The wordings, one per line (or keep the current ones)."""
+    action, arg = _input(update, pressed)
     if action == "keep" and (draft["questions"] or draft["builtin"]):
         return await _go(update, context, draft, Step.ANSWER_ZH)
     if action is not None:
@@ -462,11 +382,12 @@ def _answer_text(text: str) -> str | None:
     return text if 0 < len(text) <= MAX_ANSWER_CHARS else None
 
 
-@_step
+@flows.step(FLOW, staff=True)
 async def got_answer_zh(
-    update: Update, context: BotContext, draft: Draft, action: str | None, arg: str
+    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
 ) -> object:
     """The answer in Chinese (or keep the current one)."""
+    action, arg = _input(update, pressed)
     if action == "keep" and draft["answer_zh"]:
         return await _go(update, context, draft, Step.ANSWER_EN)
     if action is not None:
@@ -480,11 +401,12 @@ async def got_answer_zh(
     return await _go(update, context, draft, Step.ANSWER_EN)
 
 
-@_step
+@flows.step(FLOW, staff=True)
 async def got_answer_en(
-    update: Update, context: BotContext, draft: Draft, action: str | None, arg: str
+    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
 ) -> object:
     """The answer in English, or skip (English speakers then get the Chinese answer)."""
+    action, arg = _input(update, pressed)
     if action == "skip":
         draft["answer_en"] = None
         return await _go(update, context, draft, Step.SOURCE)
@@ -500,11 +422,12 @@ async def got_answer_en(
     return await _go(update, context, draft, Step.SOURCE)
 
 
-@_step
+@flows.step(FLOW, staff=True)
 async def got_source(
-    update: Update, context: BotContext, draft: Draft, action: str | None, arg: str
+    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
 ) -> object:
     """The section of the letter the answer comes from, or skip."""
+    action, arg = _input(update, pressed)
     if action == "skip":
         draft["source"] = None
         return await _go(update, context, draft, Step.TOPIC)
@@ -520,11 +443,12 @@ async def got_source(
     return await _go(update, context, draft, Step.TOPIC)
 
 
-@_step
+@flows.step(FLOW, staff=True)
 async def got_topic(
-    update: Update, context: BotContext, draft: Draft, action: str | None, arg: str
+    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
 ) -> object:
     """The browse topic, from the buttons."""
+    action, arg = _input(update, pressed)
     keys = {topic.key for topic in _engine(context).topics("zh-TW")}
     if action == "topic" and arg in keys:
         draft["topic"] = arg
@@ -541,16 +465,13 @@ def _next_id(taken: set[str]) -> str:
     return f"{NEW_ID_PREFIX}{number}"
 
 
-@_step
+@flows.step(FLOW, staff=True)
 async def confirmed(
-    update: Update, context: BotContext, draft: Draft, action: str | None, arg: str
+    update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
 ) -> object:
-    """Save the entry and rebuild the engine, or cancel."""
-    if action == "cancel":
-        await _show(update, t(language_of(update, context), "common.cancelled"))
-        return _finish(context)
-    if action != "save":
-        if action is None:
+    """Save the entry and rebuild the engine (the step wrapper handles cancel)."""
+    if pressed is None or pressed.action != "save":
+        if pressed is None:
             await say(update, context, "faq_admin.use_buttons")
         return Step.CONFIRM
     services = context.services
@@ -575,20 +496,17 @@ async def confirmed(
     language = language_of(update, context)
     shown = _engine(context).answer_entry(entry_id, services.clock.today(), language)
     text = t(language, "faq_admin.saved", id=html_escape(entry_id), answer=html_escape(shown.text))
-    await _show(update, text)
-    return _finish(context)
+    await flows.show(update, context, text)
+    return flows.finish(context, FLOW)
 
 
 # --- fallbacks and outside the conversation -------------------------------------------------
 
 
-async def cancel(update: Update, context: BotContext) -> object:
-    """/cancel: drop the draft."""
-    await say(update, context, "common.cancelled")
-    return _finish(context)
-
-
-async def reprompt(update: Update, context: BotContext) -> object:
+@flows.step(FLOW, staff=True)
+async def reprompt(
+    update: Update, context: BotContext, _draft: Draft, _pressed: Pressed | None
+) -> object:
     """Anything but text during a step: say what is expected."""
     await say(update, context, "faq_admin.text_expected")
     return None
@@ -596,8 +514,7 @@ async def reprompt(update: Update, context: BotContext) -> object:
 
 async def stale_button(update: Update, context: BotContext) -> object:
     """A button of /faqedit nobody expects now: refused for non-staff, else the menu expired."""
-    if not await _staff(update, context):
-        await _refuse(update, context)
+    if not await ensure_staff(update, context, "faqedit button"):
         return None
     await answer_query(update, t(language_of(update, context), "common.menu_expired"))
     return None
@@ -605,8 +522,7 @@ async def stale_button(update: Update, context: BotContext) -> object:
 
 async def unanswered(update: Update, context: BotContext) -> None:
     """/unanswered: the most frequent questions of the program year the bot could not answer."""
-    if not await _staff(update, context):
-        await say(update, context, "common.staff_only")
+    if not await ensure_staff(update, context, "/unanswered"):
         return
     services = context.services
     language = language_of(update, context)
@@ -669,7 +585,7 @@ def build() -> list[BaseHandler[Update, BotContext, object]]:
             for step, callback in steps.items()
         },
         fallbacks=[
-            CommandHandler("cancel", cancel),
+            CommandHandler("cancel", flows.cancel_command(FLOW)),
             CallbackQueryHandler(stale_button, pattern=f"^{PREFIX}"),
             MessageHandler(filters.ALL & ~filters.COMMAND, reprompt),
         ],

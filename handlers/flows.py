@@ -1,6 +1,8 @@
-"""What the conversational flows (/register, /log, /mycommunity) share.
+"""What every conversation shares: the flows (/register, /log, /mycommunity) and the staff's
+/broadcast, /faqedit and rejection reason in /review (their steps pass the staff gate too:
+``step(flow, staff=True)``).
 
-Each flow keeps its draft in ``context.user_data["flow:<name>"]`` as plain JSON, so the
+Each keeps its draft in ``context.user_data`` (under DRAFT_KEYS) as plain JSON, so the
 database persistence carries it over a restart together with the conversation state. A draft
 holds:
 
@@ -47,6 +49,7 @@ from handlers.common import (
     BotContext,
     answer_query,
     edit_or_send,
+    ensure_staff,
     language_of,
     reply_html,
     say,
@@ -60,7 +63,14 @@ DRAFT_PREFIX = "flow:"
 # stores the same expiry with each conversation state.
 CONVERSATION_TIMEOUT = dt.timedelta(minutes=30)
 # Callback data of each flow starts with its prefix: "<prefix>:<nonce>:<action>[:<arg>]".
-PREFIXES = {"register": "rg", "log": "lg", "community": "mc", "broadcast": "bc", "staff": "sf"}
+PREFIXES = {
+    "register": "rg",
+    "log": "lg",
+    "community": "mc",
+    "broadcast": "bc",
+    "faqedit": "fa",
+    "staff": "sf",
+}
 COMMANDS = {"register": "/register", "log": "/log", "community": "/mycommunity"}
 # Every conversation of the bot (by its ConversationHandler's name) and the user_data key of
 # its draft: the three flows above, and the staff's /broadcast, /faqedit and rejection reason.
@@ -224,20 +234,25 @@ async def show(
 # --- steps ----------------------------------------------------------------------------------
 
 
-def step(flow: str) -> Callable[[StepFn], Callback]:
-    """Wrap a state callback: timeout check, stale-button check, then the step; refresh expiry.
+def step(flow: str, *, staff: bool = False) -> Callable[[StepFn], Callback]:
+    """Wrap a state callback: staff gate (``staff=True``), timeout check, stale-button check,
+    then the step; refresh expiry.
 
-    The step gets the draft and, for a button, what was pressed (the button is answered here).
-    It returns the next state; returning the current state keeps it.
+    The step gets the draft and, for a button, what was pressed (the button is answered here);
+    a cancel button cancels. It returns the next state; returning the current state keeps it.
+    A staff conversation checks the role again on every step: someone removed from the staff
+    mid-way is refused and their draft dropped.
     """
 
     def decorate(function: StepFn) -> Callback:
         async def wrapper(update: Update, context: BotContext) -> object:
+            if staff and not await ensure_staff(update, context, f"{flow} step"):
+                return finish(context, flow)
             draft = get_draft(context, flow)
             now = context.services.clock.now()
             if draft is None or is_expired(draft, now):
                 await answer_query(update)
-                await say(update, context, "flows.timed_out", command=COMMANDS[flow])
+                await reply_html(update, timed_out_text(language_of(update, context), flow))
                 return finish(context, flow)
             pressed: Pressed | None = None
             if update.callback_query is not None:
@@ -416,7 +431,8 @@ async def _language(application: Application[Any, Any, Any, Any, Any, Any], user
     return normalise_language(user.language if user else None)
 
 
-def _timed_out(language: str, name: str) -> str:
+def timed_out_text(language: str, name: str) -> str:
+    """What a user is told when their conversation ``name`` timed out."""
     if name in COMMANDS:
         return t(language, "flows.timed_out", command=COMMANDS[name])
     # The staff's conversations say what was (not) done: nothing was sent, changed or rejected.
@@ -468,7 +484,7 @@ async def expire_conversations(application: Application[Any, Any, Any, Any, Any,
         language = await _language(application, user_id)
         try:
             await application.bot.send_message(
-                chat_id, _timed_out(language, name), parse_mode=ParseMode.HTML
+                chat_id, timed_out_text(language, name), parse_mode=ParseMode.HTML
             )
         except TelegramError as error:
             logger.info("Could not tell a user their flow timed out: %s", type(error).__name__)

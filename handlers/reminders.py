@@ -18,7 +18,7 @@ from bot.services import Services
 from handlers.common import (
     BotContext,
     edit_or_send,
-    is_staff,
+    ensure_staff,
     keyboard,
     language_of,
     reply_html,
@@ -134,12 +134,10 @@ async def switch_category(update: Update, context: BotContext) -> None:
 # --- /remind (staff) ------------------------------------------------------------------------
 
 
-async def _staff_or_refuse(update: Update, context: BotContext) -> int | None:
+async def _staff_or_refuse(update: Update, context: BotContext, action: str) -> int | None:
+    """The staff member's id, or None (refused by the staff gate)."""
     user = update.effective_user
-    if user is None:
-        return None
-    if not await is_staff(context, user.id):
-        await say(update, context, "common.staff_only")
+    if user is None or not await ensure_staff(update, context, action):
         return None
     return user.id
 
@@ -188,7 +186,7 @@ async def _staff_list(
 
 async def remind(update: Update, context: BotContext) -> None:
     """Staff: add a one-off reminder (/remind DATE TIME AUDIENCE TEXT), or list and cancel."""
-    staff_id = await _staff_or_refuse(update, context)
+    staff_id = await _staff_or_refuse(update, context, "/remind")
     if staff_id is None or update.effective_message is None:
         return
     services = context.services
@@ -263,8 +261,7 @@ async def cancel_reminder(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None
     language = language_of(update, context)
-    if await _staff_or_refuse(update, context) is None:
-        await query.answer()
+    if not await ensure_staff(update, context, "cancel reminder button"):
         return
     try:
         reminder_id = int(query.data.removeprefix(CANCEL_CALLBACK))
@@ -293,7 +290,7 @@ def _event_of(word: str) -> str | None:
 
 async def set_date(update: Update, context: BotContext) -> None:
     """Staff: set (or clear) the showcase or workshop date the letter leaves open."""
-    staff_id = await _staff_or_refuse(update, context)
+    staff_id = await _staff_or_refuse(update, context, "/setdate")
     if staff_id is None or update.effective_message is None:
         return
     services = context.services

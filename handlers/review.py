@@ -28,17 +28,17 @@ from bot.program import Program
 from bot.rules import RuleProblem, localised_values
 from bot.services import Services
 from db import staff_queries
+from handlers import flows
 from handlers.common import (
     BotContext,
     edit_or_send,
+    ensure_staff,
     keyboard,
     language_of,
     reply_html,
-    say,
     tell_user,
 )
-from handlers.flows import DRAFT_KEYS, end_other_conversations, is_expired, touch
-from handlers.staff import ensure_staff
+from handlers.flows import Draft, Pressed
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ APPLY_LATER_CALLBACK = "ap:later"
 APPROVE_CALLBACK = "rv:ok:"
 REJECT_CALLBACK = "rv:no:"
 WAITLIST_CALLBACK = "rv:wl:"
-REJECTING_KEY = DRAFT_KEYS["review"]
+FLOW = "review"  # the conversation of typing a rejection reason
 # How many applications /review shows at once (one message, a row of buttons each).
 PAGE = 15
 
@@ -505,31 +505,22 @@ async def reject_pressed(update: Update, context: BotContext) -> object:
         await query.answer(_plain(_error_text(error, language)), show_alert=True)
         return ConversationHandler.END
     await query.answer()
-    if context.user_data is not None:
-        end_other_conversations(update, context, "review")
-        pending: dict[str, object] = {"id": view.id}
-        touch(context, pending)
-        context.user_data[REJECTING_KEY] = pending
+    flows.begin(update, context, FLOW, id=view.id)
     await reply_html(update, t(language, "review.ask_reason", name=html_escape(view.name)))
     return State.REASON
 
 
-async def reason_typed(update: Update, context: BotContext) -> object:
+@flows.step(FLOW, staff=True)
+async def reason_typed(
+    update: Update, context: BotContext, pending: Draft, _pressed: Pressed | None
+) -> object:
     """Reject with the typed reason and tell the convener."""
     user = update.effective_user
     message = update.effective_message
-    if user is None or message is None or context.user_data is None:
-        return ConversationHandler.END
+    if user is None or message is None:
+        return flows.finish(context, FLOW)
     language = language_of(update, context)
     services = context.services
-    pending = context.user_data.get(REJECTING_KEY)
-    if not isinstance(pending, dict) or is_expired(pending, services.clock.now()):
-        context.user_data.pop(REJECTING_KEY, None)
-        await say(update, context, "review.reason_timed_out")
-        return ConversationHandler.END
-    if not await ensure_staff(update, context, "reject"):
-        context.user_data.pop(REJECTING_KEY, None)
-        return ConversationHandler.END
     try:
         async with services.database.session() as session:
             decision = await applications.reject(
@@ -545,19 +536,10 @@ async def reason_typed(update: Update, context: BotContext) -> object:
         await reply_html(update, _error_text(error, language))
         if error.reason in ("reason_empty", "reason_too_long"):
             return State.REASON
-        context.user_data.pop(REJECTING_KEY, None)
-        return ConversationHandler.END
-    context.user_data.pop(REJECTING_KEY, None)
+        return flows.finish(context, FLOW)
+    flows.finish(context, FLOW)
     logger.info("Application %s rejected", decision.application.id)
     await reply_html(update, await _decided(update, context, decision, language))
-    return ConversationHandler.END
-
-
-async def cancel(update: Update, context: BotContext) -> object:
-    """Stop rejecting; nothing changes."""
-    if context.user_data is not None:
-        context.user_data.pop(REJECTING_KEY, None)
-    await say(update, context, "common.cancelled")
     return ConversationHandler.END
 
 
@@ -645,7 +627,7 @@ def build() -> list[BaseHandler[Update, BotContext, object]]:
         states={
             State.REASON: [MessageHandler(filters.TEXT & ~filters.COMMAND, reason_typed)],
         },
-        fallbacks=[CommandHandler("cancel", cancel)],
+        fallbacks=[CommandHandler("cancel", flows.cancel_command(FLOW))],
         name="review",
         persistent=True,
         allow_reentry=True,

@@ -1,4 +1,4 @@
-"""/staff (list, add and remove bureau staff) and the staff gate every staff command passes."""
+"""/staff (list, add and remove bureau staff), /audit, and the staff command menus."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from handlers.common import (
     BotContext,
     answer_query,
     edit_or_send,
-    is_staff,
+    ensure_staff,
     keyboard,
     language_of,
     reply_html,
@@ -43,23 +43,6 @@ MAX_USER_ID = 10**15
 AUDIT_CALLBACK = "au:"
 # Shown in the command menu of staff chats only; everyone else's menu never lists them.
 STAFF_MENU = ("broadcast", "broadcasts", "review", "stats", "export", "staff")
-
-
-async def ensure_staff(update: Update, context: BotContext, action: str) -> bool:
-    """Whether the user is staff; otherwise refuse (a reply or a toast) and log the refusal."""
-    user = update.effective_user
-    if user is not None and await is_staff(context, user.id):
-        return True
-    logger.warning(
-        "Refused staff action %s to non-staff user %s", action, user_ref(user.id if user else None)
-    )
-    text = t(language_of(update, context), "common.staff_only")
-    query = update.callback_query
-    if query is not None:
-        await query.answer(text, show_alert=True)
-    else:
-        await reply_html(update, text)
-    return False
 
 
 def _parse_user_id(text: str) -> int | None:

@@ -11,8 +11,7 @@ from bot.dates import format_date
 from bot.i18n import html_escape, t
 from bot.program import Program
 from db.community_status import ORDER
-from handlers.common import BotContext, language_of, reply_html
-from handlers.staff import ensure_staff
+from handlers.common import BotContext, ensure_staff, language_of, reply_html
 
 # Every status of the one status model, in its order (db.community_status).
 STATUSES = tuple(str(status) for status in ORDER)

@@ -1,12 +1,14 @@
 """Sending pending deliveries to Telegram, at Telegram's pace; shared by reminders and broadcasts.
 
-The one place below handlers/ that touches Telegram types. Every message is a Delivery row
-written beforehand; a row is claimed (pending → sending, compare-and-set) and committed before
-the call and its outcome committed after it, so no row is ever sent twice. A process that dies
-during the call leaves the row in 'sending'; the next start marks its outcome unknown instead
-of sending again (at most once for that one message per worker). A call that times out is
-recorded the same way: Telegram may well have delivered it, so it is neither sent again nor
-counted as failed.
+Every message is a Delivery row written beforehand; a row is claimed (pending → sending,
+compare-and-set) and committed before the call and its outcome committed after it, so no row
+is ever sent twice. A process that dies during the call leaves the row in 'sending'; the next
+start marks its outcome unknown instead of sending again (at most once for that one message
+per worker). A call that times out is recorded the same way: Telegram may well have delivered
+it, so it is neither sent again nor counted as failed.
+
+The messages about a sending to the staff member who started it (edit_notice, send_notice)
+go out in slots of the same limiter.
 """
 
 from __future__ import annotations
@@ -14,17 +16,24 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import LinkPreviewOptions
+from telegram import InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import ExtBot
 
 from bot.channels import PushChannel, PushResult, reached_by_push
+from bot.pacing import RateLimiter
 from db import deliveries, users
 from db.deliveries import TIMED_OUT, PendingDelivery
 from db.engine import Database
@@ -35,7 +44,6 @@ logger = logging.getLogger(__name__)
 # This layer handles 429 itself (pausing the shared limiter), so the bot-wide retry stays out.
 NO_RETRY = {"retry": False}
 
-PER_CHAT_RATE_PER_SECOND = 1.0
 # Connection failures (the request never left) are retried this often, then left pending.
 NETWORK_RETRIES = 3
 NETWORK_BACKOFF_SECONDS = 1.0
@@ -44,51 +52,6 @@ RATE_LIMIT_RETRIES = 5
 BATCH_SIZE = 200
 WORKERS = 6
 PROGRESS_EVERY = 50
-
-
-class RateLimiter:
-    """Spaces sends evenly: at most ``per_second`` in all and ``per_chat`` to one chat.
-
-    Even spacing (not bursts) keeps Telegram's sliding one-second windows below their limit
-    even when requests arrive with some jitter. A 429 pauses everyone for its retry_after.
-    """
-
-    def __init__(
-        self,
-        per_second: float,
-        per_chat: float = PER_CHAT_RATE_PER_SECOND,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.interval = 1.0 / per_second
-        self.chat_interval = 1.0 / per_chat
-        self._clock = clock
-        self._next = 0.0
-        self._chat_next: dict[int, float] = {}
-        self._lock = asyncio.Lock()
-
-    async def acquire(self, chat_id: int) -> None:
-        """Wait until a message to ``chat_id`` may be sent, and count it as sent now.
-
-        The next slot is measured from the moment the wait ends, not from when it was asked
-        for, so a late wake-up (a busy event loop) never lets messages bunch up.
-        """
-        async with self._lock:
-            # A deadline, not an event: pause() may move it while we sleep, so look again.
-            while (wait := self._wait(chat_id)) > 0:  # noqa: ASYNC110
-                await asyncio.sleep(wait)
-            now = self._clock()
-            self._next = now + self.interval
-            self._chat_next[chat_id] = now + self.chat_interval
-            if len(self._chat_next) > 10_000:
-                self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
-
-    def _wait(self, chat_id: int) -> float:
-        return max(self._next, self._chat_next.get(chat_id, 0.0)) - self._clock()
-
-    def pause(self, seconds: float) -> None:
-        """Send nothing for ``seconds`` (Telegram said retry_after)."""
-        self._next = max(self._next, self._clock() + seconds)
 
 
 @dataclass
@@ -282,3 +245,59 @@ async def deliver_pending(
     if progress is not None:
         await progress(report)
     return report
+
+
+# --- messages to the staff member who sent a broadcast ---------------------------------------
+
+NOTICE_ATTEMPTS = 3
+
+
+async def edit_notice(
+    bot: ExtBot[Any], limiter: RateLimiter, chat_id: int, message_id: int, text: str
+) -> None:
+    """Edit a message about a sending (its progress), in a slot of the shared limiter.
+
+    Failures are only logged: progress is a courtesy, and a rate limit or a deleted message
+    must not stop the sending.
+    """
+    await limiter.acquire(chat_id)
+    try:
+        await bot.edit_message_text(
+            text,
+            chat_id=chat_id,
+            message_id=message_id,
+            parse_mode=ParseMode.HTML,
+            rate_limit_args=NO_RETRY,
+        )
+    except TelegramError as error:
+        logger.info("Could not update a sending's progress: %s", type(error).__name__)
+
+
+async def send_notice(
+    bot: ExtBot[Any],
+    limiter: RateLimiter,
+    chat_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Send a message about a sending (its final report) as a new message, so it notifies.
+
+    A 429 pauses the shared limiter for its retry_after and the message is tried again, at
+    most NOTICE_ATTEMPTS times; another failure is logged.
+    """
+    for _ in range(NOTICE_ATTEMPTS):
+        await limiter.acquire(chat_id)
+        try:
+            await bot.send_message(
+                chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                rate_limit_args=NO_RETRY,
+            )
+            return
+        except RetryAfter as error:
+            limiter.pause(_seconds(error.retry_after))
+        except TelegramError as error:
+            logger.warning("Could not send a sending's report: %s", type(error).__name__)
+            return

@@ -32,7 +32,7 @@ from db.models import DeliveryStatus, Reminder
 from db.models.messaging import ReminderStatus
 from db.reminders import ReminderFields
 from reminders.audience import compose
-from reminders.delivery import DeliveryReport, ProgressCallback, RateLimiter, deliver_pending
+from reminders.delivery import DeliveryReport, ProgressCallback, deliver_pending
 from reminders.plan import STAFF_USEFUL_FOR, Audience, derive_plan, is_quiet, out_of_quiet_hours
 from reminders.texts import Content, delayed_note, digest, staff_skipped
 
@@ -80,7 +80,7 @@ class ReminderScheduler:
     ) -> None:
         self.services = services
         self.bot = bot
-        self.limiter = RateLimiter(services.settings.BROADCAST_RATE_PER_SECOND)
+        self.limiter = services.limiter  # shared with the broadcasts (bot.pacing)
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.is_leader = False
         self._on_minute = on_minute

@@ -206,7 +206,7 @@ async def test_a_forged_answer_this_button_from_a_teacher_is_refused(bot: BotUnd
     menu = await bot.send(TEACHER_ID, "/faq")
     for data in ("fa:u:1", "fa:0123abcd:save"):
         reply = await bot.driver.press_data(TEACHER_ID, menu.last.message_id, data, forge=True)
-        assert reply.toasts == ["抱歉，您沒有權限執行這個動作。"]
+        assert reply.toasts == ["這個指令僅供教育局與資源中心人員使用。"]
     assert DRAFT_KEY not in bot.application.user_data[TEACHER_ID]
 
 
@@ -219,7 +219,7 @@ async def test_the_role_is_checked_again_on_every_press(make_bot: MakeBot):
     await bot.send(ADMIN_ID, "在資源中心。")
     demoted = await make_bot(today=TODAY, BOT_ADMIN_IDS=frozenset())
     reply = await demoted.press(ADMIN_ID, "略過")
-    assert reply.toasts == ["抱歉，您沒有權限執行這個動作。"]
+    assert reply.toasts == ["這個指令僅供教育局與資源中心人員使用。"]
     bot.user(TEACHER_ID)
     answer = await demoted.send(TEACHER_ID, "研習在哪裡？")
     assert "在資源中心。" not in answer.text
