@@ -191,13 +191,20 @@ async def recipients_in_group(
     return people, total
 
 
-async def give_up_interrupted(session: AsyncSession) -> int:
+async def give_up_interrupted(
+    session: AsyncSession, *, broadcast_ids: Iterable[int] | None = None
+) -> int:
     """Deliveries a dead process left in 'sending' get an unknown outcome (at most once, never
-    sent again); the count."""
+    sent again); the count. With ``broadcast_ids``, only those broadcasts' deliveries.
+
+    A row is 'sending' only while its Telegram call is in flight, so these are the messages
+    whose call a crash cut short. (Should a live process still be sending one, its outcome,
+    written when the call returns, replaces this.)"""
+    statement = update(Delivery).where(Delivery.status == DeliveryStatus.SENDING)
+    if broadcast_ids is not None:
+        statement = statement.where(Delivery.broadcast_id.in_(list(broadcast_ids)))
     result = await session.execute(
-        update(Delivery)
-        .where(Delivery.status == DeliveryStatus.SENDING)
-        .values(status=DeliveryStatus.UNKNOWN, error=OUTCOME_UNKNOWN)
+        statement.values(status=DeliveryStatus.UNKNOWN, error=OUTCOME_UNKNOWN)
     )
     return int(getattr(result, "rowcount", 0) or 0)
 

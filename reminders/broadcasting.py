@@ -24,6 +24,7 @@ from bot.broadcasts import Figures
 from bot.i18n import normalise_language
 from bot.services import Services
 from db import broadcasts as store
+from db import deliveries
 from reminders.delivery import DeliveryReport, deliver_pending, edit_notice, send_notice
 
 logger = logging.getLogger(__name__)
@@ -152,6 +153,11 @@ async def resume_broadcasts(
     """On start-up: continue every broadcast still being sent (its pending rows only)."""
     async with services.database.session() as session:
         ids = await store.sending_broadcast_ids(session)
+        # Left 'sending' by the crash that stopped the last run: outcome unknown, not resent,
+        # so that the broadcast can finish and its sender get the report.
+        interrupted = await deliveries.give_up_interrupted(session, broadcast_ids=ids)
+    if interrupted:
+        logger.warning("%d broadcast messages were interrupted by a crash; not resent", interrupted)
     for broadcast_id in ids:
         logger.info("Resuming broadcast %s", broadcast_id)
         start_sending(application, services, broadcast_id, texts)

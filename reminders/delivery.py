@@ -136,6 +136,10 @@ async def _send_one(
         # A process serving LINE alone: Telegram users wait for a process that serves Telegram.
         report.left_pending += 1
         return
+    if not reached_by_push(item.user_id):
+        # Wait for the pace before claiming: a row is 'sending' only while its call is in
+        # flight, so a crash leaves at most the messages actually being sent unknown.
+        await limiter.acquire(item.user_id)
     async with database.session() as session:
         if not await deliveries.claim(session, item.id):
             return  # another sender has it
@@ -144,8 +148,11 @@ async def _send_one(
         return
     assert bot is not None
     rate_limited = network_failures = 0
+    paced = True
     while True:
-        await limiter.acquire(item.user_id)
+        if not paced:
+            await limiter.acquire(item.user_id)
+        paced = False
         try:
             message = await bot.send_message(
                 item.user_id,

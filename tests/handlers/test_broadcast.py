@@ -256,6 +256,36 @@ async def test_a_broadcast_interrupted_by_a_restart_resumes_with_the_pending_row
     assert [received(bot, user_id, "續傳公告") for user_id in TEACHERS] == [0, 0, 1, 1]
 
 
+async def test_a_message_cut_short_by_a_crash_is_unknown_and_the_broadcast_still_finishes(
+    make_bot: MakeBot,
+):
+    bot = await make_bot(today=dt.date(2022, 9, 2))
+    bot.user(ADMIN_ID)
+    await add_users(bot)
+    async with bot.services.database.session() as session:
+        broadcast = Broadcast(
+            created_by=ADMIN_ID,
+            text_html="中斷公告",
+            audience={"kind": "everyone", "sender_language": "zh-TW"},
+            status=BroadcastStatus.SENDING,
+            progress_chat_id=ADMIN_ID,
+        )
+        session.add(broadcast)
+        await session.flush()
+        # The crash came while the first teacher's message was in flight.
+        for index, user_id in enumerate(TEACHERS):
+            status = DeliveryStatus.SENDING if index == 0 else DeliveryStatus.PENDING
+            session.add(
+                Delivery(broadcast_id=broadcast.id, user_id=user_id, text="中斷公告", status=status)
+            )
+    await resume_broadcasts(bot.application)
+    report = await wait_for_report(bot)
+    assert "已送達 3" in report and "未確定 1" in report
+    assert [received(bot, user_id, "中斷公告") for user_id in TEACHERS] == [0, 1, 1, 1]
+    listing = await bot.send(ADMIN_ID, "/broadcasts")
+    assert "已完成" in listing.text
+
+
 async def test_stopping_mid_broadcast_and_starting_again_sends_everyone_exactly_once(
     make_bot: MakeBot,
 ):
