@@ -57,7 +57,7 @@ from bot.progress import (
 from bot.rules import FUTURE, activity_date_problem, describe_date_problem
 from bot.typed_words import is_skip_word
 from db.records import ActivityRecord
-from handlers import flows
+from handlers import flows, qa
 from handlers.common import BotContext, Button, answer_query, is_staff, keyboard, language_of, say
 from handlers.flows import Draft, Pressed
 
@@ -667,7 +667,11 @@ async def reprompt(
         key = "log.photos_expected"
     else:
         key = "flows.expected_text" if state in TEXT_STATES else "flows.expected_button"
-    return await prompt(update, context, draft, state, t(language, key))
+    notice = t(language, key)
+    answered = await qa.aside(update, context) if state not in TEXT_STATES else None
+    if answered is not None:
+        notice = f"{answered}\n\n{notice}"
+    return await prompt(update, context, draft, state, notice)
 
 
 def build() -> list[BaseHandler[Update, BotContext, object]]:

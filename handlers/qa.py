@@ -65,6 +65,18 @@ async def _engine(context: BotContext) -> QaEngine:
     return await context.services.qa_engine()
 
 
+async def aside(update: Update, context: BotContext) -> str | None:
+    """A question typed where a conversation wants a button (「申請截止是哪天啊」 at 「是資優班教師
+    嗎？」): its answer when the engine is sure of one, else None. Not recorded for
+    /unanswered, since the teacher was busy with something else."""
+    message = update.effective_message
+    text = message.text if message is not None else None
+    if not text:
+        return None
+    answer = (await _engine(context)).answer(text, context.services.clock.today())
+    return answer_html(answer) if answer.kind == "fact" and answer.answered else None
+
+
 async def answer_question(update: Update, context: BotContext) -> None:
     """Answer a question typed in a private chat, and remember it for the learning loop."""
     message = update.effective_message

@@ -30,7 +30,7 @@ from bot.rules import MemberDraft, describe_problems, member_problems
 from bot.services import Services
 from bot.typed_words import is_skip_word
 from db.models import Member
-from handlers import flows
+from handlers import flows, qa
 from handlers.common import BotContext, Button, keyboard, language_of, say
 from handlers.flows import Draft, Pressed
 
@@ -549,7 +549,11 @@ async def reprompt(
     except ValueError:
         state = State.TYPE
     key = "flows.expected_text" if state in TEXT_STATES else "flows.expected_button"
-    return await prompt(update, context, draft, state, t(language, key))
+    notice = t(language, key)
+    answered = await qa.aside(update, context) if state not in TEXT_STATES else None
+    if answered is not None:
+        notice = f"{answered}\n\n{notice}"
+    return await prompt(update, context, draft, state, notice)
 
 
 def build() -> list[BaseHandler[Update, BotContext, object]]:

@@ -359,3 +359,16 @@ async def test_a_typed_skip_word_skips_the_subject(bot: BotUnderTest):
     await bot.press(TEACHER_ID, NOT_GIFTED)
     added = await bot.send(TEACHER_ID, "跳過")
     assert "李小華" in added.text and "跳過" not in added.text
+
+
+async def test_a_question_typed_at_a_button_step_is_answered_and_the_step_asked_again(
+    bot: BotUnderTest,
+):
+    bot.user(TEACHER_ID)
+    await start_to_members(bot)
+    await bot.send(TEACHER_ID, "王大明")  # now: is 王大明 a gifted-class teacher? (buttons)
+    reply = await bot.send(TEACHER_ID, "申請截止日是什麼時候？")
+    assert "111年9月21日" in reply.text and "請按下方的按鈕選擇" in reply.text
+    assert GIFTED in labels(reply)
+    plain = await bot.send(TEACHER_ID, "是")
+    assert "請按下方的按鈕選擇" in plain.text and "111年9月21日" not in plain.text
