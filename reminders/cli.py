@@ -105,7 +105,9 @@ async def _plan_lines(settings: Settings, today: dt.date | None, language: str) 
         )
         text = ""
         if content.audience.kind in PERSONALISED:
-            lines.append(t(language, "reminders.cli.personalised"))
+            # With nobody to write it for yet, there is no example to show.
+            key = "reminders.cli.personalised" if recipients else "reminders.cli.personalised_none"
+            lines.append(t(language, key))
             if recipients:
                 sample = Recipient(recipients[0].user_id, language, recipients[0].communities)
                 text = render_all(content, program, when.date(), [sample], progress)[0][1]
