@@ -229,27 +229,31 @@ async def test_past_broadcasts_are_listed_with_their_figures(bot: BotUnderTest):
     assert "共 5 人：已送達 4、已封鎖 1、失敗 0、未確定 0、待發送 0" in listing.text
 
 
-async def test_a_broadcast_interrupted_by_a_restart_resumes_with_the_pending_rows_only(
-    make_bot: MakeBot,
-):
-    bot = await make_bot(today=dt.date(2022, 9, 2))
+async def left_by_a_crash(bot: BotUnderTest, text: str, statuses: list[DeliveryStatus]) -> None:
+    """A broadcast to the four teachers as a stopped process left it, one status each."""
     bot.user(ADMIN_ID)
     await add_users(bot)
     async with bot.services.database.session() as session:
         broadcast = Broadcast(
             created_by=ADMIN_ID,
-            text_html="續傳公告",
+            text_html=text,
             audience={"kind": "everyone", "sender_language": "zh-TW"},
             status=BroadcastStatus.SENDING,
             progress_chat_id=ADMIN_ID,
         )
         session.add(broadcast)
         await session.flush()
-        for index, user_id in enumerate(TEACHERS):
-            status = DeliveryStatus.SENT if index < 2 else DeliveryStatus.PENDING
+        for user_id, status in zip(TEACHERS, statuses, strict=True):
             session.add(
-                Delivery(broadcast_id=broadcast.id, user_id=user_id, text="續傳公告", status=status)
+                Delivery(broadcast_id=broadcast.id, user_id=user_id, text=text, status=status)
             )
+
+
+async def test_a_broadcast_interrupted_by_a_restart_resumes_with_the_pending_rows_only(
+    make_bot: MakeBot,
+):
+    bot = await make_bot(today=dt.date(2022, 9, 2))
+    await left_by_a_crash(bot, "續傳公告", [DeliveryStatus.SENT] * 2 + [DeliveryStatus.PENDING] * 2)
     await resume_broadcasts(bot.application)
     report = await wait_for_report(bot)
     assert "已送達 4" in report
@@ -260,24 +264,8 @@ async def test_a_message_cut_short_by_a_crash_is_unknown_and_the_broadcast_still
     make_bot: MakeBot,
 ):
     bot = await make_bot(today=dt.date(2022, 9, 2))
-    bot.user(ADMIN_ID)
-    await add_users(bot)
-    async with bot.services.database.session() as session:
-        broadcast = Broadcast(
-            created_by=ADMIN_ID,
-            text_html="中斷公告",
-            audience={"kind": "everyone", "sender_language": "zh-TW"},
-            status=BroadcastStatus.SENDING,
-            progress_chat_id=ADMIN_ID,
-        )
-        session.add(broadcast)
-        await session.flush()
-        # The crash came while the first teacher's message was in flight.
-        for index, user_id in enumerate(TEACHERS):
-            status = DeliveryStatus.SENDING if index == 0 else DeliveryStatus.PENDING
-            session.add(
-                Delivery(broadcast_id=broadcast.id, user_id=user_id, text="中斷公告", status=status)
-            )
+    # The crash came while the first teacher's message was in flight.
+    await left_by_a_crash(bot, "中斷公告", [DeliveryStatus.SENDING] + [DeliveryStatus.PENDING] * 3)
     await resume_broadcasts(bot.application)
     report = await wait_for_report(bot)
     assert "已送達 3" in report and "未確定 1" in report
