@@ -182,7 +182,7 @@ class _DocxWriter:
         known = self._photos.get(digest)
         if known is not None:
             return known
-        image = DocxImage.from_blob(data)
+        image = DocxImage.from_blob(_with_jfif_header(data))
         partname = PackURI(f"/word/media/photo{len(self._photos) + 1}.{image.ext}")
         part = ImagePart.from_image(image, partname)
         rid = self.document.part.relate_to(part, RELATIONSHIP_TYPE.IMAGE)
@@ -213,6 +213,18 @@ class _DocxWriter:
         buffer = io.BytesIO()
         self.document.save(buffer)
         return buffer.getvalue()
+
+
+# SOI, then an APP0 "JFIF" segment: version 1.1, no density units, 1:1, no thumbnail.
+_JFIF_APP0 = bytes.fromhex("ffe000104a46494600010100000100010000")
+
+
+def _with_jfif_header(data: bytes) -> bytes:
+    """A JPEG as Word's reader (python-docx) takes it: a valid JPEG without a JFIF or Exif
+    header (some cameras and converters write none) gets a plain JFIF one, else it is refused."""
+    if data[:2] == b"\xff\xd8" and data[2:4] not in (b"\xff\xe0", b"\xff\xe1"):
+        return data[:2] + _JFIF_APP0 + data[2:]
+    return data
 
 
 def write_docx(blocks: Sequence[Block]) -> bytes:

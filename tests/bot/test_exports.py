@@ -574,3 +574,13 @@ def test_a_jpeg_photo_embeds_in_word(program, record):
     data = export_record_document(program, replace(record, activities=(activity,)), "docx")
     shape = Document(io.BytesIO(data)).inline_shapes[0]
     assert round(shape.width.cm, 1) == 12.0
+
+
+def test_a_jpeg_without_a_jfif_or_exif_header_still_embeds_in_word(program, record):
+    """Some cameras and converters write a JPEG with neither header: it is a photo all the same."""
+    bare = jpeg_header(800, 600)[:2] + jpeg_header(800, 600)[2 + 18 :]  # APP0 left out
+    activity = replace(record.activities[0], photos=(PhotoRef("j", bare),))
+    data = export_record_document(program, replace(record, activities=(activity,)), "docx")
+    document = Document(io.BytesIO(data))
+    assert len(document.inline_shapes) == 1
+    assert "Telegram 檔案" not in "\n".join(p.text for p in document.paragraphs)
