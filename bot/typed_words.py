@@ -46,6 +46,11 @@ def is_skip_word(text: str, language: str) -> bool:
     return is_one_of(text, words_of(language, "flows.skip_words"))
 
 
+def is_done_word(text: str, language: str) -> bool:
+    """Whether the text typed at a step offering 「完成」 means that button (完成, 好了, done)."""
+    return is_one_of(text, words_of(language, "flows.done_words"))
+
+
 def listed_number(text: str, count: int) -> int | None:
     """The 1-based number of one of ``count`` listed choices the text names (「1」, 「１.」,
     「第2」), or None."""

@@ -55,7 +55,7 @@ from bot.progress import (
     showcase_when,
 )
 from bot.rules import FUTURE, activity_date_problem, describe_date_problem
-from bot.typed_words import is_skip_word
+from bot.typed_words import is_done_word, is_skip_word
 from db.records import ActivityRecord
 from handlers import flows, qa
 from handlers.common import BotContext, Button, answer_query, is_staff, keyboard, language_of, say
@@ -575,9 +575,11 @@ async def photos_done(
 async def photos_typed(
     update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
 ) -> object:
-    """Text at the photos step: the skip word finishes them, anything else asks for photos."""
+    """Text at the photos step: the skip or done word finishes them, anything else asks for
+    photos."""
     text = update.message.text if update.message else None
-    if is_skip_word(text or "", language_of(update, context)):
+    language = language_of(update, context)
+    if is_skip_word(text or "", language) or is_done_word(text or "", language):
         draft["reviewing"] = True
         return await prompt(update, context, draft, State.SUMMARY)
     notice = t(language_of(update, context), "log.photos_expected")

@@ -31,7 +31,7 @@ from bot.i18n import html_escape, t
 from bot.progress import next_step, render_checklist
 from bot.rules import FUTURE, activity_date_problem, describe_date_problem
 from bot.services import Services
-from bot.typed_words import is_skip_word
+from bot.typed_words import is_done_word, is_skip_word
 from handlers.activity_log import details, kind_name, period_minutes_of, summary_text
 from handlers.line import drafts
 from handlers.line.drafts import Draft
@@ -277,7 +277,7 @@ async def on_text(services: Services, user_id: int, language: str, text: str) ->
     if draft is None:
         return None
     state = str(draft.get("state"))
-    if state == PHOTOS and is_skip_word(text, language):
+    if state == PHOTOS and (is_skip_word(text, language) or is_done_word(text, language)):
         reply = _pressed(services, draft, state, language, "done", "")
     elif state in DETAIL_OF_STATE and is_skip_word(text, language):
         reply = _pressed(services, draft, state, language, "skip", "")

@@ -31,3 +31,10 @@ NOT_NUMBERS = [("4", None), ("0", None), ("一", None)]
 @pytest.mark.parametrize(("typed", "number"), [*NUMBERS, *NOT_NUMBERS])
 def test_the_number_of_a_listed_choice(typed: str, number: int | None) -> None:
     assert listed_number(typed, 3) == number
+
+
+def test_typed_done_words_mean_the_done_button() -> None:
+    from bot.typed_words import is_done_word
+
+    assert all(is_done_word(word, "zh-TW") for word in ("完成", "好了", "DONE", "完 成"))
+    assert not is_done_word("完成了三張照片的說明", "zh-TW")
