@@ -691,7 +691,8 @@ def build() -> list[BaseHandler[Update, BotContext, object]]:
         ],
         states={
             State.DATE: [MessageHandler(text, date_typed)],
-            State.FUTURE_CONFIRM: [buttons(future_answered)],
+            # A corrected date typed instead of answering is read as the date.
+            State.FUTURE_CONFIRM: [buttons(future_answered), MessageHandler(text, date_typed)],
             State.KIND: [buttons(kind_chosen)],
             State.TOPIC: [MessageHandler(text, topic_typed)],
             State.ATTENDEES: [buttons(attendees_pressed), MessageHandler(text, attendees_typed)],

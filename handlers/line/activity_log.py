@@ -283,6 +283,9 @@ async def on_text(services: Services, user_id: int, language: str, text: str) ->
         reply = _pressed(services, draft, state, language, "skip", "")
     elif state == PHOTOS:
         reply = _prompt(services, draft, state, language, t(language, "log.photos_expected"))
+    elif state == FUTURE_CONFIRM:
+        # A corrected date typed instead of answering is read as the date.
+        reply = _typed(services, draft, DATE, language, text)
     elif state not in TEXT_STATES:
         reply = _prompt(services, draft, state, language, t(language, "flows.expected_button"))
     else:

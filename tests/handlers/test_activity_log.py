@@ -145,6 +145,14 @@ async def test_a_future_date_needs_a_confirmation(bot: BotUnderTest):
     assert bot.application.user_data[TEACHER_ID]["flow:log"]["day"] == "2022-10-25"
 
 
+async def test_a_date_typed_instead_of_confirming_a_future_one_is_the_new_date(bot: BotUnderTest):
+    await bot.send(TEACHER_ID, "/log")
+    await bot.send(TEACHER_ID, "10/22")  # not yet: the bot asks to confirm
+    corrected = await bot.send(TEACHER_ID, "10/20")
+    assert "哪一種活動" in corrected.text
+    assert bot.application.user_data[TEACHER_ID]["flow:log"]["day"] == "2022-10-20"
+
+
 async def test_unexpected_input_is_met_with_a_reprompt(bot: BotUnderTest):
     await bot.send(TEACHER_ID, "/log")
     sticker = await bot.process(bot.standin.user_sends_sticker(TEACHER_ID))

@@ -462,3 +462,11 @@ async def test_a_member_asking_to_apply_is_told_only_the_convener_can(bot: Bot, 
     stranger = Chat(bot, bot.standin.add_user("路人").user_id)
     none = await stranger.say("送出申請")
     assert "「登錄社群」" in none.text and "/register" not in none.text
+
+
+async def test_a_date_typed_instead_of_confirming_a_future_one_is_the_new_date(convener: Chat):
+    await convener.say("記錄活動")
+    future = await convener.say("11/20")  # not yet: the bot asks to confirm
+    assert "還沒到" in future.text
+    corrected = await convener.say("11/8")
+    assert "哪一種活動" in corrected.text
