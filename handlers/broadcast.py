@@ -141,6 +141,17 @@ async def start(update: Update, context: BotContext) -> object:
     """Ask for the message to broadcast."""
     if not await ensure_staff(update, context, "/broadcast"):
         return END
+    draft = flows.get_draft(context, FLOW)
+    if draft is not None and draft.get("text") and not flows.is_expired(
+        draft, context.services.clock.now()
+    ):
+        # A message typed before (a restart, a side command): go on from its audience.
+        language = language_of(update, context)
+        flows.touch(context, draft)
+        flows.rotate_nonce(draft)
+        text = t(language, "flows.resumed") + "\n" + t(language, "broadcast.choose_audience")
+        await reply_html(update, text, _audience_menu(context.services.program, draft, language))
+        return State.AUDIENCE
     flows.begin(update, context, FLOW)
     await say(update, context, "broadcast.ask_text", limit=broadcasts.MAX_TEXT_LENGTH)
     return State.TEXT

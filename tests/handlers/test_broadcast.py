@@ -378,3 +378,14 @@ async def test_a_javascript_link_is_refused_at_the_draft_step_saying_which(bot: 
     fixed = await bot.send(ADMIN_ID, '請看<a href="https://gifted.kh.edu.tw/">這裡</a>')
     assert "不允許" not in fixed.text
     assert all(received(bot, teacher, "請看") == 0 for teacher in TEACHERS)
+
+
+async def test_broadcast_again_goes_on_from_the_message_already_typed(bot: BotUnderTest):
+    bot.user(ADMIN_ID)
+    await add_users(bot)
+    await bot.send(ADMIN_ID, "/broadcast")
+    await bot.send(ADMIN_ID, "打好的公告")
+    again = await bot.send(ADMIN_ID, "/broadcast")  # e.g. after a restart
+    assert "接續您上次進行到的步驟" in again.text
+    preview = await bot.press(ADMIN_ID, "所有使用者")
+    assert "打好的公告" in preview.text
