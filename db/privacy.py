@@ -10,10 +10,12 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
+    ChannelIdentity,
     Community,
     ConversationState,
     DeadLetter,
     Delivery,
+    HandledLineEvent,
     InboxUpdate,
     Member,
     QuestionAsked,
@@ -120,4 +122,18 @@ async def _clear_raw_updates(session: AsyncSession, user_id: int) -> int:
         if sent_by(raw, user_id):
             await session.delete(letter)
             cleared += 1
+    # LINE events keep their text until handled (one a crash cut short keeps it for good).
+    line_ids = set(
+        await session.scalars(
+            select(ChannelIdentity.external_id).where(ChannelIdentity.user_id == user_id)
+        )
+    )
+    if line_ids:
+        for event in await session.scalars(
+            select(HandledLineEvent).where(HandledLineEvent.payload.is_not(None))
+        ):
+            source = (event.payload or {}).get("source")
+            if isinstance(source, dict) and source.get("userId") in line_ids:
+                event.payload = None
+                cleared += 1
     return cleared

@@ -104,3 +104,27 @@ async def test_forgetme_also_clears_the_raw_copies_of_the_persons_updates(bot: B
     assert mine is not None and mine.payload == {"update_id": 900001}
     assert other is not None and "別人的問題" in json.dumps(other.payload, ensure_ascii=False)
     assert letters == []
+
+
+async def test_forgetting_a_line_user_clears_the_text_of_their_stored_events(bot: BotUnderTest):
+    from db import privacy
+    from db.models import ChannelIdentity, HandledLineEvent
+
+    line_user = -4242
+    async with bot.services.database.session() as session:
+        session.add(User(id=line_user, display_name="蔡老師"))
+        await session.flush()
+        session.add(ChannelIdentity(channel="line", external_id="Uabc", user_id=line_user))
+        for event_id, sender in (("E1", "Uabc"), ("E2", "Uother")):
+            session.add(HandledLineEvent(
+                webhook_event_id=event_id,
+                payload={"type": "message", "source": {"type": "user", "userId": sender},
+                         "message": {"type": "text", "text": "我的私事"}},
+            ))  # fmt: skip
+    async with bot.services.database.session() as session:
+        await privacy.forget_user(session, line_user)
+    async with bot.services.database.session() as session:
+        mine = await session.get(HandledLineEvent, "E1")
+        other = await session.get(HandledLineEvent, "E2")
+    assert mine is not None and mine.payload is None
+    assert other is not None and other.payload is not None
