@@ -6,6 +6,7 @@ heuristic (not a rule of the letter), applied to the communities still in the pr
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -236,7 +237,9 @@ async def export_records(
     """
     year = program.program.year if program_year is None else program_year
     rows = await queries.export_rows(session, year, community_id)
-    return _records(program, rows, today, language, zone)
+    # A thousand communities take a while to shape: not on the event loop, where every other
+    # chat's answer waits.
+    return await asyncio.to_thread(_records, program, rows, today, language, zone)
 
 
 async def may_export_record(
