@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import activity_fields
 from bot.activity_fields import DETAIL_COLUMNS, details_of
-from bot.applications import deadline_of
+from bot.applications import deadline_of, may_submit
 from bot.program import Program
 from bot.progress import ActivityRecord, Progress, compute_progress
 from bot.rules import MemberDraft, RuleProblem, clean_member_name, member_problems
@@ -445,10 +445,17 @@ class Registered:
     name: str
     invites: list[tuple[str, str]]  # (member name, invite code), convener excluded
     deadline: dt.date
+    # Whether /apply can still send it (registered after the deadline: no).
+    may_apply: bool = True
 
 
 async def register(
-    database: Database, program: Program, convener_id: int, data: Mapping[str, Any]
+    database: Database,
+    program: Program,
+    convener_id: int,
+    data: Mapping[str, Any],
+    *,
+    today: dt.date,
 ) -> Registered:
     """Save a registration draft in one transaction (RulesBroken, AlreadyRegistered as
     register_community raises them).
@@ -458,9 +465,7 @@ async def register(
     """
     draft = community_draft(data)
     async with database.session() as session:
-        existing = await store.community_of_convener(
-            session, program.program.year, convener_id
-        )
+        existing = await store.community_of_convener(session, program.program.year, convener_id)
         if existing is not None and _registered_from(existing, draft):
             community = existing
         else:
@@ -473,6 +478,7 @@ async def register(
                 if member.invite_code is not None
             ],
             deadline=await deadline_of(session, program, community),
+            may_apply=await may_submit(session, program, community, today),
         )
 
 

@@ -564,7 +564,7 @@ async def photo_received(
 async def photos_done(
     update: Update, context: BotContext, draft: Draft, pressed: Pressed | None
 ) -> object:
-    """Finish adding photos (the button, or the skip word typed)."""
+    """Finish adding photos (the button; typed words go to photos_typed)."""
     if pressed is not None and pressed.action != "done":
         return await prompt(update, context, draft, State.PHOTOS)
     draft["reviewing"] = True
@@ -582,8 +582,7 @@ async def photos_typed(
     if is_skip_word(text or "", language) or is_done_word(text or "", language):
         draft["reviewing"] = True
         return await prompt(update, context, draft, State.SUMMARY)
-    notice = t(language_of(update, context), "log.photos_expected")
-    return await prompt(update, context, draft, State.PHOTOS, notice)
+    return await prompt(update, context, draft, State.PHOTOS, t(language, "log.photos_expected"))
 
 
 @flows.step(FLOW)

@@ -120,18 +120,19 @@ def _error_text(error: BroadcastTextError, language: str) -> str:
     )
 
 
+def _counts(figures: Figures) -> dict[str, int]:
+    """The figures the progress and the final report both show."""
+    return {
+        "total": figures.total,
+        "sent": figures.sent,
+        "blocked": figures.blocked,
+        "failed": figures.failed,
+        "unknown": figures.unknown,
+    }
+
+
 def _progress_text(language: str, broadcast_id: int, figures: Figures) -> str:
-    return t(
-        language,
-        "broadcast.progress",
-        id=broadcast_id,
-        done=figures.done,
-        total=figures.total,
-        sent=figures.sent,
-        blocked=figures.blocked,
-        failed=figures.failed,
-        unknown=figures.unknown,
-    )
+    return t(language, "broadcast.progress", id=broadcast_id, done=figures.done, **_counts(figures))
 
 
 # --- the conversation -----------------------------------------------------------------------
@@ -447,16 +448,7 @@ async def stale(update: Update, context: BotContext) -> object:
 def _final_report(
     language: str, broadcast_id: int, figures: Figures
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    report = t(
-        language,
-        "broadcast.final",
-        id=broadcast_id,
-        total=figures.total,
-        sent=figures.sent,
-        blocked=figures.blocked,
-        failed=figures.failed,
-        unknown=figures.unknown,
-    )
+    report = t(language, "broadcast.final", id=broadcast_id, **_counts(figures))
     if figures.unknown:
         report += "\n" + t(language, "broadcast.unknown_note")
     return report, group_buttons(language, "b", broadcast_id, figures)

@@ -486,7 +486,9 @@ async def _confirm(update: Update, context: BotContext, draft: Draft) -> object:
     services = context.services
     program = services.program
     try:
-        registered = await communities.register(services.database, program, user.id, draft)
+        registered = await communities.register(
+            services.database, program, user.id, draft, today=services.clock.today()
+        )
     except communities.RulesBroken:
         return await prompt(update, context, draft, State.SUMMARY)
     except communities.AlreadyRegistered as error:
@@ -517,9 +519,7 @@ async def _confirm(update: Update, context: BotContext, draft: Draft) -> object:
             links=links,
             next_step=t(
                 language,
-                "register.next_apply"
-                if services.clock.today() <= registered.deadline
-                else "register.next_closed",
+                "register.next_apply" if registered.may_apply else "register.next_closed",
                 deadline=format_date(registered.deadline, language),
                 contact=html_escape(program.help_contact.reach(language)),
             ),

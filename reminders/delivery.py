@@ -136,23 +136,21 @@ async def _send_one(
         # A process serving LINE alone: Telegram users wait for a process that serves Telegram.
         report.left_pending += 1
         return
-    if not reached_by_push(item.user_id):
-        # Wait for the pace before claiming: a row is 'sending' only while its call is in
-        # flight, so a crash leaves at most the messages actually being sent unknown.
-        await limiter.acquire(item.user_id)
-    async with database.session() as session:
-        if not await deliveries.claim(session, item.id):
-            return  # another sender has it
     if reached_by_push(item.user_id):
+        async with database.session() as session:
+            if not await deliveries.claim(session, item.id):
+                return  # another sender has it
         await _push_one(database, channel, item, report)
         return
     assert bot is not None
+    # Wait for the pace before claiming: a row is 'sending' only while its call is in flight,
+    # so a crash leaves at most the messages actually being sent unknown.
+    await limiter.acquire(item.user_id)
+    async with database.session() as session:
+        if not await deliveries.claim(session, item.id):
+            return  # another sender has it
     rate_limited = network_failures = 0
-    paced = True
     while True:
-        if not paced:
-            await limiter.acquire(item.user_id)
-        paced = False
         try:
             message = await bot.send_message(
                 item.user_id,
@@ -169,6 +167,7 @@ async def _send_one(
                 await _finish(database, item, DeliveryStatus.PENDING, error="rate limited")
                 report.left_pending += 1
                 return
+            await limiter.acquire(item.user_id)
             continue
         except Forbidden as exc:
             await _finish(database, item, DeliveryStatus.BLOCKED, error=exc.message)
@@ -191,6 +190,7 @@ async def _send_one(
                 report.left_pending += 1
                 return
             await asyncio.sleep(NETWORK_BACKOFF_SECONDS * network_failures)
+            await limiter.acquire(item.user_id)
             continue
         await _finish(database, item, DeliveryStatus.SENT, message_id=message.message_id)
         report.sent += 1

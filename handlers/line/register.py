@@ -448,7 +448,9 @@ async def _confirm(
     """Save the community; the reply, and whether the registration is over."""
     program = services.program
     try:
-        registered = await communities.register(services.database, program, user_id, draft)
+        registered = await communities.register(
+            services.database, program, user_id, draft, today=services.clock.today()
+        )
     except communities.RulesBroken:
         return _prompt(program, draft, State.SUMMARY, language), False
     except communities.AlreadyRegistered as error:
@@ -464,9 +466,7 @@ async def _confirm(
         links=links,
         next_step=t(
             language,
-            "line.register.next_apply"
-            if services.clock.today() <= registered.deadline
-            else "line.register.next_closed",
+            "line.register.next_apply" if registered.may_apply else "line.register.next_closed",
             deadline=format_date(registered.deadline, language),
             contact=program.help_contact.reach(language),
         ),

@@ -309,7 +309,9 @@ async def test_a_confirm_replayed_after_its_community_was_saved_sends_the_invite
     await register_four(bot)
     draft = dict(bot.application.user_data[TEACHER_ID]["flow:register"])
     services = bot.services
-    first = await communities.register(services.database, services.program, TEACHER_ID, draft)
+    first = await communities.register(
+        services.database, services.program, TEACHER_ID, draft, today=services.clock.today()
+    )
     saved = await bot.press(TEACHER_ID, "確認登錄")
     assert "已登錄社群「正興數學共備社群」" in saved.text
     assert saved.text.count("https://t.me/") == 3
@@ -326,7 +328,9 @@ async def test_a_second_registration_is_refused_by_name(bot: BotUnderTest):
     draft = dict(bot.application.user_data[TEACHER_ID]["flow:register"])
     services = bot.services
     other = {**draft, "name": "另一個社群"}
-    await communities.register(services.database, services.program, TEACHER_ID, other)
+    await communities.register(
+        services.database, services.program, TEACHER_ID, other, today=services.clock.today()
+    )
     refused = await bot.press(TEACHER_ID, "確認登錄")
     assert "另一個社群" in refused.text
     assert await count(bot, Community) == 1
