@@ -74,6 +74,7 @@ class SoundAlike:
     vocabulary: frozenset[str] = field(compare=False, hash=False)
     # The program's own texts, joined: a run found in them is a word, never a slip.
     known: str = field(default="", compare=False, hash=False)
+    known_chars: frozenset[str] = field(default=frozenset(), compare=False, hash=False)
     digest: int = 0
 
     @classmethod
@@ -95,7 +96,8 @@ class SoundAlike:
                 words.setdefault((len(term), reading), []).append(term)
         frozen = {key: tuple(found) for key, found in words.items()}
         known = "\n".join(known_texts)
-        return cls(frozen, frozenset(chosen), known, hash((tuple(chosen), known)) or 1)
+        digest = hash((tuple(chosen), known)) or 1
+        return cls(frozen, frozenset(chosen), known, frozenset(known), digest)
 
     def apply(self, text: str) -> str:
         """The text with each run that sounds like a program word written as that word."""
@@ -129,7 +131,7 @@ class SoundAlike:
         期 in 第一期到 and 起 in 一起組 are ordinary characters there, 盍 in 盍章 is not."""
         if len(run) >= LONG_RUN:
             return True
-        return not any(char in self.known for char in _slipped(run, word))
+        return not any(char in self.known_chars for char in _slipped(run, word))
 
     def _word_at(
         self, text: str, start: int, covered: set[int], readings: Mapping[str, frozenset[str]]
@@ -139,17 +141,17 @@ class SoundAlike:
             return None
         for length in range(min(MAX_LENGTH, len(text) - start), MIN_LENGTH - 1, -1):
             run = text[start : start + length]
-            if run in self.known:
-                continue
             for reading in first:
                 for word in self.words.get((length, reading), ()):
                     changed = (
                         start + i for i, (a, b) in enumerate(zip(run, word, strict=True)) if a != b
                     )
+                    # The search of the program's texts last: it is the costly test.
                     if (
                         _sounds_like(run, word, readings)
                         and self._is_slip(run, word)
                         and not any(position in covered for position in changed)
+                        and run not in self.known
                     ):
                         return word
         return None
