@@ -269,7 +269,7 @@ class QaEngine:
         keys, values = plain[: len(typos)], plain[len(typos) :]
         replacer = Replacer.build(dict(zip(keys, values, strict=True)))
         # Normalise the whole vocabulary in one batch before the index asks term by term.
-        normalise_many(cls._vocabulary_texts(program, data, extra_entries), replacer)
+        vocabulary = normalise_many(cls._vocabulary_texts(program, data, extra_entries), replacer)
 
         def norm(text: str) -> str:
             return normalise_many([text], replacer)[0]
@@ -332,13 +332,8 @@ class QaEngine:
             for term, hits in terms.items()
             if is_target(hits) and not any(w in term for w in plain_words)
         ]
-        known = normalise_many(
-            [
-                *cls._vocabulary_texts(program, data, extra_entries),
-                *(str(raw.get("answer_zh", "")) for raw in data.get("entries", [])),
-            ],
-            replacer,
-        )
+        answers = [str(raw.get("answer_zh", "")) for raw in data.get("entries", [])]
+        known = [*vocabulary, *normalise_many(answers, replacer)]
         replacer = replacer.with_sounds(SoundAlike.build(targets, known))
 
         entries = [cls._shipped_entry(raw) for raw in data.get("entries", [])]
