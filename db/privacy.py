@@ -35,7 +35,6 @@ class Forgotten:
     deliveries_deleted: int
     members_anonymised: int
     still_convener: bool
-    raw_updates_cleared: int = 0
 
 
 async def is_convener(session: AsyncSession, user_id: int) -> bool:
@@ -65,7 +64,7 @@ async def forget_user(session: AsyncSession, user_id: int) -> Forgotten:
             StoredData.owner_id == user_id, StoredData.scope.in_(("user", "chat", "line"))
         )
     )
-    cleared = await _clear_raw_updates(session, user_id)
+    await _clear_raw_updates(session, user_id)
     for state in await session.scalars(select(ConversationState)):
         if user_id in decode_key(state.key):
             await session.delete(state)
@@ -88,40 +87,36 @@ async def forget_user(session: AsyncSession, user_id: int) -> Forgotten:
         deliveries_deleted=int(deliveries.rowcount or 0),  # type: ignore[attr-defined]
         members_anonymised=int(members.rowcount or 0),  # type: ignore[attr-defined]
         still_convener=still_convener,
-        raw_updates_cleared=cleared,
     )
 
 
-def sent_by(payload: Any, user_id: int) -> bool:
+def _sent_by(payload: Any, user_id: int) -> bool:
     """Whether a raw update came from (or is about the chat of) this person."""
     if isinstance(payload, dict):
         for key in ("from", "chat", "user"):
             party = payload.get(key)
             if isinstance(party, dict) and party.get("id") == user_id:
                 return True
-        return any(sent_by(value, user_id) for value in payload.values())
+        return any(_sent_by(value, user_id) for value in payload.values())
     if isinstance(payload, list):
-        return any(sent_by(value, user_id) for value in payload)
+        return any(_sent_by(value, user_id) for value in payload)
     return False
 
 
-async def _clear_raw_updates(session: AsyncSession, user_id: int) -> int:
+async def _clear_raw_updates(session: AsyncSession, user_id: int) -> None:
     """The inbox keeps updates as Telegram sent them (names, texts) for a while, and dead letters
     until they expire: the person's go now. An inbox row keeps its update id, which is all
     that recognising a redelivery needs."""
-    cleared = 0
     for row in await session.scalars(select(InboxUpdate)):
-        if sent_by(row.payload, user_id):
+        if _sent_by(row.payload, user_id):
             row.payload = {"update_id": row.update_id}
-            cleared += 1
     for letter in await session.scalars(select(DeadLetter)):
         try:
             raw = json.loads(letter.payload)
         except ValueError:
             continue
-        if sent_by(raw, user_id):
+        if _sent_by(raw, user_id):
             await session.delete(letter)
-            cleared += 1
     # LINE events keep their text until handled (one a crash cut short keeps it for good).
     line_ids = set(
         await session.scalars(
@@ -135,5 +130,3 @@ async def _clear_raw_updates(session: AsyncSession, user_id: int) -> int:
             source = (event.payload or {}).get("source")
             if isinstance(source, dict) and source.get("userId") in line_ids:
                 event.payload = None
-                cleared += 1
-    return cleared
